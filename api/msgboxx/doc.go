@@ -1,0 +1,94 @@
+// Package msgboxx is a typed client of the msgboxx public REST API
+// (../shared/docs/msgboxx-api-reference.txt, with the send-message
+// walkthrough and the public API overview beside it).
+//
+// # Shape
+//
+// One method per documented endpoint. Lists come back as iter.Seq2 over
+// every item of every page (100 a page, driven by paging.pages, or by
+// paging.recordCount where a server leaves pages out); …Page methods fetch
+// a single page. Every failure is an *Error carrying the route, the HTTP
+// status, the server's code and words, and whether the request may have
+// been acted on; IsUnauthorized, IsForbidden, IsNotFound, IsConflict,
+// IsRateLimited, IsWindowClosed, IsServerError, IsTemporary,
+// MaybeDelivered and IsLoginRequired are what callers branch on.
+// Malformed, truncated or oversized (> 32 MiB) answers are errors naming
+// the route, never panics; unknown fields are ignored.
+//
+// # Auth
+//
+// POST /oauth/token with X-Calling-Application ("mbx/<version>"; sent on
+// every request, as the platform rate-limits by it). The token is reused
+// until a minute before the earlier of expires_at and the JWT's exp (the
+// client only peeks at exp; the server verifies), renewed once on a 401,
+// and only one login is ever in flight however many goroutines need a
+// token. The token and password appear in no error, log line or %v/%#v.
+// Redirects are never followed, so neither can be carried to another host.
+//
+// # Retries
+//
+// GET, PUT, DELETE and the login are retried on 429, 502, 503, 504 and
+// connection failures, with exponential backoff and full jitter, a
+// Retry-After honoured but capped (RetryPolicy.MaxRetryAfter, 30 s by
+// default: a Retry-After of a day must not freeze the app; a wait past
+// MaxElapsed ends the loop with the 429, RetryAfter set, for the caller to
+// schedule), bounded attempts and total time, and the context respected.
+// POST /message and POST /broadcast, like the other POSTs, are never
+// retried blindly: only a 429 (the server said it did not act) or a
+// connection that was never made is retried. Any other failure after the
+// request may have left (a timeout, a reset, a 5xx) returns an error for
+// which MaybeDelivered is true, so the caller looks for the message before
+// sending it again instead of sending it twice.
+//
+// # Transport
+//
+// Each attempt has a timeout (30 s by default) that covers the body. A
+// base URL must be https; plain http is refused unless the host is
+// loopback (127.0.0.0/8, ::1, localhost), which is where the sandbox runs.
+//
+// # The reference's inconsistencies, and what this package decided
+//
+//   - "datetime" (api accounts, contacts, the single inbox) vs "dateTime"
+//     (messages, broadcasts, templates, the inbox list): both decode, through
+//     encoding/json's case-insensitive key matching (guarded by a test).
+//   - "apiAccountId" vs "apiAccountid" (inside /user and /team): the same.
+//   - /user and /team return bare JSON arrays, unlike every other list; the
+//     client accepts a bare array or, should the platform align them, the
+//     usual {items, paging} envelope (then every page is fetched).
+//   - The Create Message example posts to /contact: the heading and the
+//     walkthrough say POST /message, which the client uses.
+//   - The Create Webhook example posts to /organisation: the client posts to
+//     /webhook, like every other webhook call.
+//   - The Get Inbox heading says /inboxes/{id}; every other path is
+//     singular: the client reads /inbox/{id}.
+//   - Get Webhooks says /webhooks, its example /webhook: the client uses
+//     /webhook.
+//   - A message carries isSent/isDelivered/isRead (reference) or a "status"
+//     string (walkthrough), and its body as "bodyText" or "message", its
+//     contact nested or as a top-level "contactId". All are accepted;
+//     Message.Status derives one status, the more advanced of the two
+//     sources, a failure winning; an outgoing message with neither is
+//     pending.
+//   - Only "outgoing" is documented for messageDirection: any other value,
+//     or none, is inbound.
+//   - expires_at is typed "string": read as a date-time or Unix seconds.
+//   - Error bodies are not documented: {"message"}, {"detail"}/{"title"},
+//     {"error_description"}, {"error"} (a code or a sentence) and plain text
+//     are read. A closed 24-hour window is recognised by the code
+//     "window_closed", or, from a server that sends none, by a 400 on
+//     POST /message whose words mention the window or a template.
+//   - The reference lists 409 "Duplicate Contact" under Create Message,
+//     Create Broadcast and Create Webhook too: a copy-paste slip; 409 is
+//     treated as a conflict wherever it comes.
+//   - Update Conversation's example sends "teamId": "" beside a userId. The
+//     client sends only the fields that change (ConversationUpdate omits
+//     empty ones; Changes drops those already true) and refuses a user and
+//     a team together. No way to unassign is documented, so none is offered.
+//   - The walkthrough searches contacts by mobileNumber=447902111123
+//     (no +); the client sends numbers as given.
+//   - Create Contact's example number +4479051337665 has one digit too
+//     many for a UK mobile; the client checks only the E.164 form (+, 7 to
+//     15 digits) and leaves validity to the server.
+//   - The Broadcast body calls its text "The session message we wish to
+//     send": it is the template text with placeholders replaced.
+package msgboxx

@@ -1,0 +1,257 @@
+package state
+
+import (
+	"strings"
+	"time"
+)
+
+// The domain model is independent of any platform's wire format: api/*
+// packages translate into it.
+
+// Account is a WhatsApp business number the organisation sends from
+// (msgboxx: an api account).
+type Account struct {
+	ID    string
+	Name  string
+	Phone string
+}
+
+// Inbox groups conversations within an account.
+type Inbox struct {
+	ID        string
+	AccountID string
+	Name      string
+}
+
+// Contact is a customer of one account.
+type Contact struct {
+	ID        string
+	AccountID string
+	Name      string
+	Number    string // E.164
+	Status    string // Subscribed, Presubscribed, Unsubscribed
+	Email     string
+	Tags      []string
+	Created   time.Time
+}
+
+// Label is how the contact is shown: the name, or the number without one.
+func (c Contact) Label() string {
+	if strings.TrimSpace(c.Name) != "" {
+		return c.Name
+	}
+	return c.Number
+}
+
+// Folder is where a conversation is filed.
+type Folder string
+
+const (
+	FolderInbox   Folder = "inbox"
+	FolderArchive Folder = "archive"
+	FolderSpam    Folder = "spam"
+)
+
+// Valid reports whether f is one of the three folders.
+func (f Folder) Valid() bool { return f == FolderInbox || f == FolderArchive || f == FolderSpam }
+
+// Conversation is the thread between an account and a contact, with what
+// the list shows precomputed.
+type Conversation struct {
+	ID            string
+	AccountID     string
+	ContactID     string
+	ContactName   string
+	ContactNumber string
+	Folder        Folder
+	UserID        string // assignee user; empty when none
+	TeamID        string // assignee team; empty when none (never both)
+	LastInbound   time.Time
+	LastOutbound  time.Time
+	LastActivity  time.Time
+	Preview       string // last message body, one line
+	PreviewOut    bool   // the preview is ours
+	Unread        int    // customer messages since the agent last opened it
+	MetaKnown     bool   // folder and assignee fetched from the platform
+}
+
+// WindowExpiry is when the conversation's 24-hour window closes (zero:
+// closed, no customer message known).
+func (c Conversation) WindowExpiry() time.Time { return WindowExpiry(c.LastInbound) }
+
+// Label is the contact's name, or the number.
+func (c Conversation) Label() string {
+	if strings.TrimSpace(c.ContactName) != "" {
+		return c.ContactName
+	}
+	return c.ContactNumber
+}
+
+// Direction is who wrote a message.
+type Direction int
+
+const (
+	Inbound  Direction = iota // the customer
+	Outbound                  // the business
+)
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             string // the platform's id; empty while only local
+	LocalID        string // the outbox id of a message sent from here; empty otherwise
+	ConversationID string
+	AccountID      string
+	ContactID      string
+	Direction      Direction
+	Body           string
+	Time           time.Time
+	Status         MessageStatus
+	Reason         string // why it failed, in words
+	Template       bool
+	Sender         string // the sending user's name, for outbound messages
+}
+
+// Key identifies the message in the store: the platform id, or the local
+// id before the platform answered.
+func (m Message) Key() string {
+	if m.ID != "" {
+		return m.ID
+	}
+	return "local:" + m.LocalID
+}
+
+// Template is a pre-approved message pattern.
+type Template struct {
+	ID        string
+	AccountID string
+	Name      string
+	Status    string // Approved, Pending, Rejected
+	Text      string
+	Example   string
+}
+
+// Approved reports whether the template may be sent.
+func (t Template) Approved() bool { return strings.EqualFold(t.Status, "Approved") }
+
+// Parse splits the template into text and placeholders with hints.
+func (t Template) Parse() ParsedTemplate { return ParseTemplate(t.Text, t.Example) }
+
+// User is a platform user and the accounts they work in.
+type User struct {
+	ID         string
+	FirstName  string
+	LastName   string
+	AccountIDs []string
+}
+
+// Name is the full name.
+func (u User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+
+// Team groups users; with no AccountIDs it is global.
+type Team struct {
+	ID          string
+	Name        string
+	Description string
+	AccountIDs  []string
+	UserIDs     []string
+}
+
+// Serves reports whether the team may take conversations of the account.
+func (t Team) Serves(accountID string) bool {
+	if len(t.AccountIDs) == 0 {
+		return true
+	}
+	for _, a := range t.AccountIDs {
+		if a == accountID {
+			return true
+		}
+	}
+	return false
+}
+
+// Draft is what the agent has typed but not sent, one per conversation.
+type Draft struct {
+	ConversationID string
+	Text           string
+	Updated        time.Time
+}
+
+// OutboxState is where a reply sent from here stands. See doc.go.
+type OutboxState string
+
+const (
+	// OutboxQueued: written, waiting for its (next) attempt.
+	OutboxQueued OutboxState = "queued"
+	// OutboxSending: a request is, or may be, in flight. Found at start-up,
+	// it means the process died mid-send: reconcile before any retry.
+	OutboxSending OutboxState = "sending"
+	// OutboxUncertain: the request may have reached the platform; look for
+	// the message there before sending again.
+	OutboxUncertain OutboxState = "uncertain"
+	// OutboxSent: the platform has it; ServerID is set.
+	OutboxSent OutboxState = "sent"
+	// OutboxFailed: refused for good (Reason says why); the text is kept.
+	OutboxFailed OutboxState = "failed"
+)
+
+// OutboxKind is a session message or a template.
+type OutboxKind string
+
+const (
+	OutboxMessage  OutboxKind = "message"
+	OutboxTemplate OutboxKind = "template"
+)
+
+// OutboxItem is one reply on its way, exactly once from the agent's
+// point of view.
+type OutboxItem struct {
+	LocalID        string
+	ConversationID string
+	AccountID      string
+	ContactID      string
+	Kind           OutboxKind
+	TemplateID     string // for templates
+	Body           string
+	Created        time.Time // when the agent sent it (local clock)
+	State          OutboxState
+	Attempts       int
+	NextAttempt    time.Time // zero: as soon as possible
+	Reason         string    // the last failure, in words
+	ServerID       string    // the platform's message id, once known
+	BroadcastID    string    // for templates: the platform's broadcast id, once known
+}
+
+// View selects conversations for the list: a folder, narrowed by assignee
+// or urgency.
+type View struct {
+	Folder      Folder    // "" means inbox
+	UserID      string    // Mine: assigned to this user
+	Unassigned  bool      // neither user nor team
+	TeamID      string    // assigned to this team
+	ClosingSoon bool      // open window, under ClosingSoon left, last message the customer's; most urgent first
+	Now         time.Time // for ClosingSoon
+}
+
+// SearchHit is one full-text match.
+type SearchHit struct {
+	Message      Message
+	Conversation Conversation
+	Snippet      string // the matching part of the body, plain text
+}
+
+// Batch is what a sync step learned: messages, and the contacts they
+// name (so that new conversations get a name and number at once).
+type Batch struct {
+	Messages []Message
+	Contacts []Contact
+}
+
+// ApplyResult says what a Batch changed.
+type ApplyResult struct {
+	NewConversations []string // created by this batch: their folder and assignee are unknown
+	Changed          []string // conversations whose list row changed
+	NewInbound       []string // conversations that received a customer message not seen before
+	NewMessages      int      // messages not seen before
+	StatusChanges    int      // messages whose status moved
+	Latest           time.Time
+}
