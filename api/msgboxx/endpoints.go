@@ -79,24 +79,23 @@ type ContactFilter struct {
 	From, To     time.Time
 }
 
-// Contacts lists contacts.
-func (c *Client) Contacts(ctx context.Context, f ContactFilter) iter.Seq2[Contact, error] {
+func (f ContactFilter) query() url.Values {
 	q := url.Values{}
 	setQuery(q, "apiAccountId", f.APIAccountID)
 	setQuery(q, "mobileNumber", f.MobileNumber)
 	setTime(q, "fromDate", f.From)
 	setTime(q, "toDate", f.To)
-	return pages[Contact](ctx, c, "/contact", "GET /contact", q)
+	return q
+}
+
+// Contacts lists contacts.
+func (c *Client) Contacts(ctx context.Context, f ContactFilter) iter.Seq2[Contact, error] {
+	return pages[Contact](ctx, c, "/contact", "GET /contact", f.query())
 }
 
 // ContactsPage fetches one page of contacts.
 func (c *Client) ContactsPage(ctx context.Context, f ContactFilter, page int) (Page[Contact], error) {
-	q := url.Values{}
-	setQuery(q, "apiAccountId", f.APIAccountID)
-	setQuery(q, "mobileNumber", f.MobileNumber)
-	setTime(q, "fromDate", f.From)
-	setTime(q, "toDate", f.To)
-	return getPage[Contact](ctx, c, "/contact", "GET /contact", q, page)
+	return getPage[Contact](ctx, c, "/contact", "GET /contact", f.query(), page)
 }
 
 // Contact fetches one contact.
@@ -226,12 +225,7 @@ func (c *Client) MessagePages(ctx context.Context, f MessageFilter) iter.Seq2[Pa
 
 // ContactPages iterates over whole pages of contacts.
 func (c *Client) ContactPages(ctx context.Context, f ContactFilter) iter.Seq2[Page[Contact], error] {
-	q := url.Values{}
-	setQuery(q, "apiAccountId", f.APIAccountID)
-	setQuery(q, "mobileNumber", f.MobileNumber)
-	setTime(q, "fromDate", f.From)
-	setTime(q, "toDate", f.To)
-	return pageSeq[Contact](ctx, c, "/contact", "GET /contact", q)
+	return pageSeq[Contact](ctx, c, "/contact", "GET /contact", f.query())
 }
 
 // MessagesPage fetches one page of messages.
