@@ -240,7 +240,9 @@ type SearchHit struct {
 }
 
 // Batch is what a sync step learned: messages, and the contacts they
-// name (so that new conversations get a name and number at once).
+// name (so that new conversations get a name and number at once). Those
+// contacts are partial — name, number and status, as a message carries
+// them — and never erase a stored contact's email or tags.
 type Batch struct {
 	Messages []Message
 	Contacts []Contact

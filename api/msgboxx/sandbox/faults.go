@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -24,6 +25,11 @@ type Fault struct {
 	Drop       bool          // close the connection without any response, before handling
 	DropAfter  bool          // handle the request fully, then close the connection without writing the response
 	Malformed  bool          // handle the request, then answer its 2xx status with a truncated JSON body
+	// HoldAfter: handle the request fully, then hold the answer this long
+	// before writing it (or until the client goes away). A client killed
+	// meanwhile was acted on but never heard back: the crash case of
+	// exactly-once delivery.
+	HoldAfter time.Duration
 }
 
 type activeFault struct {
@@ -102,6 +108,16 @@ func (f *Fault) matches(r *http.Request) bool {
 }
 
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, h http.HandlerFunc) {
+	// Read the body to its end first: net/http notices a client that went
+	// away (and cancels r.Context()) only once the body is consumed, and a
+	// held or delayed request must end with its client, as on a real server.
+	if r.Body != nil && (f.Latency > 0 || f.HoldAfter > 0) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
 		select {
@@ -132,6 +148,17 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, h h
 		rec := newBufferedWriter()
 		h(rec, r)
 		rec.writeMalformed(w)
+	case f.HoldAfter > 0:
+		rec := newBufferedWriter()
+		h(rec, r)
+		t := time.NewTimer(f.HoldAfter)
+		defer t.Stop()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-t.C:
+		}
+		rec.flushTo(w)
 	default:
 		h(w, r)
 	}

@@ -218,3 +218,21 @@ func TestFaultMalformed(t *testing.T) {
 		t.Errorf("404 under Malformed: %d %s", status, body)
 	}
 }
+
+func TestFaultHoldAfter(t *testing.T) {
+	h := newHarness(t, Config{Empty: true})
+	id := h.createContact(idHeadOffice, "+447902111124", "Hold")
+	if _, err := h.s.Receive(id, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	conv := snapContact(t, h.s.Snapshot(), id).ConversationID
+	send := map[string]any{"apiAccountId": idHeadOffice, "contactId": id, "message": "held"}
+	h.s.SetFaults(Fault{Paths: []string{"/message"}, Methods: []string{"POST"}, HoldAfter: 50 * time.Millisecond, Count: 1})
+	status, _, _, err := h.try("POST", "/message", send)
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("held answer: %d %v", status, err)
+	}
+	if n := h.s.CountMessages(conv, "held"); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+}

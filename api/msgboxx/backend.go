@@ -1,0 +1,344 @@
+package msgboxx
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Backend adapts a Client to state.Backend: wire types become domain
+// types, and errors become state.BackendErrors whose kind tells the sync
+// engine and the outbox what to do.
+type Backend struct{ c *Client }
+
+// NewBackend wraps a client.
+func NewBackend(c *Client) *Backend { return &Backend{c: c} }
+
+var _ state.Backend = (*Backend)(nil)
+
+// Client returns the wrapped client.
+func (b *Backend) Client() *Client { return b.c }
+
+// kindOf classifies a client error. Order matters: a closed window is a
+// 400 but has its own kind; a POST that may have acted is ambiguous
+// whatever its status.
+func kindOf(err error) state.ErrorKind {
+	switch {
+	case IsLoginRequired(err):
+		return state.KindAuth
+	case IsWindowClosed(err):
+		return state.KindWindowClosed
+	case MaybeDelivered(err):
+		return state.KindAmbiguous
+	case IsNotFound(err):
+		return state.KindNotFound
+	case IsConflict(err):
+		return state.KindConflict
+	case IsTemporary(err):
+		return state.KindTemporary
+	}
+	if e, ok := asError(err); (ok && e.Status >= 400 && e.Status < 500) || errors.Is(err, ErrInvalid) {
+		return state.KindRefused
+	}
+	return state.KindTemporary // e.g. a 200 with unreadable JSON on a read: try again later
+}
+
+func wrap(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	be := &state.BackendError{Kind: kindOf(err), Err: err}
+	if e, ok := asError(err); ok {
+		be.Op, be.Message, be.RetryAfter = e.Op, e.Message, e.RetryAfter
+		if be.Message == "" && e.Err != nil && be.Kind == state.KindRefused {
+			be.Message = e.Err.Error()
+		}
+	}
+	return be
+}
+
+func toMessage(m Message) state.Message {
+	dir := state.Inbound
+	if m.Outgoing() {
+		dir = state.Outbound
+	}
+	st := m.Status()
+	if dir == state.Inbound {
+		st = state.StatusUnknown
+	}
+	return state.Message{
+		ID: m.ID, ConversationID: m.ConversationID, AccountID: m.APIAccountID, ContactID: m.Contact.ID,
+		Direction: dir, Body: m.Body, Time: m.Sent.Time, Status: st, Template: m.IsTemplate, Sender: m.SenderName(),
+	}
+}
+
+func toContact(c Contact) state.Contact {
+	tags := slices.Clone(c.Tags)
+	if tags == nil {
+		tags = []string{}
+	}
+	return state.Contact{ID: c.ID, AccountID: c.APIAccountID, Name: c.Name, Number: c.MobileNumber,
+		Status: c.Status, Email: c.Email, Tags: tags, Created: c.Created.Time}
+}
+
+func toTemplateSent(b Broadcast) state.TemplateSent {
+	ts := state.TemplateSent{BroadcastID: b.ID, AccountID: b.APIAccountID, ContactID: b.ContactID, Body: b.Message, Time: b.Created.Time}
+	if b.MessageID != "" {
+		ts.Message = state.Message{ID: b.MessageID, AccountID: b.APIAccountID, ContactID: b.ContactID, Direction: state.Outbound,
+			Body: b.Message, Time: b.Created.Time, Template: true,
+			Status: state.Later(state.StatusPending, state.ParseMessageStatus(b.Status))}
+	}
+	return ts
+}
+
+// Accounts lists the api accounts the user may work in.
+func (b *Backend) Accounts(ctx context.Context) ([]state.Account, error) {
+	var out []state.Account
+	for a, err := range b.c.APIAccounts(ctx) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, state.Account{ID: a.ID, Name: a.Name, Phone: a.PhoneNumber})
+	}
+	return out, nil
+}
+
+// Inboxes lists the user's inboxes.
+func (b *Backend) Inboxes(ctx context.Context) ([]state.Inbox, error) {
+	var out []state.Inbox
+	for in, err := range b.c.Inboxes(ctx, InboxFilter{}) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, state.Inbox{ID: in.ID, AccountID: in.APIAccountID, Name: in.Name})
+	}
+	return out, nil
+}
+
+// Users folds /user's (user, account) pairs into users with accounts.
+func (b *Backend) Users(ctx context.Context) ([]state.User, error) {
+	links, err := b.c.Users(ctx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []state.User
+	index := map[string]int{}
+	for _, l := range links {
+		if l.User.ID == "" {
+			continue
+		}
+		i, ok := index[l.User.ID]
+		if !ok {
+			i = len(out)
+			index[l.User.ID] = i
+			out = append(out, state.User{ID: l.User.ID, FirstName: l.User.FirstName, LastName: l.User.LastName})
+		}
+		if l.APIAccount.ID != "" && !slices.Contains(out[i].AccountIDs, l.APIAccount.ID) {
+			out[i].AccountIDs = append(out[i].AccountIDs, l.APIAccount.ID)
+		}
+	}
+	return out, nil
+}
+
+// Teams lists every team with its accounts and members.
+func (b *Backend) Teams(ctx context.Context) ([]state.Team, error) {
+	teams, err := b.c.Teams(ctx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := make([]state.Team, 0, len(teams))
+	for _, t := range teams {
+		st := state.Team{ID: t.ID, Name: t.Name, Description: t.Description}
+		for _, a := range t.APIAccounts {
+			st.AccountIDs = append(st.AccountIDs, a.ID)
+		}
+		for _, u := range t.Users {
+			st.UserIDs = append(st.UserIDs, u.ID)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Templates lists every template of every account, whatever its status.
+func (b *Backend) Templates(ctx context.Context) ([]state.Template, error) {
+	var out []state.Template
+	for t, err := range b.c.Templates(ctx, TemplateFilter{}) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, state.Template{ID: t.ID, AccountID: t.APIAccountID, Name: t.Name, Status: t.Status, Text: t.Text, Example: t.Example})
+	}
+	return out, nil
+}
+
+// Contacts yields every contact, a page at a time.
+func (b *Backend) Contacts(ctx context.Context) iter.Seq2[[]state.Contact, error] {
+	return func(yield func([]state.Contact, error) bool) {
+		for p, err := range b.c.ContactPages(ctx, ContactFilter{}) {
+			if err != nil {
+				yield(nil, wrap(err))
+				return
+			}
+			out := make([]state.Contact, 0, len(p.Items))
+			for _, c := range p.Items {
+				out = append(out, toContact(c))
+			}
+			if !yield(out, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Messages yields pages of messages as batches, with the contacts the
+// messages name (name, number, status: what a message carries).
+func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[state.Batch, error] {
+	f := MessageFilter{APIAccountID: q.AccountID, ContactID: q.ContactID, ConversationID: q.ConversationID, From: q.From, To: q.To}
+	return func(yield func(state.Batch, error) bool) {
+		for p, err := range b.c.MessagePages(ctx, f) {
+			if err != nil {
+				yield(state.Batch{}, wrap(err))
+				return
+			}
+			var batch state.Batch
+			seen := map[string]bool{}
+			for _, m := range p.Items {
+				batch.Messages = append(batch.Messages, toMessage(m))
+				if c := m.Contact; c.ID != "" && !seen[c.ID] {
+					seen[c.ID] = true
+					batch.Contacts = append(batch.Contacts, state.Contact{ID: c.ID, AccountID: m.APIAccountID,
+						Name: c.Name, Number: c.MobileNumber, Status: c.Status})
+				}
+			}
+			if !yield(batch, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Message fetches one message.
+func (b *Backend) Message(ctx context.Context, id string) (state.Message, error) {
+	m, err := b.c.Message(ctx, id)
+	if err != nil {
+		return state.Message{}, wrap(err)
+	}
+	return toMessage(m), nil
+}
+
+// ConversationMeta reads a conversation's folder and assignee.
+func (b *Backend) ConversationMeta(ctx context.Context, id string) (state.ConversationMeta, error) {
+	c, err := b.c.Conversation(ctx, id)
+	if err != nil {
+		return state.ConversationMeta{}, wrap(err)
+	}
+	meta := state.ConversationMeta{Folder: state.Folder(c.Folder)}
+	if !meta.Folder.Valid() {
+		meta.Folder = state.FolderInbox
+	}
+	if c.User != nil {
+		meta.UserID = c.User.ID
+	} else if c.Team != nil {
+		meta.TeamID = c.Team.ID
+	}
+	return meta, nil
+}
+
+// UpdateConversation moves and/or assigns a conversation.
+func (b *Backend) UpdateConversation(ctx context.Context, id string, change state.ConversationMeta) error {
+	return wrap(b.c.UpdateConversation(ctx, id, ConversationUpdate{UserID: change.UserID, TeamID: change.TeamID, Folder: Folder(change.Folder)}))
+}
+
+// SendMessage sends a session message.
+func (b *Backend) SendMessage(ctx context.Context, accountID, contactID, body string) (state.Message, error) {
+	m, err := b.c.SendMessage(ctx, NewMessage{APIAccountID: accountID, ContactID: contactID, Message: body})
+	if err != nil {
+		return state.Message{}, wrap(err)
+	}
+	sm := toMessage(m)
+	if sm.ContactID == "" {
+		sm.ContactID = contactID
+	}
+	if sm.AccountID == "" {
+		sm.AccountID = accountID
+	}
+	sm.Direction = state.Outbound // whatever the answer's shape says, we sent it
+	if sm.Status == state.StatusUnknown {
+		sm.Status = state.StatusPending
+	}
+	return sm, nil
+}
+
+// SendTemplate sends a filled template as a broadcast. When the platform
+// already names the message, it is fetched for its conversation id.
+func (b *Backend) SendTemplate(ctx context.Context, accountID, contactID, templateID, body string) (state.TemplateSent, error) {
+	bc, err := b.c.SendBroadcast(ctx, NewBroadcast{APIAccountID: accountID, ContactID: contactID, TemplateID: templateID, Message: body})
+	if err != nil {
+		return state.TemplateSent{}, wrap(err)
+	}
+	return b.withMessage(ctx, toTemplateSent(bc)), nil
+}
+
+// withMessage completes a template send with its message's conversation
+// id; on failure the send stands as it is and is followed up later.
+func (b *Backend) withMessage(ctx context.Context, ts state.TemplateSent) state.TemplateSent {
+	if ts.Message.ID == "" {
+		return ts
+	}
+	if m, err := b.c.Message(ctx, ts.Message.ID); err == nil {
+		ts.Message = toMessage(m)
+		ts.Message.Template = true
+	}
+	return ts
+}
+
+// Broadcast follows one template send.
+func (b *Backend) Broadcast(ctx context.Context, id string) (state.TemplateSent, error) {
+	bc, err := b.c.Broadcast(ctx, id)
+	if err != nil {
+		return state.TemplateSent{}, wrap(err)
+	}
+	return b.withMessage(ctx, toTemplateSent(bc)), nil
+}
+
+// Broadcasts lists the template sends to one contact.
+func (b *Backend) Broadcasts(ctx context.Context, accountID, contactID string) ([]state.TemplateSent, error) {
+	var out []state.TemplateSent
+	for bc, err := range b.c.Broadcasts(ctx, BroadcastFilter{APIAccountID: accountID, ContactID: contactID}) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, toTemplateSent(bc))
+	}
+	return out, nil
+}
+
+// CreateContact adds a contact.
+func (b *Backend) CreateContact(ctx context.Context, c state.Contact) (state.Contact, error) {
+	got, err := b.c.CreateContact(ctx, NewContact{MobileNumber: c.Number, Name: c.Name, Status: c.Status, Email: c.Email, APIAccountID: c.AccountID})
+	if err != nil {
+		return state.Contact{}, wrap(err)
+	}
+	if len(c.Tags) > 0 { // tags are not part of the create body: set them after
+		got.Tags = c.Tags
+		if got, err = b.c.UpdateContact(ctx, got); err != nil {
+			return state.Contact{}, wrap(err)
+		}
+	}
+	return toContact(got), nil
+}
+
+// UpdateContact replaces a contact's details and tags.
+func (b *Backend) UpdateContact(ctx context.Context, c state.Contact) (state.Contact, error) {
+	got, err := b.c.UpdateContact(ctx, Contact{ID: c.ID, MobileNumber: c.Number, Name: strings.TrimSpace(c.Name),
+		Status: c.Status, Email: c.Email, APIAccountID: c.AccountID, Tags: c.Tags})
+	if err != nil {
+		return state.Contact{}, wrap(err)
+	}
+	return toContact(got), nil
+}

@@ -1,0 +1,79 @@
+package msgboxx_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+func totalRequests(r map[string]int) int {
+	n := 0
+	for _, v := range r {
+		n += v
+	}
+	return n
+}
+
+// BenchmarkBackfillDemo measures the first start against the demo data:
+// a 7-day backfill over loopback HTTP into a new store. It reports the
+// requests made against the minimum the API allows (message pages plus one
+// metadata call per conversation) and, beside them, the reference and
+// contact calls.
+//
+//	go test -run '^$' -bench BackfillDemo -benchtime 5x ./api/msgboxx/
+func BenchmarkBackfillDemo(b *testing.B) {
+	r := newRig(b, true)
+	dir := b.TempDir()
+	var st state.SyncStats
+	var convs, contactPages int
+	var requests map[string]int
+	i := 0
+	for b.Loop() {
+		i++
+		store, err := state.Open(filepath.Join(dir, fmt.Sprintf("backfill-%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng := state.NewEngine(store, newBackend(b, r.srv, r.url, r.now), state.Config{Now: r.now, HistoryDays: 7})
+		r.srv.ResetStats()
+		if err := eng.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		requests = r.srv.Stats().Requests
+		st = eng.Stats()
+		convs, _ = store.CountConversations(state.View{Folder: state.FolderInbox})
+		for _, f := range []state.Folder{state.FolderArchive, state.FolderSpam} {
+			n, _ := store.CountConversations(state.View{Folder: f})
+			convs += n
+		}
+		store.Close()
+	}
+	contactPages = requests["GET /contact"]
+	minimum := st.MessagePages + convs
+	b.ReportMetric(float64(totalRequests(requests)), "requests/op")
+	b.ReportMetric(float64(minimum), "minimum/op")
+	b.ReportMetric(float64(st.MessagePages), "message-pages/op")
+	b.ReportMetric(float64(st.MetaCalls), "meta-calls/op")
+	b.ReportMetric(float64(convs), "conversations")
+	b.ReportMetric(float64(contactPages), "contact-pages/op")
+}
+
+// BenchmarkIdleTick measures a poll when nothing happened: the goal is one
+// request.
+//
+//	go test -run '^$' -bench IdleTick ./api/msgboxx/
+func BenchmarkIdleTick(b *testing.B) {
+	r := newRig(b, true)
+	r.syncUntil(b, 1)
+	r.syncUntil(b, 1)
+	r.srv.ResetStats()
+	for b.Loop() {
+		if err := r.engine.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(totalRequests(r.srv.Stats().Requests))/float64(b.N), "requests/op")
+}

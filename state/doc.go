@@ -1,0 +1,111 @@
+// Package state is mbx's domain: the model, the store on disk, the sync
+// engine, drafts and the outbox. It knows no platform and no UI: it talks
+// to a platform through Backend (api/msgboxx implements it) and tells the
+// UI what changed through Subscriptions. It imports the standard library
+// and the SQLite driver only.
+//
+// # Store
+//
+// One SQLite database per account (modernc.org/sqlite, pure Go), at a path
+// main resolves under the XDG state directory: WAL, a busy timeout,
+// migrations numbered by PRAGMA user_version, full-text search with FTS5
+// (unicode61, remove_diacritics 2: "cafe" finds "café") over message
+// bodies and contact names and numbers. Reads for the UI are pages ordered
+// in SQL. The directory is 0700 and the file 0600: it holds customer data.
+//
+// # Sync
+//
+// The platform has no conversation list, only messages (which name their
+// conversation) and a per-conversation lookup of folder and assignee. So:
+//
+//   - First start: HistoryDays (7) of messages page by page, then the
+//     folder and assignee of every conversation they name (MetaConcurrency
+//     at a time), then contacts; accounts, inboxes, users, teams and
+//     templates first of all. The cursor moves with every page, so an
+//     interrupted backfill resumes.
+//   - Then a poll every Poll (5 s; IdlePoll, 30 s, after IdleAfter without
+//     news; exponential backoff with jitter up to MaxBackoff while offline)
+//     for messages since the newest seen minus Overlap (2 min, for clock
+//     skew and late writes), de-duplicated by message id. An idle poll is one
+//     request.
+//   - Folder and assignee are fetched only for conversations that are new
+//     or just got a customer message (the platform moves an archived
+//     conversation back to the inbox when the customer writes), and for any
+//     left unknown by an interrupted run. An assignment made elsewhere shows
+//     when the conversation next changes or is looked up.
+//   - Outgoing messages that are neither read nor failed are re-read until
+//     final or StatusMaxAge (24 h) old, each less often as it ages
+//     (every max(StatusEvery, age/8)): a customer who never reads costs a
+//     few requests a day, not one per poll.
+//   - Reference data is re-read every RefreshEvery (5 min).
+//   - Every change is published as ids (Changes), coalesced while the UI is
+//     busy; the connection status (online, syncing, offline until T, login
+//     required; the last error in words) is read with Engine.Status.
+//
+// # The 24-hour window
+//
+// WhatsApp allows freeform replies until 24 hours after the customer's last
+// message; afterwards only approved templates. Expiry = last inbound
+// message time + 24 h, recomputed as messages arrive. A conversation with no
+// customer message in the synced history counts as closed. Open with under
+// ClosingSoon (2 h) left is "closing"; the Closing soon view lists those
+// whose last message is the customer's, most urgent first. Time is always
+// passed in (WindowAt(expiry, now)).
+//
+// # Message statuses
+//
+// Pending → Sent → Delivered → Read, or → Failed with a reason. A status
+// never moves backwards, whatever order the platform's answers arrive in;
+// Failed outranks everything. Inbound messages carry no status.
+//
+// # Outbox: exactly once, from the agent's point of view
+//
+// States: queued → sending → sent; sending → uncertain → (found: sent |
+// not found: queued); any → failed (text kept, Resend puts it back).
+//
+//   - Send writes the outbox item and a pending local message in one
+//     transaction, before any request, and clears the draft.
+//   - Before the request the item is marked sending, durably. A process
+//     killed mid-request finds it so at start and reconciles.
+//   - Success: the local message takes the platform's id (if the sync saw
+//     the platform's copy first, the two rows become one).
+//   - A definite refusal (4xx, the window closed) fails the item with the
+//     platform's words.
+//   - No connection, a 429, or a 401 (nothing was done): queued again with
+//     backoff.
+//   - An ambiguous failure (timeout or reset after the request left, a 5xx
+//     to the POST, an unreadable success): uncertain. Reconciling reads the
+//     contact's messages since the item's creation minus 5 minutes; a
+//     platform message with the same body, outbound, not already claimed,
+//     is taken as the item's. The same rule runs on every sync, so a reply
+//     whose answer was lost is recognised as soon as it is seen. Templates
+//     are also looked for among the contact's broadcasts. Only when nothing
+//     is found is the item sent again. (The platform has no idempotency
+//     key: a request the platform acts on after we concluded it had not
+//     arrived would still give two copies; reconciling after the
+//     connection is gone makes that window as small as the API allows.)
+//   - Items of one contact go in order: a later reply waits for an earlier
+//     unfinished one.
+//   - A queued reply whose window closed meanwhile (offline for hours)
+//     fails with that reason instead of being refused by the platform; its
+//     text is kept.
+//   - Templates: the platform may accept a broadcast before it has a
+//     message; the item keeps the broadcast id and follows it.
+//
+// # Drafts
+//
+// One per conversation, written DraftDelay (300 ms) after typing pauses
+// and at once on FlushDrafts and at shutdown; sending clears it in the same
+// transaction, and no pending draft write can bring it back.
+//
+// # Templates
+//
+// Placeholders are {{1}}, {{2}}, …; spaces inside ({{ 1 }}) are tolerated;
+// {{0}}, leading zeros, words and an unclosed {{ stay literal text and are
+// reported as problems; a placeholder used twice is one value; gaps are
+// reported but the present values are still asked for. Hints come from the
+// example's [bracketed] values in occurrence order; a hint after a greeting,
+// or of one or two capitalised words, suggests the contact's name. Values:
+// not empty, no newline, no tab, no run of more than four spaces, at most
+// MaxParamLength characters; the filled text at most MaxMessageLength.
+package state

@@ -1,0 +1,473 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxMessageLength is the platform's limit for one message, in characters.
+const MaxMessageLength = 4096
+
+// reconcileMargin is how far before an item's local creation time a
+// platform message may be dated and still be taken as that item (clock
+// skew between this machine and the platform).
+const reconcileMargin = 5 * time.Minute
+
+// ErrWindowClosed refuses freeform text to a conversation whose 24-hour
+// window is closed.
+var ErrWindowClosed = errors.New("the 24-hour window is closed — press t to send a template")
+
+// InputError is input the agent has to change before it can be sent.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func newLocalID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// CheckText validates a reply before it is queued.
+func CheckText(body string) error {
+	if strings.TrimSpace(body) == "" {
+		return &InputError{"the message is empty"}
+	}
+	if !utf8.ValidString(body) {
+		return &InputError{"the message is not valid UTF-8"}
+	}
+	if n := utf8.RuneCountInString(body); n > MaxMessageLength {
+		return &InputError{fmt.Sprintf("%d characters: %d over the limit of %d — shorten it", n, n-MaxMessageLength, MaxMessageLength)}
+	}
+	return nil
+}
+
+// Send queues a freeform reply: it is written to the store, shown as
+// pending, before any request, and sent by the outbox worker. A closed
+// window refuses it here (ErrWindowClosed), before anything is written.
+func (e *Engine) Send(conversationID, body string) (OutboxItem, error) {
+	if err := CheckText(body); err != nil {
+		return OutboxItem{}, err
+	}
+	conv, ok, err := e.store.Conversation(conversationID)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	if !ok {
+		return OutboxItem{}, fmt.Errorf("conversation %s is not in the store", conversationID)
+	}
+	if !WindowAt(conv.WindowExpiry(), e.cfg.Now()).Open() {
+		return OutboxItem{}, ErrWindowClosed
+	}
+	return e.enqueue(OutboxItem{
+		ConversationID: conv.ID, AccountID: conv.AccountID, ContactID: conv.ContactID,
+		Kind: OutboxMessage, Body: body,
+	})
+}
+
+// SendTemplate queues a template filled with values (by placeholder
+// index). Every placeholder must be filled and valid.
+func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	if !tpl.Approved() {
+		return OutboxItem{}, &InputError{fmt.Sprintf("template %q is %s, not approved: it cannot be sent", tpl.Name, strings.ToLower(tpl.Status))}
+	}
+	if tpl.AccountID != conv.AccountID {
+		return OutboxItem{}, &InputError{fmt.Sprintf("template %q belongs to another account", tpl.Name)}
+	}
+	p := tpl.Parse()
+	for _, ph := range p.Placeholders {
+		if err := ValidateParam(values[ph.Index]); err != nil {
+			return OutboxItem{}, &InputError{fmt.Sprintf("{{%d}}: %v", ph.Index, err)}
+		}
+	}
+	body := p.Fill(values)
+	if err := CheckText(body); err != nil {
+		return OutboxItem{}, err
+	}
+	return e.enqueue(OutboxItem{
+		ConversationID: conv.ID, AccountID: conv.AccountID, ContactID: conv.ContactID,
+		Kind: OutboxTemplate, TemplateID: tpl.ID, Body: body,
+	})
+}
+
+func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
+	it.LocalID = newLocalID()
+	it.Created = e.cfg.Now()
+	it.State = OutboxQueued
+	msg := Message{
+		LocalID: it.LocalID, ConversationID: it.ConversationID, AccountID: it.AccountID, ContactID: it.ContactID,
+		Direction: Outbound, Body: it.Body, Time: it.Created, Status: StatusPending,
+		Template: it.Kind == OutboxTemplate,
+	}
+	// The store clears the conversation's draft in the same transaction;
+	// a pending or in-flight draft write must not bring it back.
+	if err := e.drafts.clear(it.ConversationID, func() error { return e.store.Enqueue(it, msg) }); err != nil {
+		return OutboxItem{}, err
+	}
+	e.touch()
+	e.bus.publish(Changes{Conversations: idSet([]string{it.ConversationID}), Threads: idSet([]string{it.ConversationID}), List: true, Outbox: true})
+	e.kickOutbox()
+	return it, nil
+}
+
+// Resend puts a failed reply back in the queue, unchanged.
+func (e *Engine) Resend(localID string) error {
+	it, ok, err := e.store.OutboxItem(localID)
+	if err != nil || !ok {
+		return errors.Join(err, fmt.Errorf("no such reply"))
+	}
+	if it.State != OutboxFailed {
+		return &InputError{"only a failed reply can be sent again"}
+	}
+	if err := e.store.ResendOutbox(localID, e.cfg.Now()); err != nil {
+		return err
+	}
+	e.bus.publish(Changes{Threads: idSet([]string{it.ConversationID}), Outbox: true})
+	e.kickOutbox()
+	return nil
+}
+
+func (e *Engine) kickOutbox() {
+	select {
+	case e.outboxNudge <- struct{}{}:
+	default:
+	}
+}
+
+// runOutbox sends queued replies, oldest first, until ctx ends.
+func (e *Engine) runOutbox(ctx context.Context) {
+	for {
+		next := e.processOutbox(ctx)
+		wait := time.Duration(-1)
+		if !next.IsZero() {
+			wait = max(0, next.Sub(e.cfg.Now()))
+		}
+		if !e.wait(ctx, e.outboxNudge, wait) {
+			return
+		}
+	}
+}
+
+// processOutbox makes one pass over the unfinished items. It returns when
+// the earliest postponed item is due (zero: nothing postponed).
+func (e *Engine) processOutbox(ctx context.Context) time.Time {
+	items, err := e.store.Outbox(OutboxQueued, OutboxSending, OutboxUncertain)
+	if err != nil {
+		e.log.Error("outbox: reading", "err", err)
+		return e.cfg.Now().Add(5 * time.Second)
+	}
+	var next time.Time
+	blocked := map[string]bool{} // conversations with an earlier unfinished item keep their order
+	for _, it := range items {
+		if ctx.Err() != nil {
+			return time.Time{}
+		}
+		key := it.AccountID + "/" + it.ContactID
+		if blocked[key] {
+			continue
+		}
+		now := e.cfg.Now()
+		if it.NextAttempt.After(now) {
+			blocked[key] = true
+			if next.IsZero() || it.NextAttempt.Before(next) {
+				next = it.NextAttempt
+			}
+			continue
+		}
+		var after OutboxItem
+		switch {
+		case it.BroadcastID != "" && it.ServerID == "":
+			after = e.followBroadcast(ctx, it)
+		case it.State == OutboxSending || it.State == OutboxUncertain:
+			after = e.reconcile(ctx, it)
+		default:
+			after = e.sendItem(ctx, it)
+		}
+		e.bus.publish(Changes{Threads: idSet([]string{it.ConversationID}), Conversations: idSet([]string{it.ConversationID}), Outbox: true})
+		if after.State != OutboxSent && after.State != OutboxFailed {
+			blocked[key] = true
+			if !after.NextAttempt.IsZero() && (next.IsZero() || after.NextAttempt.Before(next)) {
+				next = after.NextAttempt
+			}
+		}
+	}
+	return next
+}
+
+// sendItem makes one attempt. The item is marked sending, durably, before
+// the request leaves: a process killed mid-request finds it so at start
+// and reconciles instead of sending twice.
+func (e *Engine) sendItem(ctx context.Context, it OutboxItem) OutboxItem {
+	now := e.cfg.Now()
+	if it.Kind == OutboxMessage {
+		conv, ok, err := e.store.Conversation(it.ConversationID)
+		if err == nil && ok && !WindowAt(conv.WindowExpiry(), now).Open() {
+			expiry := conv.WindowExpiry()
+			reason := "the 24-hour window closed before this could be sent — press t to send a template"
+			if !expiry.IsZero() {
+				reason = fmt.Sprintf("the 24-hour window closed at %s before this could be sent — press t to send a template", expiry.Local().Format("Jan 2 15:04"))
+			}
+			return e.fail(it, reason)
+		}
+	}
+	it.State = OutboxSending
+	it.Attempts++
+	if err := e.store.UpdateOutbox(it); err != nil {
+		e.log.Error("outbox: marking sending", "err", err)
+		it.NextAttempt = now.Add(5 * time.Second)
+		return it
+	}
+	var (
+		msg Message
+		err error
+	)
+	if it.Kind == OutboxTemplate {
+		var ts TemplateSent
+		ts, err = e.be.SendTemplate(ctx, it.AccountID, it.ContactID, it.TemplateID, it.Body)
+		if err == nil && ts.Message.ID == "" {
+			it.BroadcastID = ts.BroadcastID
+			it.NextAttempt = now.Add(2 * time.Second)
+			if uerr := e.store.UpdateOutbox(it); uerr != nil {
+				e.log.Error("outbox: recording broadcast", "err", uerr)
+			}
+			return it
+		}
+		msg = ts.Message
+	} else {
+		msg, err = e.be.SendMessage(ctx, it.AccountID, it.ContactID, it.Body)
+	}
+	if err == nil {
+		return e.complete(it, msg)
+	}
+	return e.failed(it, err)
+}
+
+// failed decides what an attempt's error means for the item.
+func (e *Engine) failed(it OutboxItem, err error) OutboxItem {
+	now := e.cfg.Now()
+	switch KindOf(err) {
+	case 0: // the app is stopping: the item stays "sending" and is reconciled next start
+		return it
+	case KindRefused, KindWindowClosed, KindNotFound, KindConflict:
+		return e.fail(it, Words(err))
+	case KindAmbiguous:
+		it.State = OutboxUncertain
+		it.NextAttempt = now.Add(2 * time.Second)
+	case KindAuth:
+		it.State = OutboxQueued // refused before it was acted on
+		it.NextAttempt = now.Add(e.cfg.MaxBackoff)
+		e.setStatus(func(s *ConnStatus) { s.State, s.LastError = LoginRequired, Words(err) })
+	default:
+		it.State = OutboxQueued
+		it.NextAttempt = now.Add(backoff(it.Attempts, time.Second, e.cfg.MaxBackoff))
+	}
+	it.Reason = Words(err)
+	if uerr := e.store.UpdateOutbox(it); uerr != nil {
+		e.log.Error("outbox: recording failure", "err", uerr)
+	}
+	return it
+}
+
+func (e *Engine) fail(it OutboxItem, reason string) OutboxItem {
+	if err := e.store.FailOutbox(it.LocalID, reason); err != nil {
+		e.log.Error("outbox: failing", "err", err)
+	}
+	it.State, it.Reason = OutboxFailed, reason
+	return it
+}
+
+func (e *Engine) complete(it OutboxItem, msg Message) OutboxItem {
+	if msg.ConversationID == "" {
+		msg.ConversationID = it.ConversationID
+	}
+	msg.LocalID = it.LocalID
+	if err := e.store.CompleteOutbox(it.LocalID, msg); err != nil {
+		e.log.Error("outbox: completing", "err", err)
+		it.NextAttempt = e.cfg.Now().Add(5 * time.Second)
+		return it
+	}
+	it.State, it.ServerID = OutboxSent, msg.ID
+	return it
+}
+
+// reconcile looks for an item whose request may have been acted on. The
+// store attaches a platform message with the same conversation and body,
+// dated no earlier than reconcileMargin before the item, as the sync
+// applies it; for templates the broadcasts are searched too. Found: sent.
+// Not found: the request did not arrive, and the item is sent again.
+func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
+	now := e.cfg.Now()
+	from := it.Created.Add(-reconcileMargin)
+	for batch, err := range e.be.Messages(ctx, MessageQuery{From: from, AccountID: it.AccountID, ContactID: it.ContactID}) {
+		if err != nil {
+			return e.postpone(it, err)
+		}
+		if _, err := e.apply(batch); err != nil {
+			return e.postpone(it, err)
+		}
+	}
+	cur, ok, err := e.store.OutboxItem(it.LocalID)
+	if err != nil || !ok {
+		return e.postpone(it, errors.Join(err, errors.New("outbox item vanished")))
+	}
+	if cur.State == OutboxSent {
+		return cur
+	}
+	if it.Kind == OutboxTemplate {
+		sends, err := e.be.Broadcasts(ctx, it.AccountID, it.ContactID)
+		if err != nil {
+			return e.postpone(it, err)
+		}
+		claimed, err := e.claimedBroadcasts()
+		if err != nil {
+			return e.postpone(it, err)
+		}
+		for _, b := range sends {
+			if b.Body == it.Body && !b.Time.Before(from) && !claimed[b.BroadcastID] {
+				cur.BroadcastID = b.BroadcastID
+				if b.Message.ID != "" {
+					return e.complete(cur, b.Message)
+				}
+				cur.NextAttempt = now.Add(2 * time.Second)
+				if err := e.store.UpdateOutbox(cur); err != nil {
+					e.log.Error("outbox: recording broadcast", "err", err)
+				}
+				return cur
+			}
+		}
+	}
+	e.log.Info("outbox: not on the platform, sending again", "local_id", it.LocalID)
+	cur.State = OutboxQueued
+	if err := e.store.UpdateOutbox(cur); err != nil {
+		return e.postpone(cur, err)
+	}
+	return e.sendItem(ctx, cur)
+}
+
+func (e *Engine) claimedBroadcasts() (map[string]bool, error) {
+	all, err := e.store.Outbox()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, o := range all {
+		if o.BroadcastID != "" {
+			out[o.BroadcastID] = true
+		}
+	}
+	return out, nil
+}
+
+// followBroadcast waits for an accepted template send to become a message.
+func (e *Engine) followBroadcast(ctx context.Context, it OutboxItem) OutboxItem {
+	ts, err := e.be.Broadcast(ctx, it.BroadcastID)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return e.fail(it, "the platform lost this template send; send it again")
+		}
+		return e.postpone(it, err)
+	}
+	if ts.Message.ID == "" {
+		it.Attempts++
+		it.NextAttempt = e.cfg.Now().Add(min(2*time.Second*time.Duration(it.Attempts), 30*time.Second))
+		if err := e.store.UpdateOutbox(it); err != nil {
+			e.log.Error("outbox: following broadcast", "err", err)
+		}
+		return it
+	}
+	m := ts.Message
+	if m.Body == "" {
+		if full, err := e.be.Message(ctx, m.ID); err == nil {
+			m = full
+		}
+	}
+	return e.complete(it, m)
+}
+
+// postpone keeps the item as it is and tries again after a backoff.
+func (e *Engine) postpone(it OutboxItem, err error) OutboxItem {
+	if KindOf(err) == 0 {
+		return it
+	}
+	it.NextAttempt = e.cfg.Now().Add(backoff(max(it.Attempts, 1), time.Second, e.cfg.MaxBackoff))
+	it.Reason = Words(err)
+	if uerr := e.store.UpdateOutbox(it); uerr != nil {
+		e.log.Error("outbox: postponing", "err", uerr)
+	}
+	return it
+}
+
+// ---- drafts ----
+
+// draftSaver writes drafts DraftDelay after the last change, so typing
+// does not write on every key.
+type draftSaver struct {
+	e       *Engine
+	wmu     sync.Mutex // serialises writes, so an older text never lands after a newer one
+	mu      sync.Mutex // guards pending and timer
+	pending map[string]string
+	timer   *time.Timer
+}
+
+// SaveDraft records the composer's text for a conversation; it reaches the
+// store shortly after typing pauses, and at once on FlushDrafts.
+func (e *Engine) SaveDraft(conversationID, text string) {
+	d := &e.drafts
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pending[conversationID] = text
+	if d.timer == nil {
+		d.timer = time.AfterFunc(e.cfg.DraftDelay, d.flush)
+	} else {
+		d.timer.Reset(e.cfg.DraftDelay)
+	}
+}
+
+// FlushDrafts writes pending drafts now (on quit, on switching away).
+func (e *Engine) FlushDrafts() { e.drafts.flush() }
+
+// Draft returns the saved draft of a conversation, pending changes included.
+func (e *Engine) Draft(conversationID string) (string, error) {
+	d := &e.drafts
+	d.mu.Lock()
+	text, ok := d.pending[conversationID]
+	d.mu.Unlock()
+	if ok {
+		return text, nil
+	}
+	dr, _, err := e.store.Draft(conversationID)
+	return dr.Text, err
+}
+
+// clear drops a pending draft and runs write (which clears the stored
+// one) with no draft write in between.
+func (d *draftSaver) clear(conversationID string, write func() error) error {
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	d.mu.Lock()
+	delete(d.pending, conversationID)
+	d.mu.Unlock()
+	return write()
+}
+
+func (d *draftSaver) flush() {
+	d.wmu.Lock()
+	defer d.wmu.Unlock()
+	d.mu.Lock()
+	pending := d.pending
+	d.pending = map[string]string{}
+	d.mu.Unlock()
+	now := d.e.cfg.Now()
+	for id, text := range pending {
+		if err := d.e.store.SaveDraft(Draft{ConversationID: id, Text: text, Updated: now}); err != nil {
+			d.e.log.Error("drafts: saving", "err", err)
+		}
+	}
+}

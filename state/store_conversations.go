@@ -1,0 +1,453 @@
+package state
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// convCols are the conversations columns convRow.scan reads, in order.
+const convCols = `id, account_id, contact_id, contact_name, contact_number, folder, user_id, team_id,
+	last_inbound, last_outbound, last_activity, preview, preview_out, preview_key, unread, read_at, meta_known`
+
+// convRow is a conversations row as stored. It is comparable, so a change
+// to the list row is cur != orig.
+type convRow struct {
+	id, accountID, contactID   string
+	contactName, contactNumber string
+	folder, userID, teamID     string
+	lastIn, lastOut, lastAct   int64
+	preview                    string
+	previewOut                 bool
+	previewKey                 string
+	unread                     int
+	readAt                     int64
+	metaKnown                  bool
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func (c *convRow) scan(r scanner) error {
+	return r.Scan(&c.id, &c.accountID, &c.contactID, &c.contactName, &c.contactNumber, &c.folder, &c.userID, &c.teamID,
+		&c.lastIn, &c.lastOut, &c.lastAct, &c.preview, &c.previewOut, &c.previewKey, &c.unread, &c.readAt, &c.metaKnown)
+}
+
+func (c convRow) conversation() Conversation {
+	return Conversation{
+		ID:            c.id,
+		AccountID:     c.accountID,
+		ContactID:     c.contactID,
+		ContactName:   c.contactName,
+		ContactNumber: c.contactNumber,
+		Folder:        Folder(c.folder),
+		UserID:        c.userID,
+		TeamID:        c.teamID,
+		LastInbound:   fromNanos(c.lastIn),
+		LastOutbound:  fromNanos(c.lastOut),
+		LastActivity:  fromNanos(c.lastAct),
+		Preview:       c.preview,
+		PreviewOut:    c.previewOut,
+		Unread:        c.unread,
+		MetaKnown:     c.metaKnown,
+	}
+}
+
+// listRow is the part of a row the conversation list shows (everything
+// but the bookkeeping columns).
+func (c convRow) listRow() convRow {
+	c.previewKey, c.readAt = "", 0
+	return c
+}
+
+// maxPreview is the longest preview, in characters.
+const maxPreview = 200
+
+// previewOf is what the list shows of a body: its first non-empty line,
+// whitespace collapsed, at most maxPreview characters (the last one an
+// ellipsis when cut).
+func previewOf(body string) string {
+	body = strings.TrimSpace(body)
+	if i := strings.IndexAny(body, "\r\n"); i >= 0 {
+		body = body[:i]
+	}
+	body = strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(body) <= maxPreview {
+		return body
+	}
+	r := []rune(body)
+	return strings.TrimSpace(string(r[:maxPreview-1])) + "…"
+}
+
+// convTracker keeps the conversation rows a write touches, applies
+// messages to their aggregates in memory and writes each row once at the
+// end (flush), reporting which rows were created and which changed.
+type convTracker struct {
+	*stmtCache
+	rows  map[string]*trackedConv
+	order []string
+}
+
+type trackedConv struct {
+	orig, cur convRow
+	created   bool // not in the database before this write
+	recompute bool // aggregates must be recomputed from the messages
+}
+
+func newConvTracker(c *stmtCache) *convTracker {
+	return &convTracker{stmtCache: c, rows: map[string]*trackedConv{}}
+}
+
+// get returns the tracked row of conversation id, loading it or creating
+// it (folder inbox, meta unknown, name and number from the contacts table)
+// when missing. Empty account and contact ids are filled in when known.
+// It returns nil for an empty id.
+func (t *convTracker) get(id, accountID, contactID string) (*trackedConv, error) {
+	if id == "" {
+		return nil, nil
+	}
+	tc := t.rows[id]
+	if tc == nil {
+		tc = &trackedConv{}
+		err := tc.orig.scan(t.queryRow("SELECT "+convCols+" FROM conversations WHERE id = ?", id))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			tc.created = true
+			tc.orig = convRow{id: id, folder: string(FolderInbox)}
+		case err != nil:
+			return nil, fmt.Errorf("load conversation %s: %w", id, err)
+		}
+		tc.cur = tc.orig
+		t.rows[id] = tc
+		t.order = append(t.order, id)
+	}
+	if tc.cur.accountID == "" && accountID != "" {
+		tc.cur.accountID = accountID
+	}
+	if tc.cur.contactID == "" && contactID != "" {
+		tc.cur.contactID = contactID
+		err := t.queryRow("SELECT name, number FROM contacts WHERE id = ?", contactID).
+			Scan(&tc.cur.contactName, &tc.cur.contactNumber)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("contact %s: %w", contactID, err)
+		}
+	}
+	return tc, nil
+}
+
+// add applies one message to the aggregates: last times and, when it is
+// the newest message (by time, then key), the preview.
+func (tc *trackedConv) add(dir Direction, t int64, key, body string) {
+	c := &tc.cur
+	if dir == Outbound {
+		c.lastOut = max(c.lastOut, t)
+	} else {
+		c.lastIn = max(c.lastIn, t)
+	}
+	if t > c.lastAct || (t == c.lastAct && key >= c.previewKey) {
+		c.preview = previewOf(body)
+		c.previewOut = dir == Outbound
+		c.previewKey = key
+	}
+	c.lastAct = max(c.lastIn, c.lastOut)
+}
+
+// recomputeAggregates recomputes the last times and preview of c from its
+// messages, walking the thread index from the newest message.
+func recomputeAggregates(q *stmtCache, c *convRow) error {
+	var lastIn, lastOut sql.NullInt64
+	if err := q.queryRow(`SELECT
+		(SELECT time FROM messages WHERE conversation_id = ?1 AND direction = 0 ORDER BY time DESC LIMIT 1),
+		(SELECT time FROM messages WHERE conversation_id = ?1 AND direction = 1 ORDER BY time DESC LIMIT 1)`,
+		c.id).Scan(&lastIn, &lastOut); err != nil {
+		return fmt.Errorf("recompute %s: %w", c.id, err)
+	}
+	c.lastIn, c.lastOut = lastIn.Int64, lastOut.Int64
+	c.lastAct = max(c.lastIn, c.lastOut)
+	var body, key string
+	var dir Direction
+	err := q.queryRow(`SELECT body, direction, msg_key FROM messages WHERE conversation_id = ?
+		ORDER BY time DESC, msg_key DESC LIMIT 1`, c.id).Scan(&body, &dir, &key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		c.preview, c.previewOut, c.previewKey = "", false, ""
+	case err != nil:
+		return fmt.Errorf("recompute %s: %w", c.id, err)
+	default:
+		c.preview, c.previewOut, c.previewKey = previewOf(body), dir == Outbound, key
+	}
+	return nil
+}
+
+// flush recomputes what must be, writes the rows that changed and returns
+// the ids of the rows created and of those whose list row changed (created
+// ones included), in the order they were first touched.
+func (t *convTracker) flush() (created, changed []string, err error) {
+	for _, id := range t.order {
+		tc := t.rows[id]
+		if tc.recompute {
+			if err := recomputeAggregates(t.stmtCache, &tc.cur); err != nil {
+				return nil, nil, err
+			}
+		}
+		switch {
+		case tc.created:
+			c := tc.cur
+			if _, err := t.exec(`INSERT INTO conversations(`+convCols+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, c.accountID, c.contactID, c.contactName, c.contactNumber, c.folder, c.userID, c.teamID,
+				c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown); err != nil {
+				return nil, nil, fmt.Errorf("insert conversation %s: %w", id, err)
+			}
+			created = append(created, id)
+			changed = append(changed, id)
+		case tc.cur != tc.orig:
+			c := tc.cur
+			if _, err := t.exec(`UPDATE conversations SET account_id = ?, contact_id = ?,
+				contact_name = ?, contact_number = ?, last_inbound = ?, last_outbound = ?, last_activity = ?,
+				preview = ?, preview_out = ?, preview_key = ?, unread = ? WHERE id = ?`, c.accountID, c.contactID, c.contactName, c.contactNumber, c.lastIn, c.lastOut, c.lastAct,
+				c.preview, c.previewOut, c.previewKey, c.unread, id); err != nil {
+				return nil, nil, fmt.Errorf("update conversation %s: %w", id, err)
+			}
+			if tc.cur.listRow() != tc.orig.listRow() {
+				changed = append(changed, id)
+			}
+		}
+	}
+	return created, changed, nil
+}
+
+// Conversation returns the conversation with that id.
+func (s *Store) Conversation(id string) (Conversation, bool, error) {
+	var c convRow
+	err := c.scan(s.db.QueryRow("SELECT "+convCols+" FROM conversations WHERE id = ?", id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Conversation{}, false, nil
+	case err != nil:
+		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)
+	}
+	return c.conversation(), true, nil
+}
+
+// SetConversationMeta files the conversation and sets its assignee (userID
+// or teamID, "" for none), marking its meta as known. A conversation the
+// store does not have yet is created with only this. changed reports
+// whether the folder or assignee differ from before (or the row is new).
+func (s *Store) SetConversationMeta(id string, folder Folder, userID, teamID string) (changed bool, err error) {
+	if folder == "" {
+		folder = FolderInbox
+	}
+	if id == "" {
+		return false, errors.New("store: set conversation meta: empty conversation id")
+	}
+	if !folder.Valid() {
+		return false, fmt.Errorf("store: set conversation meta %s: unknown folder %q", id, folder)
+	}
+	err = s.write("set conversation meta "+id, func(tx *sql.Tx) error {
+		var f, u, tm string
+		var known bool
+		err := tx.QueryRow("SELECT folder, user_id, team_id, meta_known FROM conversations WHERE id = ?", id).Scan(&f, &u, &tm, &known)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			changed = true
+			_, err = tx.Exec(`INSERT INTO conversations(id, folder, user_id, team_id, meta_known) VALUES (?, ?, ?, ?, 1)`,
+				id, string(folder), userID, teamID)
+			return err
+		case err != nil:
+			return err
+		}
+		changed = f != string(folder) || u != userID || tm != teamID
+		if !changed && known {
+			return nil
+		}
+		_, err = tx.Exec(`UPDATE conversations SET folder = ?, user_id = ?, team_id = ?, meta_known = 1 WHERE id = ?`,
+			string(folder), userID, teamID, id)
+		return err
+	})
+	return changed, err
+}
+
+// ConversationsWithoutMeta returns up to limit ids of conversations whose
+// folder and assignee were never fetched, most recent activity first.
+func (s *Store) ConversationsWithoutMeta(limit int) ([]string, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.db.Query(`SELECT id FROM conversations WHERE meta_known = 0
+		ORDER BY last_activity DESC, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: conversations without meta: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: conversations without meta: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: conversations without meta: %w", err)
+	}
+	return ids, nil
+}
+
+// MarkRead clears the conversation's unread count and remembers now as
+// the time it was read: later customer messages count as unread, earlier
+// ones synced afterwards do not. An unknown conversation is ignored.
+func (s *Store) MarkRead(conversationID string, now time.Time) error {
+	return s.write("mark read "+conversationID, func(tx *sql.Tx) error {
+		_, err := tx.Exec("UPDATE conversations SET unread = 0, read_at = ? WHERE id = ?", toNanos(now), conversationID)
+		return err
+	})
+}
+
+// viewQuery is the WHERE clause and arguments selecting v, and the ORDER
+// BY listing it. Literal terms (empty strings, the closing-soon comparison) are
+// written out so the planner can match the partial indexes.
+type viewQuery struct {
+	where   string
+	args    []any
+	order   string
+	closing bool
+}
+
+func buildView(v View) viewQuery {
+	folder := v.Folder
+	if folder == "" {
+		folder = FolderInbox
+	}
+	q := viewQuery{where: "folder = ?", args: []any{string(folder)}, order: "last_activity DESC, id"}
+	if v.UserID != "" {
+		q.where += " AND user_id = ? AND user_id <> ''"
+		q.args = append(q.args, v.UserID)
+	}
+	if v.TeamID != "" {
+		q.where += " AND team_id = ? AND team_id <> ''"
+		q.args = append(q.args, v.TeamID)
+	}
+	if v.Unassigned {
+		q.where += " AND user_id = '' AND team_id = ''"
+	}
+	if v.ClosingSoon {
+		q.closing = true
+		q.order = "last_inbound, id"
+		if v.Now.IsZero() {
+			// No clock, no window: nothing is closing.
+			q.where += " AND last_inbound >= last_outbound AND 0"
+		} else {
+			// Expiry = last_inbound + 24h in (now, now+2h), exclusive.
+			q.where += " AND last_inbound > ? AND last_inbound < ? AND last_inbound >= last_outbound"
+			q.args = append(q.args, toNanos(v.Now.Add(-WindowLength)), toNanos(v.Now.Add(ClosingSoon-WindowLength)))
+		}
+	}
+	return q
+}
+
+// countBefore counts the rows of the view before a row, given the row's
+// ordering value twice and its id after the view's arguments. It is
+// written as a range on the ordering column so that the count walks only
+// the part of the index before the row.
+func (q viewQuery) countBefore() string {
+	if q.closing {
+		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound <= ? AND (last_inbound < ? OR id < ?)"
+	}
+	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
+}
+
+// ListConversations returns the conversations of view v from offset, at
+// most limit of them, in the view's order: most recent activity first
+// (then id), or for ClosingSoon the window closing first (then id).
+func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	offset = max(offset, 0)
+	q := buildView(v)
+	rows, err := s.db.Query("SELECT "+convCols+" FROM conversations WHERE "+q.where+
+		" ORDER BY "+q.order+" LIMIT ? OFFSET ?", append(q.args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Conversation, 0, min(limit, 256))
+	for rows.Next() {
+		var c convRow
+		if err := c.scan(rows); err != nil {
+			return nil, fmt.Errorf("store: list conversations: %w", err)
+		}
+		out = append(out, c.conversation())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list conversations: %w", err)
+	}
+	return out, nil
+}
+
+// CountConversations returns how many conversations view v holds.
+func (s *Store) CountConversations(v View) (int, error) {
+	q := buildView(v)
+	query := "SELECT count(*) FROM conversations WHERE " + q.where
+	if !q.closing {
+		// The same WHERE over the counts table: a few rows to add up.
+		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.where
+	}
+	var n int
+	if err := s.db.QueryRow(query, q.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count conversations: %w", err)
+	}
+	return n, nil
+}
+
+// IndexOf returns the position of the conversation in ListConversations(v)
+// order, or -1 when the view does not hold it.
+func (s *Store) IndexOf(v View, conversationID string) (int, error) {
+	q := buildView(v)
+	idx := -1
+	err := s.read("index of "+conversationID, func(tx *sql.Tx) error {
+		var act, in int64
+		err := tx.QueryRow("SELECT last_activity, last_inbound FROM conversations WHERE id = ? AND "+q.where,
+			append([]any{conversationID}, q.args...)...).Scan(&act, &in)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return err
+		}
+		key := act
+		if q.closing {
+			key = in
+		}
+		return tx.QueryRow(q.countBefore(), append(q.args, key, key, conversationID)...).Scan(&idx)
+	})
+	if err != nil {
+		return -1, err
+	}
+	return idx, nil
+}
+
+// FolderCounts returns how many conversations each folder holds; the three
+// folders are always present.
+func (s *Store) FolderCounts() (map[Folder]int, error) {
+	rows, err := s.db.Query("SELECT folder, sum(n) FROM conversation_counts GROUP BY folder")
+	if err != nil {
+		return nil, fmt.Errorf("store: folder counts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[Folder]int{FolderInbox: 0, FolderArchive: 0, FolderSpam: 0}
+	for rows.Next() {
+		var f string
+		var n int
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, fmt.Errorf("store: folder counts: %w", err)
+		}
+		counts[Folder(f)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: folder counts: %w", err)
+	}
+	return counts, nil
+}

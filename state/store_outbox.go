@@ -1,0 +1,326 @@
+package state
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// outboxCols are the outbox columns scanOutbox reads, in order.
+const outboxCols = `local_id, conversation_id, account_id, contact_id, kind, template_id, body, created, state,
+	attempts, next_attempt, reason, server_id, broadcast_id`
+
+func scanOutbox(r scanner) (OutboxItem, error) {
+	var it OutboxItem
+	var created, next int64
+	err := r.Scan(&it.LocalID, &it.ConversationID, &it.AccountID, &it.ContactID, &it.Kind, &it.TemplateID, &it.Body,
+		&created, &it.State, &it.Attempts, &next, &it.Reason, &it.ServerID, &it.BroadcastID)
+	it.Created, it.NextAttempt = fromNanos(created), fromNanos(next)
+	return it, err
+}
+
+func validOutboxState(s OutboxState) bool {
+	switch s {
+	case OutboxQueued, OutboxSending, OutboxUncertain, OutboxSent, OutboxFailed:
+		return true
+	}
+	return false
+}
+
+// Enqueue records a reply on its way, in one transaction: the outbox item,
+// its local message (shown at once in the thread: no platform id, status
+// Pending, outbound), the conversation's preview and last times (the row
+// is created when missing), and the removal of the conversation's draft.
+// msg.LocalID must be empty or item.LocalID and msg.ID empty; empty
+// conversation, account, contact, body and time are taken from item. An
+// item without a state is queued; without a kind, a message.
+func (s *Store) Enqueue(item OutboxItem, msg Message) error {
+	if item.LocalID == "" {
+		return errors.New("store: enqueue: empty local id")
+	}
+	if msg.LocalID != "" && msg.LocalID != item.LocalID {
+		return fmt.Errorf("store: enqueue %s: message has local id %s", item.LocalID, msg.LocalID)
+	}
+	if msg.ID != "" {
+		return fmt.Errorf("store: enqueue %s: message already has platform id %s", item.LocalID, msg.ID)
+	}
+	if item.State == "" {
+		item.State = OutboxQueued
+	}
+	if !validOutboxState(item.State) {
+		return fmt.Errorf("store: enqueue %s: unknown state %q", item.LocalID, item.State)
+	}
+	if item.Kind == "" {
+		item.Kind = OutboxMessage
+	}
+	msg.LocalID = item.LocalID
+	msg.Direction = Outbound
+	msg.Status = StatusPending
+	msg.ConversationID = orStr(msg.ConversationID, item.ConversationID)
+	msg.AccountID = orStr(msg.AccountID, item.AccountID)
+	msg.ContactID = orStr(msg.ContactID, item.ContactID)
+	msg.Body = orStr(msg.Body, item.Body)
+	if msg.Time.IsZero() {
+		msg.Time = item.Created
+	}
+	return s.write("enqueue "+item.LocalID, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			item.LocalID, item.ConversationID, item.AccountID, item.ContactID, item.Kind, item.TemplateID, item.Body,
+			toNanos(item.Created), item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason, item.ServerID,
+			item.BroadcastID); err != nil {
+			return fmt.Errorf("outbox row: %w", err)
+		}
+		cache := newStmtCache(tx)
+		defer cache.close()
+		if _, err := (msgWriter{cache}).insert(msg); err != nil {
+			return fmt.Errorf("message row: %w", err)
+		}
+		if _, err := tx.Exec("DELETE FROM drafts WHERE conversation_id = ?", orStr(item.ConversationID, msg.ConversationID)); err != nil {
+			return fmt.Errorf("draft: %w", err)
+		}
+		convs := newConvTracker(cache)
+		tc, err := convs.get(msg.ConversationID, msg.AccountID, msg.ContactID)
+		if err != nil || tc == nil {
+			return err
+		}
+		tc.add(Outbound, toNanos(msg.Time), msg.Key(), msg.Body)
+		_, _, err = convs.flush()
+		return err
+	})
+}
+
+// OutboxItem returns the outbox item with that local id.
+func (s *Store) OutboxItem(localID string) (OutboxItem, bool, error) {
+	it, err := scanOutbox(s.db.QueryRow("SELECT "+outboxCols+" FROM outbox WHERE local_id = ?", localID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return OutboxItem{}, false, nil
+	case err != nil:
+		return OutboxItem{}, false, fmt.Errorf("store: outbox item %s: %w", localID, err)
+	}
+	return it, true, nil
+}
+
+// Outbox returns the items in any of the states (every item when none is
+// given), oldest first.
+func (s *Store) Outbox(states ...OutboxState) ([]OutboxItem, error) {
+	query := "SELECT " + outboxCols + " FROM outbox"
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = string(st)
+	}
+	if len(states) > 0 {
+		query += " WHERE state IN (" + placeholders(len(states)) + ")"
+	}
+	rows, err := s.db.Query(query+" ORDER BY created, local_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox: %w", err)
+	}
+	return collect(rows, "outbox", func(r *sql.Rows) (OutboxItem, error) { return scanOutbox(r) })
+}
+
+// UpdateOutbox writes the item's State, Attempts, NextAttempt, Reason,
+// ServerID and BroadcastID. It fails with ErrNotFound for an unknown item.
+func (s *Store) UpdateOutbox(item OutboxItem) error {
+	if !validOutboxState(item.State) {
+		return fmt.Errorf("store: update outbox %s: unknown state %q", item.LocalID, item.State)
+	}
+	return s.write("update outbox "+item.LocalID, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, reason = ?, server_id = ?,
+			broadcast_id = ? WHERE local_id = ?`, item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason,
+			item.ServerID, item.BroadcastID, item.LocalID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+}
+
+func mustAffect(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// notFailed is a local status a completion may move on from: a local
+// failure is overruled by the platform accepting the message.
+func notFailed(s MessageStatus) MessageStatus {
+	if s == StatusFailed {
+		return StatusPending
+	}
+	return s
+}
+
+// CompleteOutbox records that the platform accepted the item as message
+// server, in one transaction: the item becomes sent with ServerID
+// server.ID, and its local message takes the platform id, status (only
+// forward) and time. When sync already stored the platform's copy as a
+// row of its own, the two rows become one, carrying both ids. The
+// conversation's aggregates follow.
+func (s *Store) CompleteOutbox(localID string, server Message) error {
+	if server.ID == "" {
+		return fmt.Errorf("store: complete outbox %s: no platform id", localID)
+	}
+	return s.write("complete outbox "+localID, func(tx *sql.Tx) error {
+		var it struct{ conv, account, contact string }
+		err := tx.QueryRow("SELECT conversation_id, account_id, contact_id FROM outbox WHERE local_id = ?", localID).
+			Scan(&it.conv, &it.account, &it.contact)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		cache := newStmtCache(tx)
+		defer cache.close()
+		w := msgWriter{cache}
+		local, hasLocal, err := w.byLocalID(localID)
+		if err != nil {
+			return err
+		}
+		srv, hasSrv, err := w.byID(server.ID)
+		if err != nil {
+			return err
+		}
+		convs := newConvTracker(cache)
+		recompute := func(m Message) error {
+			tc, err := convs.get(m.ConversationID, m.AccountID, m.ContactID)
+			if tc != nil {
+				tc.recompute = true
+			}
+			return err
+		}
+		switch {
+		case hasSrv && (!hasLocal || srv.seq != local.seq):
+			// Sync got there first: keep the platform's row, give it the
+			// local id, drop the local row.
+			if srv.LocalID != "" && srv.LocalID != localID {
+				return fmt.Errorf("platform message %s already belongs to outbox item %s", server.ID, srv.LocalID)
+			}
+			n := srv.Message
+			n.LocalID = localID
+			n.Status = Later(srv.Status, server.Status)
+			if hasLocal {
+				if err := w.delete(local.seq, local.Body); err != nil {
+					return err
+				}
+				if err := recompute(local.Message); err != nil {
+					return err
+				}
+				n.Status = Later(n.Status, notFailed(local.Status))
+				n.Template = n.Template || local.Template
+				n.Sender = orStr(n.Sender, local.Sender)
+				n.ConversationID = orStr(n.ConversationID, local.ConversationID)
+				n.AccountID = orStr(n.AccountID, local.AccountID)
+				n.ContactID = orStr(n.ContactID, local.ContactID)
+			}
+			n = completed(n, server)
+			if _, err := w.update(srv.seq, srv.Message, n); err != nil {
+				return err
+			}
+			if err := recompute(n); err != nil {
+				return err
+			}
+		case hasLocal:
+			n := local.Message
+			n.ID = server.ID
+			n.Status = Later(notFailed(local.Status), server.Status)
+			if n.Status != StatusFailed {
+				n.Reason = ""
+			}
+			n = completed(n, server)
+			if _, err := w.update(local.seq, local.Message, n); err != nil {
+				return err
+			}
+			if err := recompute(n); err != nil {
+				return err
+			}
+		default:
+			// Neither row (the local one was never written): store the
+			// platform's message as this item's.
+			n := server
+			n.LocalID = localID
+			n.Direction = Outbound
+			n.ConversationID = orStr(n.ConversationID, it.conv)
+			n.AccountID = orStr(n.AccountID, it.account)
+			n.ContactID = orStr(n.ContactID, it.contact)
+			if _, err := w.insert(n); err != nil {
+				return err
+			}
+			if err := recompute(n); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec("UPDATE outbox SET state = 'sent', server_id = ?, reason = '' WHERE local_id = ?",
+			server.ID, localID); err != nil {
+			return err
+		}
+		_, _, err = convs.flush()
+		return err
+	})
+}
+
+// completed applies what the platform says about a message it accepted
+// to the stored n: time, reason, template flag, sender and the
+// conversation it is in, when given.
+func completed(n, server Message) Message {
+	if !server.Time.IsZero() {
+		n.Time = server.Time
+	}
+	n.Reason = orStr(server.Reason, n.Reason)
+	n.Template = n.Template || server.Template
+	n.Sender = orStr(server.Sender, n.Sender)
+	n.ConversationID = orStr(n.ConversationID, server.ConversationID)
+	n.AccountID = orStr(n.AccountID, server.AccountID)
+	n.ContactID = orStr(n.ContactID, server.ContactID)
+	return n
+}
+
+// FailOutbox records that the platform refused the item for good: the
+// item becomes failed with reason, its message StatusFailed with the same
+// reason. The text is kept for the agent to resend or copy.
+func (s *Store) FailOutbox(localID, reason string) error {
+	return s.write("fail outbox "+localID, func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE outbox SET state = 'failed', reason = ? WHERE local_id = ?", reason, localID)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		_, err = tx.Exec("UPDATE messages SET status = ?, reason = ? WHERE local_id = ?", StatusFailed, reason, localID)
+		return err
+	})
+}
+
+// ResendOutbox puts a failed item back in the queue, due at now: its
+// attempts are kept, its reason cleared, and its message is Pending again.
+// An item already queued is left as it is; one in another state is an
+// error.
+func (s *Store) ResendOutbox(localID string, now time.Time) error {
+	return s.write("resend outbox "+localID, func(tx *sql.Tx) error {
+		var state OutboxState
+		err := tx.QueryRow("SELECT state FROM outbox WHERE local_id = ?", localID).Scan(&state)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return ErrNotFound
+		case err != nil:
+			return err
+		case state == OutboxQueued:
+			return nil
+		case state != OutboxFailed:
+			return fmt.Errorf("the item is %s, not failed", state)
+		}
+		if _, err := tx.Exec("UPDATE outbox SET state = 'queued', reason = '', next_attempt = ? WHERE local_id = ?",
+			toNanos(now), localID); err != nil {
+			return err
+		}
+		_, err = tx.Exec("UPDATE messages SET status = ?, reason = '' WHERE local_id = ?", StatusPending, localID)
+		return err
+	})
+}

@@ -1,0 +1,594 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Config tunes the sync engine. Zero fields take their defaults.
+type Config struct {
+	HistoryDays     int           // backfill on first start; default 7
+	Poll            time.Duration // poll interval while active; default 5 s
+	IdlePoll        time.Duration // poll interval when idle; default 30 s
+	IdleAfter       time.Duration // idle after this long without news or user action; default 2 min
+	MaxBackoff      time.Duration // longest wait between attempts while offline; default 60 s
+	Overlap         time.Duration // re-read this much before the last seen message; default 2 min
+	MetaConcurrency int           // parallel conversation lookups; default 8
+	RefreshEvery    time.Duration // accounts, users, teams, templates; default 5 min
+	StatusEvery     time.Duration // shortest spacing of status checks of one message; default 10 s
+	StatusMaxAge    time.Duration // stop following a message's status after; default 24 h
+	DraftDelay      time.Duration // drafts are written this long after the last change; default 300 ms
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.HistoryDays <= 0 {
+		c.HistoryDays = 7
+	}
+	def(&c.Poll, 5*time.Second)
+	def(&c.IdlePoll, 30*time.Second)
+	def(&c.IdleAfter, 2*time.Minute)
+	def(&c.MaxBackoff, 60*time.Second)
+	def(&c.Overlap, 2*time.Minute)
+	def(&c.RefreshEvery, 5*time.Minute)
+	def(&c.StatusEvery, 10*time.Second)
+	def(&c.StatusMaxAge, 24*time.Hour)
+	def(&c.DraftDelay, 300*time.Millisecond)
+	if c.MetaConcurrency <= 0 {
+		c.MetaConcurrency = 8
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// ConnState is the engine's link to the platform.
+type ConnState int
+
+const (
+	Connecting    ConnState = iota // not synced yet
+	Online                         // the last sync worked
+	Syncing                        // a long sync (the first backfill) is running
+	Offline                        // the last attempt failed; NextAttempt says when the next is
+	LoginRequired                  // the platform refused our credentials; waiting for a login
+)
+
+func (s ConnState) String() string {
+	return [...]string{"connecting", "online", "syncing", "offline", "login required"}[s]
+}
+
+// ConnStatus is what the status bar shows.
+type ConnStatus struct {
+	State       ConnState
+	NextAttempt time.Time // when Offline
+	LastError   string    // in words
+	LastSync    time.Time
+	Progress    string // during a long sync, e.g. "1,200 messages"
+}
+
+// Meta keys in the store.
+const (
+	metaCursor     = "sync.cursor"     // newest platform message time seen (RFC 3339)
+	metaBackfilled = "sync.backfilled" // "1" once the first backfill finished
+)
+
+// Engine keeps the store in step with the platform and sends the outbox.
+// Run it once; the other methods are safe for concurrent use.
+type Engine struct {
+	store *Store
+	be    Backend
+	cfg   Config
+	log   *slog.Logger
+	bus   bus
+
+	mu       sync.Mutex
+	status   ConnStatus
+	lastNews time.Time
+
+	nudge       chan struct{}
+	outboxNudge chan struct{}
+	drafts      draftSaver
+
+	// Only the run goroutine touches these.
+	checked     map[string]time.Time // message id → last status check
+	lastRefresh time.Time
+	stats       SyncStats
+	statsMu     sync.Mutex
+}
+
+// SyncStats counts the engine's platform calls, for benchmarks and tests.
+type SyncStats struct {
+	MessagePages   int
+	MetaCalls      int
+	StatusCalls    int
+	ReferenceCalls int
+}
+
+// NewEngine builds an engine over a store and a platform.
+func NewEngine(st *Store, be Backend, cfg Config) *Engine {
+	cfg = cfg.withDefaults()
+	e := &Engine{
+		store: st, be: be, cfg: cfg, log: cfg.Logger,
+		nudge:       make(chan struct{}, 1),
+		outboxNudge: make(chan struct{}, 1),
+		checked:     map[string]time.Time{},
+	}
+	e.drafts = draftSaver{e: e, pending: map[string]string{}}
+	e.lastNews = cfg.Now()
+	return e
+}
+
+// Subscribe returns a subscription to the engine's changes.
+func (e *Engine) Subscribe() *Subscription { return e.bus.subscribe() }
+
+// Status returns the connection status.
+func (e *Engine) Status() ConnStatus {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+// Stats returns the platform calls made so far.
+func (e *Engine) Stats() SyncStats {
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	return e.stats
+}
+
+func (e *Engine) count(f func(*SyncStats)) {
+	e.statsMu.Lock()
+	f(&e.stats)
+	e.statsMu.Unlock()
+}
+
+// SyncNow asks for a sync at once (also after a login).
+func (e *Engine) SyncNow() {
+	e.touch()
+	select {
+	case e.nudge <- struct{}{}:
+	default:
+	}
+	e.kickOutbox()
+}
+
+func (e *Engine) touch() {
+	e.mu.Lock()
+	e.lastNews = e.cfg.Now()
+	e.mu.Unlock()
+}
+
+func (e *Engine) setStatus(f func(*ConnStatus)) {
+	e.mu.Lock()
+	before := e.status
+	f(&e.status)
+	changed := before != e.status
+	e.mu.Unlock()
+	if changed {
+		e.bus.publish(Changes{Connection: true})
+	}
+}
+
+// Run syncs until ctx ends: the first backfill, then polling, with the
+// outbox worker beside it. It returns ctx's error.
+func (e *Engine) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Go(func() { e.runOutbox(ctx) })
+	defer wg.Wait()
+	defer e.drafts.flush()
+
+	failures := 0
+	for {
+		err := e.cycle(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var wait time.Duration
+		switch KindOf(err) {
+		case 0:
+			failures = 0
+			wait = e.pollInterval()
+		case KindAuth:
+			e.setStatus(func(s *ConnStatus) { s.State, s.LastError, s.NextAttempt = LoginRequired, Words(err), time.Time{} })
+			wait = -1 // until SyncNow
+		default:
+			failures++
+			wait = backoff(failures, time.Second, e.cfg.MaxBackoff)
+			next := e.cfg.Now().Add(wait)
+			e.setStatus(func(s *ConnStatus) { s.State, s.LastError, s.NextAttempt = Offline, Words(err), next })
+			e.log.Info("sync failed", "err", err, "retry_in", wait)
+		}
+		if !e.wait(ctx, e.nudge, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// wait blocks for d (forever when d < 0), a nudge, or ctx's end.
+func (e *Engine) wait(ctx context.Context, nudge <-chan struct{}, d time.Duration) bool {
+	var tc <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		tc = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-nudge:
+	case <-tc:
+	}
+	return true
+}
+
+func (e *Engine) pollInterval() time.Duration {
+	e.mu.Lock()
+	idle := e.cfg.Now().Sub(e.lastNews) > e.cfg.IdleAfter
+	e.mu.Unlock()
+	if idle {
+		return e.cfg.IdlePoll
+	}
+	return e.cfg.Poll
+}
+
+// backoff is exponential with equal jitter: half fixed, half random.
+func backoff(failures int, base, ceiling time.Duration) time.Duration {
+	d := ceiling
+	if failures < 30 {
+		d = min(ceiling, base<<(failures-1))
+	}
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// cycle is one round: the backfill if it has not finished, else a poll.
+func (e *Engine) cycle(ctx context.Context) error {
+	done, err := e.store.GetMeta(metaBackfilled)
+	if err != nil {
+		return err
+	}
+	if done != "1" {
+		return e.backfill(ctx)
+	}
+	return e.poll(ctx)
+}
+
+func (e *Engine) cursor() (time.Time, error) {
+	v, err := e.store.GetMeta(metaCursor)
+	if err != nil || v == "" {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, nil // a damaged cursor: start again from the history window
+	}
+	return t, nil
+}
+
+func (e *Engine) setCursor(t time.Time) error {
+	return e.store.SetMeta(metaCursor, t.UTC().Format(time.RFC3339Nano))
+}
+
+// backfill loads HistoryDays of messages, then everything the inbox needs
+// to show them. It resumes from its cursor after an interruption.
+func (e *Engine) backfill(ctx context.Context) error {
+	now := e.cfg.Now()
+	from := now.Add(-time.Duration(e.cfg.HistoryDays) * 24 * time.Hour)
+	if c, err := e.cursor(); err != nil {
+		return err
+	} else if c.After(from) {
+		from = c.Add(-e.cfg.Overlap)
+	}
+	e.setStatus(func(s *ConnStatus) { s.State, s.Progress = Syncing, "loading history" })
+	if err := e.refreshReference(ctx); err != nil {
+		return err
+	}
+	total := 0
+	if _, err := e.pullMessages(ctx, MessageQuery{From: from}, func(n int) {
+		total += n
+		e.setStatus(func(s *ConnStatus) { s.Progress = fmt.Sprintf("%d messages", total) })
+	}); err != nil {
+		return err
+	}
+	if err := e.fetchMissingMeta(ctx); err != nil {
+		return err
+	}
+	for page, err := range e.be.Contacts(ctx) {
+		if err != nil {
+			return err
+		}
+		if err := e.store.UpsertContacts(page); err != nil {
+			return err
+		}
+	}
+	if err := e.store.SetMeta(metaBackfilled, "1"); err != nil {
+		return err
+	}
+	e.bus.publish(Changes{List: true, Reference: true})
+	e.online()
+	return nil
+}
+
+func (e *Engine) online() {
+	now := e.cfg.Now()
+	e.setStatus(func(s *ConnStatus) {
+		s.State, s.LastError, s.NextAttempt, s.LastSync, s.Progress = Online, "", time.Time{}, now, ""
+	})
+}
+
+// poll is one steady-state round: new messages, the metadata they call
+// for, due status checks and, now and then, reference data.
+func (e *Engine) poll(ctx context.Context) error {
+	c, err := e.cursor()
+	if err != nil {
+		return err
+	}
+	res, err := e.pullMessages(ctx, MessageQuery{From: c.Add(-e.cfg.Overlap)}, nil)
+	if err != nil {
+		return err
+	}
+	if res.NewMessages > 0 {
+		e.touch()
+	}
+	if err := e.fetchMeta(ctx, append(res.NewConversations, res.NewInbound...)); err != nil {
+		return err
+	}
+	if err := e.fetchMissingMeta(ctx); err != nil {
+		return err
+	}
+	if err := e.refreshStatuses(ctx); err != nil {
+		return err
+	}
+	if e.cfg.Now().Sub(e.lastRefresh) >= e.cfg.RefreshEvery {
+		if err := e.refreshReference(ctx); err != nil {
+			return err
+		}
+	}
+	e.online()
+	return nil
+}
+
+// pullMessages applies every page of q and moves the cursor forward.
+func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func(int)) (ApplyResult, error) {
+	var sum ApplyResult
+	cur, err := e.cursor()
+	if err != nil {
+		return sum, err
+	}
+	for batch, err := range e.be.Messages(ctx, q) {
+		if err != nil {
+			return sum, err
+		}
+		e.count(func(s *SyncStats) { s.MessagePages++ })
+		res, err := e.apply(batch)
+		if err != nil {
+			return sum, err
+		}
+		sum.NewConversations = append(sum.NewConversations, res.NewConversations...)
+		sum.NewInbound = append(sum.NewInbound, res.NewInbound...)
+		sum.NewMessages += res.NewMessages
+		if res.Latest.After(cur) {
+			cur = res.Latest
+			if err := e.setCursor(cur); err != nil {
+				return sum, err
+			}
+		}
+		if progress != nil {
+			progress(len(batch.Messages))
+		}
+	}
+	return sum, nil
+}
+
+// apply writes a batch and tells subscribers what changed.
+func (e *Engine) apply(b Batch) (ApplyResult, error) {
+	if len(b.Messages) == 0 && len(b.Contacts) == 0 {
+		return ApplyResult{}, nil
+	}
+	res, err := e.store.ApplyMessages(b, e.cfg.Now())
+	if err != nil {
+		return res, err
+	}
+	threads := make([]string, 0, len(b.Messages))
+	for _, m := range b.Messages {
+		threads = append(threads, m.ConversationID)
+	}
+	e.bus.publish(Changes{
+		Conversations: idSet(res.Changed, res.NewConversations),
+		Threads:       idSet(threads),
+		List:          len(res.Changed) > 0 || len(res.NewConversations) > 0,
+		Outbox:        res.StatusChanges > 0 || res.NewMessages > 0,
+	})
+	return res, nil
+}
+
+// fetchMissingMeta looks up conversations whose folder and assignee are
+// still unknown (new ones, or left over from an interrupted run).
+func (e *Engine) fetchMissingMeta(ctx context.Context) error {
+	for {
+		ids, err := e.store.ConversationsWithoutMeta(500)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := e.fetchMeta(ctx, ids); err != nil {
+			return err
+		}
+	}
+}
+
+// fetchMeta reads folder and assignee of each conversation, at most
+// MetaConcurrency at a time. The API has no conversation list, so this
+// fan-out is the expensive part of a sync: only new or changed
+// conversations come here.
+func (e *Engine) fetchMeta(ctx context.Context, ids []string) error {
+	seen := map[string]bool{}
+	sem := make(chan struct{}, e.cfg.MetaConcurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	var changed []string
+	for _, id := range ids {
+		if seen[id] || id == "" {
+			continue
+		}
+		seen[id] = true
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return ctx.Err()
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			e.count(func(s *SyncStats) { s.MetaCalls++ })
+			meta, err := e.be.ConversationMeta(ctx, id)
+			if KindOf(err) == KindNotFound {
+				// Not ours to see (any more): keep it out of the fan-out.
+				meta, err = ConversationMeta{Folder: FolderInbox}, nil
+			}
+			if err == nil {
+				var ch bool
+				if ch, err = e.store.SetConversationMeta(id, meta.Folder, meta.UserID, meta.TeamID); ch && err == nil {
+					mu.Lock()
+					changed = append(changed, id)
+					mu.Unlock()
+				}
+			}
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(changed) > 0 {
+		e.bus.publish(Changes{Conversations: idSet(changed), List: true})
+	}
+	return firstErr
+}
+
+// refreshStatuses follows outgoing messages until they are read, failed or
+// StatusMaxAge old, checking each less often as it ages.
+func (e *Engine) refreshStatuses(ctx context.Context) error {
+	now := e.cfg.Now()
+	msgs, err := e.store.NonFinalOutgoing(now.Add(-e.cfg.StatusMaxAge), 500)
+	if err != nil {
+		return err
+	}
+	var due []string
+	live := map[string]bool{}
+	for _, m := range msgs {
+		live[m.ID] = true
+		interval := max(e.cfg.StatusEvery, now.Sub(m.Time)/8)
+		if last, ok := e.checked[m.ID]; !ok || now.Sub(last) >= interval {
+			due = append(due, m.ID)
+		}
+	}
+	for id := range e.checked {
+		if !live[id] {
+			delete(e.checked, id)
+		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	got := make([]Message, len(due))
+	errs := make([]error, len(due))
+	sem := make(chan struct{}, e.cfg.MetaConcurrency)
+	var wg sync.WaitGroup
+	for i, id := range due {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			e.count(func(s *SyncStats) { s.StatusCalls++ })
+			got[i], errs[i] = e.be.Message(ctx, id)
+		})
+	}
+	wg.Wait()
+	var batch Batch
+	for i, id := range due {
+		switch KindOf(errs[i]) {
+		case 0:
+			batch.Messages = append(batch.Messages, got[i])
+			e.checked[id] = now
+		case KindNotFound:
+			e.checked[id] = now.Add(24 * time.Hour) // gone: stop asking
+		default:
+			if _, err := e.apply(batch); err != nil {
+				return err
+			}
+			return errs[i]
+		}
+	}
+	_, err = e.apply(batch)
+	return err
+}
+
+// refreshReference reloads accounts, inboxes, users, teams and templates.
+func (e *Engine) refreshReference(ctx context.Context) error {
+	e.count(func(s *SyncStats) { s.ReferenceCalls += 5 })
+	accounts, err := e.be.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	inboxes, err := e.be.Inboxes(ctx)
+	if err != nil {
+		return err
+	}
+	users, err := e.be.Users(ctx)
+	if err != nil {
+		return err
+	}
+	teams, err := e.be.Teams(ctx)
+	if err != nil {
+		return err
+	}
+	templates, err := e.be.Templates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, step := range []func() error{
+		func() error { return e.store.ReplaceAccounts(accounts) },
+		func() error { return e.store.ReplaceInboxes(inboxes) },
+		func() error { return e.store.ReplaceUsers(users) },
+		func() error { return e.store.ReplaceTeams(teams) },
+		func() error { return e.store.ReplaceTemplates(templates) },
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	e.lastRefresh = e.cfg.Now()
+	e.bus.publish(Changes{Reference: true})
+	return nil
+}
+
+// SyncOnce runs one round now (the backfill until it has finished, then a
+// poll) and returns its error. For tests and tools: not while Run runs.
+func (e *Engine) SyncOnce(ctx context.Context) error {
+	err := e.cycle(ctx)
+	if err == nil {
+		e.online()
+	}
+	return err
+}
+
+// SendPending makes one pass over the outbox now and returns when the
+// earliest postponed item is due. For tests and tools: not while Run runs.
+func (e *Engine) SendPending(ctx context.Context) time.Time { return e.processOutbox(ctx) }
