@@ -607,3 +607,56 @@ func TestKilledProcessKeepsItsDraft(t *testing.T) {
 		t.Fatalf("draft after SIGKILL: %+v %v %v", d, ok, err)
 	}
 }
+
+// TestRunLoop drives the real loop: a reply goes out on its own, an outage
+// shows as offline with a next attempt, recovery shows as online, and
+// cancelling the context stops everything.
+func TestRunLoop(t *testing.T) {
+	r := newRig(t, false, func(s *sandbox.Config, e *state.Config) {
+		s.StatusStep = 50 * time.Millisecond
+		e.Poll, e.IdlePoll, e.MaxBackoff, e.StatusEvery = 20*time.Millisecond, 20*time.Millisecond, 100*time.Millisecond, 20*time.Millisecond
+	})
+	sub := r.engine.Subscribe()
+	defer sub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.engine.Run(ctx) }()
+
+	waitFor(t, "the first sync", func() bool { return r.engine.Status().State == state.Online })
+	conv := r.openConversation(t)
+	item, err := r.engine.Send(conv.ID, "Sent by the running engine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the reply to be read", func() bool {
+		m, ok, _ := r.store.Message("local:" + item.LocalID)
+		return ok && m.ID != "" && m.Status >= state.StatusDelivered
+	})
+	if n := r.srv.CountMessages(conv.ID, "Sent by the running engine"); n != 1 {
+		t.Errorf("%d copies", n)
+	}
+	r.srv.SetFaults(sandbox.Fault{Status: 503})
+	waitFor(t, "offline", func() bool {
+		st := r.engine.Status()
+		return st.State == state.Offline && !st.NextAttempt.IsZero() && st.LastError != ""
+	})
+	r.srv.SetFaults()
+	waitFor(t, "online again", func() bool { return r.engine.Status().State == state.Online })
+	got := false
+	for !got {
+		c, _, err := sub.Next(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = c.Connection
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != context.Canceled {
+			t.Errorf("Run returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
