@@ -145,7 +145,7 @@ func Words(err error) string {
 	case KindAmbiguous:
 		return "no answer from the platform; mbx checks whether it arrived before sending again"
 	case KindWindowClosed:
-		return "the 24-hour window is closed — press t to send a template"
+		return "the 24-hour window is closed — only an approved template can reach this customer now"
 	case KindAuth:
 		return "the session expired — log in again (mbx login)"
 	case KindNotFound:

@@ -22,7 +22,7 @@ const reconcileMargin = 5 * time.Minute
 
 // ErrWindowClosed refuses freeform text to a conversation whose 24-hour
 // window is closed.
-var ErrWindowClosed = errors.New("the 24-hour window is closed — press t to send a template")
+var ErrWindowClosed = errors.New("the 24-hour window is closed — only an approved template can reach this customer now")
 
 // InputError is input the agent has to change before it can be sent.
 type InputError struct{ Msg string }
@@ -210,9 +210,9 @@ func (e *Engine) sendItem(ctx context.Context, it OutboxItem) OutboxItem {
 		conv, ok, err := e.store.Conversation(it.ConversationID)
 		if err == nil && ok && !WindowAt(conv.WindowExpiry(), now).Open() {
 			expiry := conv.WindowExpiry()
-			reason := "the 24-hour window closed before this could be sent — press t to send a template"
+			reason := "the 24-hour window closed before this could be sent — only an approved template can reach this customer now"
 			if !expiry.IsZero() {
-				reason = fmt.Sprintf("the 24-hour window closed at %s before this could be sent — press t to send a template", expiry.Local().Format("Jan 2 15:04"))
+				reason = fmt.Sprintf("the 24-hour window closed at %s before this could be sent — only an approved template can reach this customer now", expiry.Local().Format("Jan 2 15:04"))
 			}
 			return e.fail(it, reason)
 		}

@@ -62,18 +62,37 @@ func (c convRow) listRow() convRow {
 	return c
 }
 
+// collapseBlanks turns every run of spaces and tabs into one space.
+func collapseBlanks(s string) string {
+	var b strings.Builder
+	blank := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' {
+			if !blank {
+				b.WriteByte(' ')
+			}
+			blank = true
+			continue
+		}
+		blank = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // maxPreview is the longest preview, in characters.
 const maxPreview = 200
 
-// previewOf is what the list shows of a body: its first non-empty line,
-// whitespace collapsed, at most maxPreview characters (the last one an
-// ellipsis when cut).
+// previewOf is what the list shows of a body: its first line, runs of
+// spaces and tabs collapsed, at most maxPreview characters (the last one an
+// ellipsis when cut). Only "\n" ends a line: a lone "\r" is kept for the
+// sanitizer to show, so "pay 100\rpay 999" cannot pass as either half.
 func previewOf(body string) string {
 	body = strings.TrimSpace(body)
-	if i := strings.IndexAny(body, "\r\n"); i >= 0 {
-		body = body[:i]
+	if i := strings.IndexByte(body, '\n'); i >= 0 {
+		body = strings.TrimSpace(body[:i])
 	}
-	body = strings.Join(strings.Fields(body), " ")
+	body = collapseBlanks(body)
 	if utf8.RuneCountInString(body) <= maxPreview {
 		return body
 	}
@@ -267,6 +286,42 @@ func (s *Store) SetConversationMeta(id string, folder Folder, userID, teamID str
 		return err
 	})
 	return changed, err
+}
+
+// SwapConversationMeta is the compare-and-swap of optimistic actions: if
+// the stored conversation's folder and assignee are old, it sets them to
+// next and reports true; otherwise (changed meanwhile, or no such row) it
+// writes nothing. MetaKnown is left as it is, or cleared when forget is
+// set (the next sync then reads folder and assignee again). Unlike
+// SetConversationMeta it never creates a row and never marks the
+// metadata as known: only the platform's answer does that.
+func (s *Store) SwapConversationMeta(id string, old, next ConversationMeta, forget bool) (swapped bool, err error) {
+	if !next.Folder.Valid() {
+		return false, fmt.Errorf("store: swap conversation meta %s: unknown folder %q", id, next.Folder)
+	}
+	err = s.write("swap conversation meta "+id, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE conversations SET folder = ?, user_id = ?, team_id = ?,
+			meta_known = CASE WHEN ? THEN 0 ELSE meta_known END
+			WHERE id = ? AND folder = ? AND user_id = ? AND team_id = ?`,
+			string(next.Folder), next.UserID, next.TeamID, forget, id, string(old.Folder), old.UserID, old.TeamID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		swapped = n == 1
+		return err
+	})
+	return swapped, err
+}
+
+// ForgetConversationMeta marks the conversation's folder and assignee as
+// unknown, so that the next sync reads them from the platform again
+// (ConversationsWithoutMeta). Until then they stay as they are.
+func (s *Store) ForgetConversationMeta(id string) error {
+	return s.write("forget conversation meta "+id, func(tx *sql.Tx) error {
+		_, err := tx.Exec("UPDATE conversations SET meta_known = 0 WHERE id = ?", id)
+		return err
+	})
 }
 
 // ConversationsWithoutMeta returns up to limit ids of conversations whose

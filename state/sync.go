@@ -19,7 +19,7 @@ type Config struct {
 	Overlap         time.Duration // re-read this much before the last seen message; default 2 min
 	MetaConcurrency int           // parallel conversation lookups; default 8
 	RefreshEvery    time.Duration // accounts, users, teams, templates; default 5 min
-	StatusEvery     time.Duration // shortest spacing of status checks of one message; default 10 s
+	StatusEvery     time.Duration // shortest spacing of status checks of one message; default 3 s
 	StatusMaxAge    time.Duration // stop following a message's status after; default 24 h
 	DraftDelay      time.Duration // drafts are written this long after the last change; default 300 ms
 	Now             func() time.Time
@@ -41,7 +41,7 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxBackoff, 60*time.Second)
 	def(&c.Overlap, 2*time.Minute)
 	def(&c.RefreshEvery, 5*time.Minute)
-	def(&c.StatusEvery, 10*time.Second)
+	def(&c.StatusEvery, 3*time.Second)
 	def(&c.StatusMaxAge, 24*time.Hour)
 	def(&c.DraftDelay, 300*time.Millisecond)
 	if c.MetaConcurrency <= 0 {

@@ -183,3 +183,35 @@ func JWTExpiry(token string) (time.Time, bool) {
 	}
 	return time.Unix(int64(f), 0).UTC(), true
 }
+
+// UserID is the logged-in user's id as the token names it (the JWT's
+// "sub", or the claims ASP.NET uses for it), or "" when the token does not
+// say. The platform has no "who am I" endpoint; the token is the only
+// place it is written.
+func (c *Client) UserID() string {
+	c.auth.mu.Lock()
+	tok := c.auth.token
+	c.auth.mu.Unlock()
+	return jwtSubject(tok)
+}
+
+func jwtSubject(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || len(parts[1]) > 8<<10 {
+		return ""
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims map[string]any
+	if json.Unmarshal(raw, &claims) != nil {
+		return ""
+	}
+	for _, k := range []string{"sub", "userId", "nameid", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"} {
+		if s, ok := claims[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mbx-inbox/mbx/state"
+	"github.com/mbx-inbox/mbx/ui"
+)
+
+// The inbox's golden frames and model tests live here, beside keymap.go,
+// so that they drive the UI with the real default key map.
+
+var fixedNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func init() { time.Local = time.UTC } // frames show local times
+
+// fixture is a store with conversations covering what the inbox shows:
+// every tick state, open, closing and closed windows, assignees, folders,
+// and hostile names and bodies.
+func fixture(t testing.TB) (*state.Store, *state.Engine) {
+	t.Helper()
+	st, err := state.Open(filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(st.ReplaceAccounts([]state.Account{{ID: "a1", Name: "Head Office", Phone: "+447777123156"}}))
+	must(st.ReplaceUsers([]state.User{{ID: "u-me", FirstName: "Alex", LastName: "Agent", AccountIDs: []string{"a1"}},
+		{ID: "u-2", FirstName: "Helen", LastName: "Smith", AccountIDs: []string{"a1"}}}))
+	must(st.ReplaceTeams([]state.Team{{ID: "t1", Name: "Head Office", AccountIDs: []string{"a1"}}}))
+	at := func(d time.Duration) time.Time { return fixedNow.Add(-d) }
+	in := func(id, conv, contact, body string, ago time.Duration) state.Message {
+		return state.Message{ID: id, ConversationID: conv, AccountID: "a1", ContactID: contact, Direction: state.Inbound, Body: body, Time: at(ago)}
+	}
+	out := func(id, conv, contact, body string, ago time.Duration, s state.MessageStatus) state.Message {
+		return state.Message{ID: id, ConversationID: conv, AccountID: "a1", ContactID: contact, Direction: state.Outbound, Body: body, Time: at(ago), Status: s, Sender: "Alex Agent"}
+	}
+	tmpl := out("m9", "c1", "k1", "Hi Ana, thanks for the conversation earlier about the flat lets catch up soon.", 26*time.Hour, state.StatusRead)
+	tmpl.Template = true
+	_, err = st.ApplyMessages(state.Batch{
+		Contacts: []state.Contact{
+			{ID: "k1", AccountID: "a1", Name: "Ana Lima", Number: "+447902111123"},
+			{ID: "k2", AccountID: "a1", Name: "Ben Okafor", Number: "+447902111124"},
+			{ID: "k3", AccountID: "a1", Name: "Chloé Martin", Number: "+33612345678"},
+			{ID: "k4", AccountID: "a1", Name: "\x1b[31mEVIL\x1b]8;;http://evil\x07link\x1b]8;;\x07 \u202Egnp.exe", Number: "+447902111125"},
+			{ID: "k5", AccountID: "a1", Name: "山本 美咲 👩‍👩‍👧", Number: "+81312345678"},
+			{ID: "k6", AccountID: "a1", Name: "", Number: "+447902111126"},
+		},
+		Messages: []state.Message{
+			tmpl,
+			in("m1", "c1", "k1", "Hi, is the *2 bedroom* flat on King St still available?", 3*time.Hour),
+			out("m2", "c1", "k1", "Yes it is! When would you like to view it?", 170*time.Minute, state.StatusRead),
+			in("m3", "c1", "k1", "Thursday after 5 would be great 🙂", 2*time.Hour),
+			out("m4", "c1", "k1", "Thursday 17:30 it is.", 110*time.Minute, state.StatusDelivered),
+			out("m5", "c1", "k1", "I'll send the address.", 100*time.Minute, state.StatusSent),
+			out("m6", "c1", "k1", "It's 14 King St, flat 2.", 90*time.Minute, state.StatusFailed),
+			in("m10", "c2", "k2", "Can I still apply?", 30*time.Hour),
+			in("m11", "c3", "k3", "Merci, à demain !", 23*time.Hour),
+			in("m12", "c4", "k4", "pay 100\rpay 999 \x1b[2J\x9b31m done", 5*time.Hour),
+			in("m13", "c5", "k5", "明日の面接は大丈夫です 👍🏽", 4*time.Hour),
+			in("m14", "c6", "k6", "Hello?", 50*time.Hour),
+		},
+	}, fixedNow)
+	must(err)
+	for id, meta := range map[string]state.ConversationMeta{
+		"c1": {Folder: state.FolderInbox, UserID: "u-me"}, "c2": {Folder: state.FolderInbox, TeamID: "t1"},
+		"c3": {Folder: state.FolderInbox}, "c4": {Folder: state.FolderInbox, UserID: "u-2"},
+		"c5": {Folder: state.FolderInbox}, "c6": {Folder: state.FolderArchive},
+	} {
+		_, err := st.SetConversationMeta(id, meta.Folder, meta.UserID, meta.TeamID)
+		must(err)
+	}
+	// A reply still pending in the outbox.
+	must(st.Enqueue(state.OutboxItem{LocalID: "l1", ConversationID: "c1", AccountID: "a1", ContactID: "k1",
+		Kind: state.OutboxMessage, Body: "See you then!", Created: at(10 * time.Minute), State: state.OutboxQueued},
+		state.Message{LocalID: "l1", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Direction: state.Outbound,
+			Body: "See you then!", Time: at(10 * time.Minute), Status: state.StatusPending}))
+	must(st.FailOutbox("l1", "refused by the platform: the number is not on WhatsApp"))
+	must(st.Enqueue(state.OutboxItem{LocalID: "l2", ConversationID: "c1", AccountID: "a1", ContactID: "k1",
+		Kind: state.OutboxMessage, Body: "Sending…", Created: at(time.Minute), State: state.OutboxQueued},
+		state.Message{LocalID: "l2", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Direction: state.Outbound,
+			Body: "Sending…", Time: at(time.Minute), Status: state.StatusPending}))
+	eng := state.NewEngine(st, nil, state.Config{Now: func() time.Time { return fixedNow }})
+	eng.SetMe("u-me")
+	return st, eng
+}
+
+// harness runs the root model the way the program does: every command's
+// message is fed back, except commands that wait (changes, timers), which
+// are dropped after a short grace.
+type harness struct {
+	t   testing.TB
+	app *ui.App
+}
+
+func newHarness(t testing.TB, w, h int) *harness {
+	st, eng := fixture(t)
+	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	hs := &harness{t: t, app: app}
+	hs.run(app.Init())
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return hs
+}
+
+func (h *harness) run(cmd tea.Cmd) {
+	round := []tea.Cmd{cmd}
+	for len(round) > 0 {
+		results := make(chan tea.Msg, len(round))
+		n := 0
+		for _, c := range round {
+			if c != nil {
+				n++
+				go func() { results <- c() }()
+			}
+		}
+		round = nil
+		grace := time.After(100 * time.Millisecond) // commands that wait (changes, timers) are left behind
+	collect:
+		for range n {
+			var msg tea.Msg
+			select {
+			case msg = <-results:
+			case <-grace:
+				break collect
+			}
+			switch m := msg.(type) {
+			case nil, spinner.TickMsg:
+			case tea.BatchMsg:
+				round = append(round, m...)
+			default:
+				if reflect.TypeOf(msg).PkgPath() == "charm.land/bubbletea/v2" {
+					continue // terminal queries
+				}
+				_, next := h.app.Update(msg)
+				round = append(round, next)
+			}
+		}
+	}
+}
+
+func (h *harness) send(msg tea.Msg) {
+	_, cmd := h.app.Update(msg)
+	h.run(cmd)
+}
+
+// keys types keys: names like "enter", "esc", "ctrl+e", or text.
+func (h *harness) keys(keys ...string) {
+	for _, k := range keys {
+		h.send(keyPress(k))
+	}
+}
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "ctrl+j":
+		return tea.KeyPressMsg{Code: 'j', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// frame is the screen with styles removed, every line checked against the width.
+func (h *harness) frame(w int) string {
+	v := h.app.View()
+	out := ansi.Strip(v.Content)
+	for i, l := range strings.Split(out, "\n") {
+		if n := ansi.StringWidth(l); n > w {
+			h.t.Errorf("line %d is %d cells wide, over %d: %q", i, n, w, l)
+		}
+	}
+	return out
+}
+
+var sizes = []struct {
+	name string
+	w, h int
+}{{"80x24", 80, 24}, {"120x40", 120, 40}, {"40x12", 40, 12}}
+
+func TestGoldenFrames(t *testing.T) {
+	scenarios := []struct {
+		name string
+		keys []string
+	}{
+		{name: "inbox"},
+		{name: "thread_ticks", keys: []string{"enter"}},                      // Ana Lima: every tick state
+		{name: "closed_window", keys: []string{"j", "j", "j", "j", "enter"}}, // the oldest: a closed window
+		{name: "help", keys: []string{"?"}},
+		{name: "closing_soon", keys: []string{"6"}},
+		{name: "archive", keys: []string{"2"}},
+	}
+	for _, sz := range sizes {
+		for _, sc := range scenarios {
+			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {
+				h := newHarness(t, sz.w, sz.h)
+				h.keys(sc.keys...)
+				golden.RequireEqual(t, h.frame(sz.w))
+			})
+		}
+	}
+}

@@ -1,0 +1,747 @@
+// Package ui is mbx's terminal interface (Bubble Tea v2): one flat
+// package, one file per model. Only App is a tea.Model; its children are
+// plain types that do no IO. Every string from a customer or the server is
+// drawn through state's sanitizer.
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Deps is what the UI needs from the rest of the program.
+type Deps struct {
+	Store   *state.Store
+	Engine  *state.Engine
+	Account string           // shown in the status bar
+	Now     func() time.Time // the clock; time.Now in the program
+	Editor  string           // $EDITOR for ctrl+e
+}
+
+type focus int
+
+const (
+	focusSidebar focus = iota
+	focusList
+	focusThread
+	focusComposer
+)
+
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlaySearch
+)
+
+// App is the root model.
+type App struct {
+	d      Deps
+	keys   KeyMap
+	st     styles
+	width  int
+	height int
+	ready  bool
+	narrow bool
+	panes  panes
+
+	focus   focus
+	overlay overlay
+	side    sidebar
+	list    convList
+	thread  threadView
+	comp    composer
+	bar     statusBar
+	srch    search
+	sub     *state.Subscription
+
+	listReq, threadReq, searchReq int
+	flashSeq                      int
+	teams                         []state.Team
+}
+
+// New builds the inbox. Call it once per program.
+func New(d Deps, keys KeyMap) *App {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	// The template picker, the assignment picker and contacts are not built
+	// yet: their keys neither act nor show in help until they are.
+	for _, b := range []*key.Binding{&keys.Template, &keys.Assign, &keys.Contacts} {
+		b.SetEnabled(false)
+	}
+	a := &App{
+		d: d, keys: keys, st: newStyles(true),
+		list: newConvList(), thread: newThreadView(), comp: newComposer(keys),
+		bar: newStatusBar(d.Account), srch: newSearch(),
+		focus: focusList,
+	}
+	a.sub = d.Engine.Subscribe()
+	a.side.SetEntries(sidebarEntries(nil, d.Engine.Me()), nil, nil)
+	a.side.Activate("inbox")
+	a.list.Reset(state.View{Folder: state.FolderInbox})
+	a.bar.conn = d.Engine.Status()
+	return a
+}
+
+// Init starts the listeners and the first reads.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		waitChangesCmd(a.sub),
+		a.reloadSidebar(),
+		a.reloadList(""),
+		minuteCmd(),
+		a.bar.spin.Tick,
+	)
+}
+
+// Update is a short switch delegating to named handlers.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return a, a.handleResize(msg)
+	case tea.BackgroundColorMsg:
+		a.st = newStyles(msg.IsDark())
+		clear(a.thread.cache)
+		return a, nil
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	case tea.PasteMsg:
+		return a, a.handlePaste(msg)
+	case listLoadedMsg:
+		return a, a.handleListLoaded(msg)
+	case sidebarLoadedMsg:
+		return a, a.handleSidebarLoaded(msg)
+	case threadLoadedMsg:
+		return a, a.handleThreadLoaded(msg)
+	case draftLoadedMsg:
+		if msg.convID == a.thread.conv.ID && a.comp.convID != msg.convID {
+			a.comp.Load(msg.convID, msg.text)
+		}
+		return a, nil
+	case changesMsg:
+		return a, a.handleChanges(msg)
+	case replyQueuedMsg:
+		return a, a.handleReplyQueued(msg)
+	case actionDoneMsg:
+		a.bar.busy = ""
+		return a, a.flash(msg.summary, msg.failed > 0)
+	case searchDoneMsg:
+		return a, a.handleSearchDone(msg)
+	case editorDoneMsg:
+		return a, a.handleEditorDone(msg)
+	case minuteMsg:
+		return a, a.handleMinute()
+	case flashExpiredMsg:
+		if msg.id == a.flashSeq {
+			a.bar.flash = ""
+		}
+		return a, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		a.bar.spin, cmd = a.bar.spin.Update(msg)
+		return a, cmd
+	}
+	if a.focus == focusComposer {
+		return a, a.comp.Update(msg)
+	}
+	return a, nil
+}
+
+// View draws the frame. Before the first size, a loading frame.
+func (a *App) View() tea.View {
+	var content string
+	switch {
+	case !a.ready:
+		content = "Loading mbx…"
+	case a.width < minWidth || a.height < minHeight:
+		content = fmt.Sprintf("mbx needs at least %dx%d; this terminal is %dx%d.", minWidth, minHeight, a.width, a.height)
+	default:
+		body := a.body()
+		switch a.overlay {
+		case overlayHelp:
+			body = a.place(helpView(a.st, a.keys, a.focus, min(a.width, 100), a.height-1))
+		case overlaySearch:
+			body = a.place(a.srch.View(a.st, min(a.width, 100), min(a.height-1, 30), a.d.Now()))
+		}
+		content = lipgloss.JoinVertical(lipgloss.Left, body, a.bar.View(a.st, a.keys, a.d.Now()))
+	}
+	v := tea.NewView(content)
+	v.AltScreen = true
+	v.WindowTitle = "mbx — " + line(a.d.Account)
+	if a.focus == focusComposer && a.overlay == overlayNone && a.ready {
+		v.Cursor = a.composerCursor()
+	}
+	return v
+}
+
+func (a *App) place(s string) string {
+	return lipgloss.Place(a.width, a.height-1, lipgloss.Center, lipgloss.Center, s)
+}
+
+// composerCursor puts the terminal cursor where the textarea's is.
+func (a *App) composerCursor() *tea.Cursor {
+	c := a.comp.ta.Cursor()
+	if c == nil {
+		return nil
+	}
+	x, y := 1, 1+a.thread.height+1 // border, thread, separator
+	if a.narrow {
+		y++ // the title line
+	} else {
+		x += a.panes.sideW + 2 + a.panes.listW + 2
+	}
+	c.X += x
+	c.Y += y
+	return c
+}
+
+// ---- handlers ----
+
+func (a *App) handleResize(m tea.WindowSizeMsg) tea.Cmd {
+	a.width, a.height, a.ready = m.Width, m.Height, true
+	a.layout()
+	if a.list.needsLoad() {
+		return a.reloadList(a.list.Following())
+	}
+	return nil
+}
+
+func (a *App) reloadList(focusID string) tea.Cmd {
+	a.listReq++
+	off, limit := a.list.window()
+	v := a.list.view
+	v.Now = a.d.Now()
+	return loadListCmd(a.d.Store, a.listReq, v, off, limit, focusID)
+}
+
+func (a *App) reloadSidebar() tea.Cmd {
+	return loadSidebarCmd(a.d.Store, a.d.Engine.Me(), a.d.Now())
+}
+
+func (a *App) reloadThread() tea.Cmd {
+	if a.thread.conv.ID == "" {
+		return nil
+	}
+	a.threadReq++
+	return loadThreadCmd(a.d.Store, a.threadReq, a.thread.conv.ID, time.Time{}, false)
+}
+
+func (a *App) handleListLoaded(m listLoadedMsg) tea.Cmd {
+	if m.reqID != a.listReq {
+		return nil // stale
+	}
+	if m.err != nil {
+		return a.flash("cannot read the conversation list: "+m.err.Error(), true)
+	}
+	a.list.SetRows(m)
+	if a.list.needsLoad() {
+		return a.reloadList(a.list.Following())
+	}
+	return nil
+}
+
+func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
+	if m.err != nil {
+		return a.flash("cannot read the folders: "+m.err.Error(), true)
+	}
+	a.teams = m.teams
+	clear(a.list.teams)
+	for _, t := range m.teams {
+		a.list.teams[t.ID] = t.Name
+	}
+	if users, err := a.d.Store.Users(); err == nil {
+		clear(a.list.users)
+		for _, u := range users {
+			a.list.users[u.ID] = u.Name()
+		}
+	}
+	a.side.SetEntries(sidebarEntries(m.teams, a.d.Engine.Me()), m.counts, m.views)
+	a.side.Activate(a.side.active)
+	a.updateThreadHeader()
+	return nil
+}
+
+func (a *App) updateThreadHeader() {
+	c := a.thread.conv
+	switch {
+	case c.UserID != "":
+		a.thread.header = "· " + a.list.users[c.UserID]
+	case c.TeamID != "":
+		a.thread.header = "· team " + a.list.teams[c.TeamID]
+	default:
+		a.thread.header = "· unassigned"
+	}
+}
+
+func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
+	if m.reqID != a.threadReq || m.conv.ID != a.thread.conv.ID && !m.older {
+		return nil
+	}
+	if m.err != nil {
+		return a.flash(m.err.Error(), true)
+	}
+	a.thread.Set(m)
+	a.updateThreadHeader()
+	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
+	return nil
+}
+
+func (a *App) handleChanges(m changesMsg) tea.Cmd {
+	if !m.ok {
+		return nil
+	}
+	cmds := []tea.Cmd{waitChangesCmd(a.sub)}
+	ch := m.changes
+	if ch.Connection {
+		a.bar.conn = a.d.Engine.Status()
+	}
+	listChanged := ch.List
+	for _, c := range a.list.rows {
+		if _, ok := ch.Conversations[c.ID]; ok {
+			listChanged = true
+			break
+		}
+	}
+	if listChanged {
+		cmds = append(cmds, a.reloadList(a.list.Following()))
+	}
+	if listChanged || ch.Reference {
+		cmds = append(cmds, a.reloadSidebar())
+	}
+	id := a.thread.conv.ID
+	_, inThreads := ch.Threads[id]
+	_, inConvs := ch.Conversations[id]
+	if id != "" && (inThreads || inConvs) {
+		cmds = append(cmds, a.reloadThread())
+		if a.focus == focusThread || a.focus == focusComposer {
+			cmds = append(cmds, markReadCmd(a.d.Store, id, a.d.Now()))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (a *App) handleMinute() tea.Cmd {
+	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
+	cmds := []tea.Cmd{minuteCmd(), a.reloadSidebar()}
+	if a.list.view.ClosingSoon {
+		cmds = append(cmds, a.reloadList(a.list.Following()))
+	}
+	return tea.Batch(cmds...)
+}
+
+// flash shows a message in the status bar for a few seconds.
+func (a *App) flash(text string, isErr bool) tea.Cmd {
+	a.flashSeq++
+	a.bar.flash, a.bar.isError, a.bar.flashID = text, isErr, a.flashSeq
+	d := 5 * time.Second
+	if isErr {
+		d = 10 * time.Second
+	}
+	return flashCmd(a.flashSeq, d)
+}
+
+// ---- keys ----
+
+func (a *App) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	switch a.overlay {
+	case overlayHelp:
+		if key.Matches(k, a.keys.Help, a.keys.Back, a.keys.Quit) {
+			a.overlay = overlayNone
+		}
+		return nil
+	case overlaySearch:
+		return a.handleSearchKey(k)
+	}
+	if a.focus == focusComposer {
+		return a.handleComposerKey(k)
+	}
+	if cmd, ok := a.handleGlobalKey(k); ok {
+		return cmd
+	}
+	switch a.focus {
+	case focusSidebar:
+		return a.handleSidebarKey(k)
+	case focusThread:
+		return a.handleThreadKey(k)
+	}
+	return a.handleListKey(k)
+}
+
+func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	km := a.keys
+	switch {
+	case key.Matches(k, km.Quit):
+		a.d.Engine.FlushDrafts()
+		return tea.Quit, true
+	case key.Matches(k, km.Help):
+		a.overlay = overlayHelp
+		return nil, true
+	case key.Matches(k, km.Search):
+		a.overlay = overlaySearch
+		return a.srch.Open(), true
+	case key.Matches(k, km.NextResult, km.PrevResult) && len(a.srch.hits) > 0:
+		if key.Matches(k, km.NextResult) {
+			a.srch.Move(1)
+		} else {
+			a.srch.Move(-1)
+		}
+		return a.openHit(), true
+	case key.Matches(k, km.Sync):
+		a.d.Engine.SyncNow()
+		return a.flash("Syncing…", false), true
+	case key.Matches(k, km.NextPane):
+		a.cycleFocus(1)
+		return nil, true
+	case key.Matches(k, km.PrevPane):
+		a.cycleFocus(-1)
+		return nil, true
+	case key.Matches(k, km.Inbox):
+		return a.showEntry("inbox"), true
+	case key.Matches(k, km.Archive):
+		return a.showEntry("archive"), true
+	case key.Matches(k, km.Spam):
+		return a.showEntry("spam"), true
+	case key.Matches(k, km.Mine):
+		if a.d.Engine.Me() == "" {
+			return a.flash("Mine needs to know who you are: the platform did not say (set user_id in the config file)", true), true
+		}
+		return a.showEntry("mine"), true
+	case key.Matches(k, km.Unassigned):
+		return a.showEntry("unassigned"), true
+	case key.Matches(k, km.ClosingSoon):
+		return a.showEntry("closing"), true
+	case key.Matches(k, km.MoveArchive):
+		return a.move(state.FolderArchive), true
+	case key.Matches(k, km.MoveSpam):
+		return a.move(state.FolderSpam), true
+	case key.Matches(k, km.MoveBack):
+		return a.move(state.FolderInbox), true
+	case key.Matches(k, km.Reply):
+		return a.startReply(), true
+	case key.Matches(k, km.AssignToMe):
+		me := a.d.Engine.Me()
+		if me == "" {
+			return a.flash("the platform did not say who you are, so mbx cannot assign to you", true), true
+		}
+		return a.apply(state.Change{UserID: me}, "you", "assigning"), true
+	}
+	return nil, false
+}
+
+func (a *App) cycleFocus(d int) {
+	order := []focus{focusSidebar, focusList, focusThread}
+	i := 0
+	for j, f := range order {
+		if f == a.focus {
+			i = j
+		}
+	}
+	a.setFocus(order[(i+d+len(order))%len(order)])
+}
+
+func (a *App) setFocus(f focus) {
+	if a.focus == focusComposer && f != focusComposer {
+		a.comp.Blur()
+		a.d.Engine.FlushDrafts()
+	}
+	a.focus = f
+	a.side.focused = f == focusSidebar
+	a.list.focused = f == focusList
+	a.thread.focused = f == focusThread
+}
+
+func (a *App) showEntry(key string) tea.Cmd {
+	for _, e := range a.side.entries {
+		if e.key == key {
+			a.side.Activate(key)
+			a.list.Reset(e.view)
+			clear(a.list.marked)
+			if a.focus == focusSidebar || a.narrow {
+				a.setFocus(focusList)
+			}
+			return a.reloadList("")
+		}
+	}
+	return nil
+}
+
+func (a *App) handleSidebarKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, a.keys.Up):
+		a.side.Move(-1)
+	case key.Matches(k, a.keys.Down):
+		a.side.Move(1)
+	case key.Matches(k, a.keys.Open):
+		if e, ok := a.side.Selected(); ok {
+			cmd := a.showEntry(e.key)
+			a.setFocus(focusList)
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (a *App) handleListKey(k tea.KeyPressMsg) tea.Cmd {
+	km := a.keys
+	half := max(1, a.list.visibleRows()/2)
+	switch {
+	case key.Matches(k, km.Up):
+		a.list.Move(-1)
+	case key.Matches(k, km.Down):
+		a.list.Move(1)
+	case key.Matches(k, km.Top):
+		a.list.MoveTo(0)
+	case key.Matches(k, km.Bottom):
+		a.list.MoveTo(-1)
+	case key.Matches(k, km.HalfPageDown):
+		a.list.Move(half)
+	case key.Matches(k, km.HalfPageUp):
+		a.list.Move(-half)
+	case key.Matches(k, km.Mark):
+		a.list.ToggleMark()
+		a.list.Move(1)
+	case key.Matches(k, km.Open):
+		if c, ok := a.list.Selected(); ok {
+			a.list.pinned = true
+			return a.openConversation(c, focusThread)
+		}
+	case key.Matches(k, km.Back):
+		if len(a.list.marked) > 0 {
+			clear(a.list.marked)
+			return a.flash("Marks cleared", false)
+		}
+		a.setFocus(focusSidebar)
+	}
+	if a.list.needsLoad() {
+		return a.reloadList("")
+	}
+	return nil
+}
+
+func (a *App) handleThreadKey(k tea.KeyPressMsg) tea.Cmd {
+	km := a.keys
+	now := a.d.Now()
+	half := max(1, a.thread.bodyHeight()/2)
+	var older bool
+	switch {
+	case key.Matches(k, km.Up):
+		older = a.thread.Scroll(1, a.st, now)
+	case key.Matches(k, km.Down):
+		a.thread.Scroll(-1, a.st, now)
+	case key.Matches(k, km.HalfPageUp):
+		older = a.thread.Scroll(half, a.st, now)
+	case key.Matches(k, km.HalfPageDown):
+		a.thread.Scroll(-half, a.st, now)
+	case key.Matches(k, km.Top):
+		older = a.thread.Scroll(1<<20, a.st, now)
+	case key.Matches(k, km.Bottom):
+		a.thread.scroll = 0
+	case key.Matches(k, km.Back):
+		a.setFocus(focusList)
+	case key.Matches(k, km.Open):
+		return a.startReply()
+	}
+	if older {
+		a.threadReq++
+		return loadThreadCmd(a.d.Store, a.threadReq, a.thread.conv.ID, a.thread.Oldest(), true)
+	}
+	return nil
+}
+
+// openConversation shows a conversation's thread and draft.
+func (a *App) openConversation(c state.Conversation, f focus) tea.Cmd {
+	if a.comp.convID != "" && a.comp.convID != c.ID {
+		a.d.Engine.FlushDrafts()
+	}
+	a.thread.Open(c)
+	a.comp.convID = ""
+	a.comp.Load("", "")
+	a.comp.closed = !state.WindowAt(c.WindowExpiry(), a.d.Now()).Open()
+	a.updateThreadHeader()
+	a.setFocus(f)
+	return tea.Batch(a.reloadThread(), loadDraftCmd(a.d.Engine, c.ID), markReadCmd(a.d.Store, c.ID, a.d.Now()))
+}
+
+func (a *App) startReply() tea.Cmd {
+	if a.thread.conv.ID == "" {
+		c, ok := a.list.Selected()
+		if !ok {
+			return a.flash("Open a conversation first", true)
+		}
+		cmd := a.openConversation(c, focusComposer)
+		return tea.Batch(cmd, a.comp.Focus())
+	}
+	a.setFocus(focusComposer)
+	return a.comp.Focus()
+}
+
+// move files the targets in a folder: the marked conversations in the
+// list, else the selected one (or the open one from the thread).
+func (a *App) move(f state.Folder) tea.Cmd {
+	verb := map[state.Folder]string{state.FolderArchive: "archiving", state.FolderSpam: "marking as spam", state.FolderInbox: "moving to inbox"}[f]
+	return a.apply(state.Change{Folder: f}, "", verb)
+}
+
+// apply runs a change on the targets: the open conversation from the
+// thread, else the marked ones, else the one under the cursor.
+func (a *App) apply(ch state.Change, assignee, verb string) tea.Cmd {
+	var ids []string
+	if a.focus == focusThread && a.thread.conv.ID != "" {
+		ids = []string{a.thread.conv.ID}
+	} else {
+		ids = a.list.Targets()
+	}
+	if len(ids) == 0 {
+		return a.flash("Nothing selected", true)
+	}
+	clear(a.list.marked)
+	a.bar.busy = fmt.Sprintf("%s %s…", verb, plural(len(ids), "conversation"))
+	return applyCmd(a.d.Engine, ids, ch, assignee)
+}
+
+// ---- composer ----
+
+func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
+	km := a.keys
+	switch {
+	case key.Matches(k, km.LeaveComposer):
+		a.setFocus(focusThread)
+		return nil
+	case key.Matches(k, km.Editor):
+		return editorCmd(a.d.Editor, a.thread.conv.ID, a.comp.Value())
+	case key.Matches(k, km.Send):
+		return a.send()
+	}
+	before := a.comp.Value()
+	cmd := a.comp.Update(k)
+	a.saveDraftIfChanged(before)
+	return cmd
+}
+
+func (a *App) handlePaste(m tea.PasteMsg) tea.Cmd {
+	switch {
+	case a.overlay == overlaySearch:
+		a.srch.input.SetValue(a.srch.input.Value() + line(m.Content))
+	case a.focus == focusComposer:
+		before := a.comp.Value()
+		a.comp.ta.InsertString(state.Sanitize(m.Content)) // pasted text can carry escapes too
+		a.saveDraftIfChanged(before)
+	}
+	return nil
+}
+
+func (a *App) saveDraftIfChanged(before string) {
+	if v := a.comp.Value(); v != before && a.thread.conv.ID != "" {
+		a.comp.convID = a.thread.conv.ID
+		a.d.Engine.SaveDraft(a.thread.conv.ID, v)
+	}
+}
+
+func (a *App) send() tea.Cmd {
+	text := a.comp.Value()
+	conv := a.thread.conv
+	switch {
+	case conv.ID == "":
+		return a.flash("Open a conversation first", true)
+	case a.comp.over() > 0:
+		return a.flash(fmt.Sprintf("The reply is %d characters over the limit of %d: shorten it (nothing was sent)", a.comp.over(), state.MaxMessageLength), true)
+	case a.comp.closed:
+		return a.flash(state.ErrWindowClosed.Error(), true)
+	}
+	if err := state.CheckText(text); err != nil {
+		return a.flash(err.Error(), true)
+	}
+	a.comp.Load(conv.ID, "")
+	return sendCmd(a.d.Engine, conv.ID, text)
+}
+
+func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
+	if m.err == nil {
+		a.thread.scroll = 0
+		return a.reloadThread()
+	}
+	// Refused before anything was written: give the text back.
+	if a.comp.Value() == "" && a.thread.conv.ID == m.convID {
+		a.comp.Load(m.convID, m.text)
+		a.d.Engine.SaveDraft(m.convID, m.text)
+	}
+	if errors.Is(m.err, state.ErrWindowClosed) {
+		a.comp.closed = true
+	}
+	return a.flash(m.err.Error(), true)
+}
+
+func (a *App) handleEditorDone(m editorDoneMsg) tea.Cmd {
+	if m.err != nil {
+		return a.flash("the editor failed: "+m.err.Error()+" (your text is unchanged)", true)
+	}
+	if m.convID == a.thread.conv.ID {
+		a.comp.Load(m.convID, m.text)
+		a.d.Engine.SaveDraft(m.convID, m.text)
+	}
+	return nil
+}
+
+// ---- search ----
+
+func (a *App) handleSearchKey(k tea.KeyPressMsg) tea.Cmd {
+	km := a.keys
+	if a.srch.editing {
+		switch {
+		case k.String() == "esc":
+			a.overlay = overlayNone
+			return nil
+		case k.String() == "enter":
+			q := a.srch.input.Value()
+			if q == "" {
+				return nil
+			}
+			a.srch.editing = false
+			a.srch.input.Blur()
+			a.searchReq++
+			return searchCmd(a.d.Store, a.searchReq, q)
+		}
+		return a.srch.Update(k)
+	}
+	switch {
+	case key.Matches(k, km.Back) || k.String() == "esc":
+		a.overlay = overlayNone
+	case key.Matches(k, km.Search):
+		return a.srch.Open()
+	case key.Matches(k, km.Up):
+		a.srch.Move(-1)
+	case key.Matches(k, km.Down):
+		a.srch.Move(1)
+	case key.Matches(k, km.Open):
+		a.overlay = overlayNone
+		return a.openHit()
+	}
+	return nil
+}
+
+func (a *App) handleSearchDone(m searchDoneMsg) tea.Cmd {
+	if m.reqID != a.searchReq {
+		return nil
+	}
+	a.srch.hits, a.srch.query, a.srch.err, a.srch.cursor = m.hits, m.query, m.err, 0
+	return nil
+}
+
+func (a *App) openHit() tea.Cmd {
+	hit, ok := a.srch.Selected()
+	if !ok {
+		return nil
+	}
+	return tea.Batch(a.openConversation(hit.Conversation, focusThread), a.reloadList(hit.Conversation.ID))
+}

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// composer is the reply box under the thread. Its text belongs to one
+// conversation; the root saves it as a draft on every change.
+type composer struct {
+	ta      textarea.Model
+	convID  string
+	width   int
+	height  int
+	focused bool
+	closed  bool // the window is closed: no freeform text
+}
+
+func newComposer(keys KeyMap) composer {
+	ta := textarea.New()
+	ta.Prompt = "│ "
+	ta.ShowLineNumbers = false
+	ta.Placeholder = "Write a reply…  (enter sends, alt+enter / ctrl+j new line, ctrl+e editor, esc leaves)"
+	ta.CharLimit = 0 // the limit is shown and enforced on send, nothing is cut
+	km := textarea.DefaultKeyMap()
+	km.InsertNewline = key.NewBinding(key.WithKeys(keys.Newline.Keys()...))
+	ta.KeyMap = km
+	return composer{ta: ta}
+}
+
+func (c *composer) SetSize(w, h int) {
+	c.width, c.height = w, h
+	c.ta.SetWidth(w)
+	c.ta.SetHeight(max(1, h-1))
+}
+
+// Load puts a conversation's draft in the box.
+func (c *composer) Load(convID, text string) {
+	c.convID = convID
+	c.ta.SetValue(text)
+	c.ta.MoveToEnd()
+}
+
+func (c *composer) Value() string { return c.ta.Value() }
+
+func (c *composer) Focus() tea.Cmd {
+	c.focused = true
+	return c.ta.Focus()
+}
+
+func (c *composer) Blur() {
+	c.focused = false
+	c.ta.Blur()
+}
+
+func (c *composer) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	c.ta, cmd = c.ta.Update(msg)
+	return cmd
+}
+
+// over is how many characters the text is over the platform's limit.
+func (c *composer) over() int {
+	return utf8.RuneCountInString(c.ta.Value()) - state.MaxMessageLength
+}
+
+func (c composer) View(st styles, keys KeyMap) string {
+	if c.closed && c.ta.Value() == "" {
+		lines := wrap("The 24-hour window is closed: only an approved template can reach this customer now.", c.width)
+		for i := range lines {
+			lines[i] = st.windowClosed.Render(lines[i])
+		}
+		if keys.Template.Enabled() {
+			lines = append(lines, st.key.Render(keys.Template.Help().Key)+st.keyDesc.Render(" send a template"))
+		}
+		return fitBlock(lines, c.width, c.height)
+	}
+	n := utf8.RuneCountInString(c.ta.Value())
+	counter := st.muted.Render(fmt.Sprintf("%d/%d", n, state.MaxMessageLength))
+	if n > state.MaxMessageLength {
+		counter = st.errorS.Render(fmt.Sprintf("%d/%d — %d over the limit", n, state.MaxMessageLength, n-state.MaxMessageLength))
+	}
+	status := ""
+	if c.closed {
+		status = st.windowClosed.Render("window closed — the draft is kept")
+	}
+	return fitBlock(append(splitLines(c.ta.View()), spread(status, counter, c.width)), c.width, c.height)
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}

@@ -1,0 +1,247 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// rowHeight is the lines of one conversation in the list.
+const rowHeight = 2
+
+// convList shows a view of conversations. It holds only a window of rows
+// loaded from the store around what is visible, whatever the total, and
+// renders only the visible rows.
+type convList struct {
+	width, height int
+	view          state.View
+	total         int
+	offset        int                  // index of rows[0] in the view
+	rows          []state.Conversation // the loaded window
+	cursor        int                  // absolute index of the highlighted row
+	top           int                  // absolute index of the first visible row
+	marked        map[string]bool
+	focused       bool
+	loaded        bool
+	// pinned: the agent chose the row under the cursor (moved or opened),
+	// so reloads keep the cursor on that conversation wherever it moves.
+	// Unpinned, the cursor stays on the first row: the newest.
+	pinned       bool
+	users, teams map[string]string // id → name, for the assignee column
+}
+
+func newConvList() convList {
+	return convList{marked: map[string]bool{}, users: map[string]string{}, teams: map[string]string{}}
+}
+
+func (l *convList) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.scrollToCursor()
+}
+
+// visibleRows is how many conversations fit.
+func (l *convList) visibleRows() int { return max(1, l.height/rowHeight) }
+
+// window is the range of rows the list wants loaded: the visible ones and
+// a screen on either side.
+func (l *convList) window() (offset, limit int) {
+	v := l.visibleRows()
+	return max(0, l.top-v), 3 * v
+}
+
+// needsLoad reports whether the visible rows are outside the loaded window.
+func (l *convList) needsLoad() bool {
+	if !l.loaded {
+		return true
+	}
+	end := min(l.total, l.top+l.visibleRows())
+	return l.top < l.offset || end > l.offset+len(l.rows)
+}
+
+// SetRows installs a loaded window. focus, when not -1, is where the
+// selected conversation now is: the cursor follows it and stays on the
+// same screen line if it can.
+func (l *convList) SetRows(m listLoadedMsg) {
+	screenLine := l.cursor - l.top
+	l.view, l.total, l.offset, l.rows, l.loaded = m.view, m.total, m.offset, m.rows, true
+	if m.focus >= 0 {
+		l.cursor = m.focus
+		l.top = l.cursor - screenLine
+	}
+	l.cursor = max(0, min(l.cursor, l.total-1))
+	l.scrollToCursor()
+}
+
+// Reset empties the list for a new view.
+func (l *convList) Reset(v state.View) {
+	l.view, l.total, l.offset, l.rows, l.cursor, l.top, l.loaded, l.pinned = v, 0, 0, nil, 0, 0, false, false
+}
+
+// Following is the conversation reloads keep the cursor on, if any.
+func (l *convList) Following() string {
+	if !l.pinned {
+		return ""
+	}
+	if c, ok := l.Selected(); ok {
+		return c.ID
+	}
+	return ""
+}
+
+func (l *convList) scrollToCursor() {
+	v := l.visibleRows()
+	if l.cursor < l.top {
+		l.top = l.cursor
+	}
+	if l.cursor >= l.top+v {
+		l.top = l.cursor - v + 1
+	}
+	l.top = max(0, min(l.top, l.total-v))
+}
+
+// Move moves the cursor by delta rows (clamped).
+func (l *convList) Move(delta int) {
+	if l.total == 0 {
+		return
+	}
+	l.cursor = max(0, min(l.total-1, l.cursor+delta))
+	l.pinned = true
+	l.scrollToCursor()
+}
+
+// MoveTo puts the cursor on an absolute index (-1: the last).
+func (l *convList) MoveTo(i int) {
+	if i < 0 {
+		i = l.total - 1
+	}
+	l.cursor = 0
+	l.Move(i)
+}
+
+// Selected is the conversation under the cursor, if loaded.
+func (l *convList) Selected() (state.Conversation, bool) {
+	i := l.cursor - l.offset
+	if i < 0 || i >= len(l.rows) {
+		return state.Conversation{}, false
+	}
+	return l.rows[i], true
+}
+
+// ToggleMark marks or unmarks the conversation under the cursor.
+func (l *convList) ToggleMark() {
+	if c, ok := l.Selected(); ok {
+		if l.marked[c.ID] {
+			delete(l.marked, c.ID)
+		} else {
+			l.marked[c.ID] = true
+		}
+	}
+}
+
+// Targets are the marked conversations, or the selected one when none is.
+func (l *convList) Targets() []string {
+	if len(l.marked) > 0 {
+		ids := make([]string, 0, len(l.marked))
+		for id := range l.marked {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	if c, ok := l.Selected(); ok {
+		return []string{c.ID}
+	}
+	return nil
+}
+
+func (l *convList) assignee(c state.Conversation) string {
+	switch {
+	case c.UserID != "":
+		if n := l.users[c.UserID]; n != "" {
+			return "@" + n
+		}
+		return "@user"
+	case c.TeamID != "":
+		if n := l.teams[c.TeamID]; n != "" {
+			return "#" + n
+		}
+		return "#team"
+	}
+	return ""
+}
+
+// View renders the visible rows only.
+func (l convList) View(st styles, now time.Time) string {
+	var b strings.Builder
+	lines := 0
+	emit := func(s string) {
+		if lines > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(s)
+		lines++
+	}
+	switch {
+	case !l.loaded:
+		emit(fit(st.muted.Render(" Loading…"), l.width))
+	case l.total == 0:
+		emit(fit(st.muted.Render(" Nothing here."), l.width))
+	}
+	for i := l.top; l.loaded && i < l.total && lines+rowHeight <= l.height; i++ {
+		j := i - l.offset
+		if j < 0 || j >= len(l.rows) {
+			emit(fit(st.muted.Render(" …"), l.width))
+			emit(fit("", l.width))
+			continue
+		}
+		a, c := l.renderRow(st, l.rows[j], i == l.cursor, now)
+		emit(a)
+		emit(c)
+	}
+	for lines < l.height {
+		emit(strings.Repeat(" ", l.width))
+	}
+	return b.String()
+}
+
+func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now time.Time) (string, string) {
+	w := l.width
+	mark := " "
+	if l.marked[c.ID] {
+		mark = st.marked.Render(glyphMarked)
+	}
+	unread := " "
+	if c.Unread > 0 {
+		unread = st.unread.Render(glyphUnread)
+	}
+	name := line(c.Label())
+	if c.Unread > 0 {
+		name = st.bold.Render(name)
+	}
+	win := state.WindowAt(c.WindowExpiry(), now)
+	badge := st.windowStyle(win).Render(shortWindow(win))
+	right := badge + " " + st.muted.Render(fit(relTime(c.LastActivity, now), 6))
+	first := spread(mark+unread+" "+name, right, w)
+
+	preview := line(c.Preview)
+	if c.PreviewOut {
+		preview = "You: " + preview
+	}
+	second := spread("   "+st.muted.Render(preview), st.muted.Render(line(l.assignee(c))), w)
+	if cursor {
+		style := st.itemSelected
+		if l.focused {
+			style = st.itemCursor
+		}
+		first, second = style.Render(fit(first, w)), style.Render(fit(second, w))
+	}
+	return first, second
+}
+
+// shortWindow is the list's compact badge: "23h 12m", "45m", "closed".
+func shortWindow(w state.Window) string {
+	if !w.Open() {
+		return "closed"
+	}
+	return state.FormatDuration(w.Left)
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+type entryKind int
+
+const (
+	entryFolder entryKind = iota
+	entryView
+)
+
+// sidebarEntry is one line of the folder and view sidebar.
+type sidebarEntry struct {
+	key   string // stable id: "inbox", "mine", "team:<id>", …
+	label string
+	kind  entryKind
+	view  state.View
+}
+
+// sidebarEntries lists folders, then views: Mine, Unassigned, Closing
+// soon, then one per team.
+func sidebarEntries(teams []state.Team, me string) []sidebarEntry {
+	out := []sidebarEntry{
+		{key: "inbox", label: "Inbox", kind: entryFolder, view: state.View{Folder: state.FolderInbox}},
+		{key: "archive", label: "Archive", kind: entryFolder, view: state.View{Folder: state.FolderArchive}},
+		{key: "spam", label: "Spam", kind: entryFolder, view: state.View{Folder: state.FolderSpam}},
+	}
+	if me != "" {
+		out = append(out, sidebarEntry{key: "mine", label: "Mine", kind: entryView, view: state.View{Folder: state.FolderInbox, UserID: me}})
+	}
+	out = append(out,
+		sidebarEntry{key: "unassigned", label: "Unassigned", kind: entryView, view: state.View{Folder: state.FolderInbox, Unassigned: true}},
+		sidebarEntry{key: "closing", label: "Closing soon", kind: entryView, view: state.View{Folder: state.FolderInbox, ClosingSoon: true}},
+	)
+	for _, t := range teams {
+		out = append(out, sidebarEntry{key: "team:" + t.ID, label: line(t.Name), kind: entryView, view: state.View{Folder: state.FolderInbox, TeamID: t.ID}})
+	}
+	return out
+}
+
+// sidebar is the folder and view list. It does no IO.
+type sidebar struct {
+	width, height int
+	entries       []sidebarEntry
+	counts        map[state.Folder]int
+	viewCounts    map[string]int
+	cursor        int    // highlighted entry while focused
+	active        string // key of the entry whose conversations are listed
+	focused       bool
+}
+
+func (s *sidebar) SetSize(w, h int) { s.width, s.height = w, h }
+
+func (s *sidebar) SetEntries(entries []sidebarEntry, counts map[state.Folder]int, views map[string]int) {
+	s.entries, s.counts, s.viewCounts = entries, counts, views
+	s.cursor = min(s.cursor, max(0, len(entries)-1))
+}
+
+func (s *sidebar) Move(delta int) {
+	if len(s.entries) == 0 {
+		return
+	}
+	s.cursor = (s.cursor + delta + len(s.entries)) % len(s.entries)
+}
+
+// Selected is the highlighted entry.
+func (s *sidebar) Selected() (sidebarEntry, bool) {
+	if s.cursor < 0 || s.cursor >= len(s.entries) {
+		return sidebarEntry{}, false
+	}
+	return s.entries[s.cursor], true
+}
+
+// Activate marks key as the listed entry and moves the highlight to it.
+func (s *sidebar) Activate(key string) {
+	s.active = key
+	for i, e := range s.entries {
+		if e.key == key {
+			s.cursor = i
+		}
+	}
+}
+
+func (s *sidebar) label(key string) string {
+	for _, e := range s.entries {
+		if e.key == key {
+			return e.label
+		}
+	}
+	return key
+}
+
+func (s sidebar) View(st styles) string {
+	w := s.width
+	var b strings.Builder
+	row := 0
+	put := func(text string) {
+		if row >= s.height {
+			return
+		}
+		if row > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(fit(text, w))
+		row++
+	}
+	put(st.title.Render("Folders"))
+	for i, e := range s.entries {
+		if i > 0 && e.kind != s.entries[i-1].kind {
+			put("")
+			put(st.title.Render("Views"))
+		}
+		n := s.viewCounts[e.key]
+		if e.kind == entryFolder {
+			n = s.counts[e.view.Folder]
+		}
+		text := spread(" "+e.label, st.count.Render(fmt.Sprint(n)), w)
+		switch {
+		case s.focused && i == s.cursor:
+			text = st.itemCursor.Render(fit(text, w))
+		case e.key == s.active:
+			text = st.itemSelected.Render(fit(text, w))
+		}
+		put(text)
+	}
+	for row < s.height {
+		put("")
+	}
+	return b.String()
+}

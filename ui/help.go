@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// helpGroups is the help for where the focus is, then the global keys.
+func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
+	global := []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Search, k.NextResult, k.PrevResult, k.Sync, k.NextPane, k.PrevPane, k.Help, k.Quit}
+	switch f {
+	case focusComposer:
+		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.LeaveComposer}}
+	case focusThread:
+		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
+	case focusSidebar:
+		return "Folders and views", [][]key.Binding{{k.Up, k.Down, k.Open}, global}
+	}
+	return "Conversations", [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Open, k.Back},
+		{k.Reply, k.Template, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		global,
+	}
+}
+
+// helpView renders the help overlay.
+func helpView(st styles, k KeyMap, f focus, w, h int) string {
+	title, groups := helpGroups(k, f)
+	hm := help.New()
+	hm.SetWidth(w - 4)
+	body := hm.FullHelpView(groups)
+	lines := []string{st.title.Render("Keys — " + title), ""}
+	lines = append(lines, strings.Split(body, "\n")...)
+	lines = append(lines, "", st.muted.Render("Every key can be changed in the config file. Press ? or esc to close."))
+	return st.paneFocused.Render(fitBlock(lines, w-2, h-2))
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// statusBar is the bottom line: account, connection, a flash message or
+// the short help.
+type statusBar struct {
+	width   int
+	account string
+	conn    state.ConnStatus
+	flash   string
+	flashID int
+	isError bool
+	busy    string // long work in progress, e.g. "archiving 41…"
+	spin    spinner.Model
+	help    help.Model
+}
+
+func newStatusBar(account string) statusBar {
+	return statusBar{account: account, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), help: help.New()}
+}
+
+func (s *statusBar) connText(st styles, now time.Time) string {
+	c := s.conn
+	switch c.State {
+	case state.Online:
+		return st.success.Render("● online")
+	case state.Syncing:
+		p := "syncing"
+		if c.Progress != "" {
+			p += " " + c.Progress
+		}
+		return st.warning.Render(s.spin.View() + " " + line(p))
+	case state.Offline:
+		wait := ""
+		if !c.NextAttempt.IsZero() {
+			wait = fmt.Sprintf(", retry in %ds", max(0, int(c.NextAttempt.Sub(now).Seconds()+0.5)))
+		}
+		return st.statusErr.Render("○ offline" + wait + ": " + line(c.LastError))
+	case state.LoginRequired:
+		return st.statusErr.Render("✗ " + line(c.LastError))
+	}
+	return st.muted.Render(s.spin.View() + " connecting")
+}
+
+func (s statusBar) View(st styles, keys KeyMap, now time.Time) string {
+	left := st.title.Render(" " + line(s.account) + " ")
+	conn := s.connText(st, now)
+	var mid string
+	switch {
+	case s.busy != "":
+		mid = st.warning.Render(s.spin.View() + " " + s.busy)
+	case s.flash != "" && s.isError:
+		mid = st.flashErr.Render(line(s.flash))
+	case s.flash != "":
+		mid = st.flash.Render(line(s.flash))
+	default:
+		h := s.help
+		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-2))
+		mid = h.ShortHelpView(keys.ShortHelp())
+	}
+	return fit(left+" "+conn+"  "+mid, s.width)
+}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// line is untrusted text made safe for one line of the screen.
+func line(s string) string { return state.SanitizeLine(s) }
+
+// fit truncates or pads a (possibly styled) string to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := ansi.StringWidth(s)
+	if n > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-n)
+}
+
+// spread puts left and right on one line of w cells, truncating left.
+func spread(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw >= w {
+		return fit(right, w)
+	}
+	return fit(left, w-rw-1) + " " + right
+}
+
+// relTime is a short time for lists: "14:03", "Tue", "3 Nov", "3 Nov 2024".
+func relTime(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t, now = t.Local(), now.Local()
+	switch {
+	case sameDay(t, now):
+		return t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour && t.Before(now):
+		return t.Format("Mon")
+	case t.Year() == now.Year():
+		return t.Format("2 Jan")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// dayLabel is a thread's day separator: "Today", "Yesterday", "Tuesday 3 November".
+func dayLabel(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	switch {
+	case sameDay(t, now):
+		return "Today"
+	case sameDay(t, now.AddDate(0, 0, -1)):
+		return "Yesterday"
+	case t.Year() == now.Year():
+		return t.Format("Monday 2 January")
+	}
+	return t.Format("Monday 2 January 2006")
+}
+
+// plural writes "1 conversation", "3 conversations".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	if strings.HasSuffix(word, "ch") || strings.HasSuffix(word, "sh") || strings.HasSuffix(word, "s") || strings.HasSuffix(word, "x") {
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// wrap breaks sanitized multi-line text into lines of at most w cells,
+// measuring emoji and CJK right; words longer than w are cut.
+func wrap(text string, w int) []string {
+	if w < 1 {
+		w = 1
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		wrapped := ansi.Wrap(para, w, " -")
+		out = append(out, strings.Split(wrapped, "\n")...)
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// threadView shows one conversation's messages, newest at the bottom. It
+// renders each message once per width (and status), keeps the result,
+// and on every frame assembles only the lines that are visible.
+type threadView struct {
+	width, height int
+	conv          state.Conversation
+	msgs          []state.Message // oldest first
+	hasOlder      bool
+	loadingOlder  bool
+	scroll        int // lines scrolled up from the bottom
+	focused       bool
+	cache         map[string][]string
+	cacheWidth    int
+	header        string // extra header text: the assignee
+}
+
+func newThreadView() threadView { return threadView{cache: map[string][]string{}} }
+
+func (t *threadView) SetSize(w, h int) {
+	t.width, t.height = w, h
+	if w != t.cacheWidth {
+		clear(t.cache)
+		t.cacheWidth = w
+	}
+}
+
+// Open shows a conversation (messages arrive with Set).
+func (t *threadView) Open(c state.Conversation) {
+	if t.conv.ID != c.ID {
+		t.msgs, t.scroll, t.hasOlder = nil, 0, false
+		clear(t.cache)
+	}
+	t.conv = c
+}
+
+// Set replaces the messages (a reload) or prepends an older page.
+func (t *threadView) Set(m threadLoadedMsg) {
+	t.conv = m.conv
+	if m.older {
+		t.msgs = append(append([]state.Message(nil), m.msgs...), t.msgs...)
+		t.hasOlder = m.hasOlder
+		t.loadingOlder = false
+		return
+	}
+	// A reload reads the newest page: keep older pages already shown.
+	if len(t.msgs) > len(m.msgs) && len(m.msgs) > 0 {
+		first := m.msgs[0].Time
+		keep := 0
+		for keep < len(t.msgs) && t.msgs[keep].Time.Before(first) {
+			keep++
+		}
+		t.msgs = append(append([]state.Message(nil), t.msgs[:keep]...), m.msgs...)
+		return
+	}
+	t.msgs, t.hasOlder = m.msgs, m.hasOlder
+}
+
+// bodyHeight is the lines left for messages under the header.
+func (t *threadView) bodyHeight() int { return max(1, t.height-2) }
+
+// Scroll moves by delta lines (positive: up, to older messages). It
+// reports whether older messages should be loaded.
+func (t *threadView) Scroll(delta int, st styles, now time.Time) bool {
+	t.scroll = max(0, t.scroll+delta)
+	lines := t.assemble(st, now, t.scroll+t.bodyHeight()+1)
+	maxScroll := max(0, len(lines)-t.bodyHeight())
+	if t.scroll >= maxScroll {
+		t.scroll = maxScroll
+		if t.hasOlder && !t.loadingOlder {
+			t.loadingOlder = true
+			return true
+		}
+	}
+	return false
+}
+
+// Oldest is the time of the first message shown.
+func (t *threadView) Oldest() time.Time {
+	if len(t.msgs) == 0 {
+		return time.Time{}
+	}
+	return t.msgs[0].Time
+}
+
+func (t *threadView) cacheKey(m state.Message) string {
+	return m.Key() + "\x00" + m.Status.String() + "\x00" + m.Reason + "\x00" + m.ID
+}
+
+// block renders one message: a header line and its wrapped body.
+func (t *threadView) block(st styles, m state.Message) []string {
+	key := t.cacheKey(m)
+	if b, ok := t.cache[key]; ok {
+		return b
+	}
+	w := t.width
+	bodyW := max(10, min(w-4, w*4/5))
+	when := m.Time.Local().Format("15:04")
+	var out []string
+	tmpl := ""
+	if m.Template {
+		tmpl = st.template.Render("template") + " "
+	}
+	body := wrap(state.Sanitize(m.Body), bodyW)
+	if m.Direction == state.Inbound {
+		out = append(out, st.meta.Render(when))
+		for _, l := range body {
+			out = append(out, "  "+st.inbound.Render(RenderMarkup(l, st.markup)))
+		}
+	} else {
+		sender := "You"
+		if m.Sender != "" {
+			sender = line(m.Sender)
+		}
+		head := tmpl + st.meta.Render(sender+" · "+when) + " " + st.tick(m.Status)
+		out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(head)))+head)
+		bw := 0
+		for _, l := range body {
+			bw = max(bw, ansi.StringWidth(l))
+		}
+		for _, l := range body {
+			r := RenderMarkup(l, st.markup)
+			pad := w - bw
+			out = append(out, strings.Repeat(" ", max(0, pad))+st.outbound.Render(r)+strings.Repeat(" ", max(0, bw-ansi.StringWidth(l))))
+		}
+		if m.Status == state.StatusFailed {
+			reason := "not sent"
+			if m.Reason != "" {
+				reason = line(m.Reason)
+			}
+			for _, l := range wrap(glyphFailed+" "+reason, bodyW) {
+				out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(l)))+st.failed.Render(l))
+			}
+		}
+	}
+	out = append(out, "")
+	for i := range out {
+		out[i] = fit(out[i], w)
+	}
+	t.cache[key] = out
+	return out
+}
+
+// assemble returns at least need lines from the bottom of the thread
+// (fewer when the thread is shorter), oldest first.
+func (t *threadView) assemble(st styles, now time.Time, need int) []string {
+	var rev [][]string // blocks, newest first
+	n := 0
+	for i := len(t.msgs) - 1; i >= 0 && n < need; i-- {
+		b := t.block(st, t.msgs[i])
+		rev = append(rev, b)
+		n += len(b)
+		if i == 0 || !sameDay(t.msgs[i-1].Time.Local(), t.msgs[i].Time.Local()) {
+			sep := []string{fit(st.daySep.Render(center("── "+dayLabel(t.msgs[i].Time, now)+" ──", t.width)), t.width)}
+			rev = append(rev, sep)
+			n++
+		}
+	}
+	if t.hasOlder && n < need {
+		rev = append(rev, []string{fit(st.muted.Render(center("↑ older messages", t.width)), t.width)})
+	}
+	out := make([]string, 0, n+1)
+	for i := len(rev) - 1; i >= 0; i-- {
+		out = append(out, rev[i]...)
+	}
+	return out
+}
+
+func center(s string, w int) string {
+	pad := max(0, (w-ansi.StringWidth(s))/2)
+	return strings.Repeat(" ", pad) + s
+}
+
+// headerLine is the contact, the assignee and the window badge.
+func (t *threadView) headerLine(st styles, now time.Time) string {
+	c := t.conv
+	win := state.WindowAt(c.WindowExpiry(), now)
+	badge := st.windowStyle(win).Render(win.String())
+	left := st.title.Render(line(c.Label()))
+	if c.ContactName != "" && c.ContactNumber != "" {
+		left += " " + st.muted.Render(line(c.ContactNumber))
+	}
+	if t.header != "" {
+		left += " " + st.muted.Render(line(t.header))
+	}
+	return spread(left, badge, t.width)
+}
+
+// View renders the header and the visible part of the thread.
+func (t threadView) View(st styles, now time.Time) string {
+	if t.conv.ID == "" {
+		return fitBlock([]string{"", st.muted.Render(center("Select a conversation and press enter.", t.width))}, t.width, t.height)
+	}
+	h := t.bodyHeight()
+	lines := t.assemble(st, now, t.scroll+h)
+	end := max(0, len(lines)-t.scroll)
+	start := max(0, end-h)
+	visible := lines[start:end]
+	out := make([]string, 0, t.height)
+	out = append(out, t.headerLine(st, now), st.muted.Render(strings.Repeat("─", t.width)))
+	for len(out)+len(visible) < t.height {
+		out = append(out, "")
+	}
+	out = append(out, visible...)
+	return fitBlock(out, t.width, t.height)
+}
+
+// fitBlock makes exactly h lines of exactly w cells.
+func fitBlock(lines []string, w, h int) string {
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		s := ""
+		if i < len(lines) {
+			s = lines[i]
+		}
+		b.WriteString(fit(s, w))
+	}
+	return b.String()
+}
