@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,55 +103,55 @@ func fixture(t testing.TB) (*state.Store, *state.Engine) {
 	return st, eng
 }
 
-// harness runs the root model the way the program does: every command's
-// message is fed back, except commands that wait (changes, timers), which
-// are dropped after a short grace.
+// harness runs the root model the way the program does: every command
+// runs in its own goroutine and its message is fed back whenever it
+// arrives — the engine's change events included. A round ends after 100 ms
+// without a message.
 type harness struct {
-	t   testing.TB
-	app *ui.App
+	t    testing.TB
+	app  *ui.App
+	msgs chan tea.Msg
 }
 
 func newHarness(t testing.TB, w, h int) *harness {
 	st, eng := fixture(t)
 	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
-	hs := &harness{t: t, app: app}
+	return startHarness(t, app, w, h)
+}
+
+func startHarness(t testing.TB, app *ui.App, w, h int) *harness {
+	hs := &harness{t: t, app: app, msgs: make(chan tea.Msg, 1024)}
 	hs.run(app.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs
 }
 
+func (h *harness) exec(c tea.Cmd) {
+	if c != nil {
+		go func() { h.msgs <- c() }()
+	}
+}
+
 func (h *harness) run(cmd tea.Cmd) {
-	round := []tea.Cmd{cmd}
-	for len(round) > 0 {
-		results := make(chan tea.Msg, len(round))
-		n := 0
-		for _, c := range round {
-			if c != nil {
-				n++
-				go func() { results <- c() }()
-			}
-		}
-		round = nil
-		grace := time.After(100 * time.Millisecond) // commands that wait (changes, timers) are left behind
-	collect:
-		for range n {
-			var msg tea.Msg
-			select {
-			case msg = <-results:
-			case <-grace:
-				break collect
-			}
+	h.exec(cmd)
+	for {
+		select {
+		case msg := <-h.msgs:
 			switch m := msg.(type) {
 			case nil, spinner.TickMsg:
 			case tea.BatchMsg:
-				round = append(round, m...)
+				for _, c := range m {
+					h.exec(c)
+				}
 			default:
 				if reflect.TypeOf(msg).PkgPath() == "charm.land/bubbletea/v2" {
 					continue // terminal queries
 				}
 				_, next := h.app.Update(msg)
-				round = append(round, next)
+				h.exec(next)
 			}
+		case <-time.After(100 * time.Millisecond):
+			return
 		}
 	}
 }
@@ -219,5 +222,207 @@ func TestGoldenFrames(t *testing.T) {
 				golden.RequireEqual(t, h.frame(sz.w))
 			})
 		}
+	}
+}
+
+// fakeBackend accepts conversation updates; the UI tests never start the
+// engine, so nothing else is called.
+type fakeBackend struct {
+	state.Backend
+	mu   sync.Mutex
+	puts []string
+}
+
+func (f *fakeBackend) UpdateConversation(_ context.Context, id string, _ state.ConversationMeta) error {
+	f.mu.Lock()
+	f.puts = append(f.puts, id)
+	f.mu.Unlock()
+	return nil
+}
+
+// actionHarness is a harness whose engine has a fake backend.
+func actionHarness(t *testing.T, w, h int) (*harness, *state.Store, *state.Engine) {
+	st, _ := fixture(t)
+	eng := state.NewEngine(st, &fakeBackend{}, state.Config{Now: func() time.Time { return fixedNow }})
+	eng.SetMe("u-me")
+	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	return startHarness(t, app, w, h), st, eng
+}
+
+// typ types text one key at a time.
+func (h *harness) typ(s string) {
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func folderOf(t *testing.T, st *state.Store, id string) state.Conversation {
+	t.Helper()
+	c, ok, err := st.Conversation(id)
+	if err != nil || !ok {
+		t.Fatalf("conversation %s: %v", id, err)
+	}
+	return c
+}
+
+func TestKeyActions(t *testing.T) {
+	tests := []struct {
+		name  string
+		run   func(h *harness)
+		check func(t *testing.T, h *harness, st *state.Store, eng *state.Engine, frame string)
+	}{
+		{name: "j and enter open the second conversation", run: func(h *harness) { h.keys("j", "enter") },
+			check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
+				if !strings.Contains(frame, "山本 美咲") || !strings.Contains(frame, "明日の面接は大丈夫です") {
+					t.Error("the second conversation's thread is not shown")
+				}
+			}},
+		{name: "G and g", run: func(h *harness) { h.keys("G", "g", "G", "enter") },
+			check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
+				if !strings.Contains(frame, "Ben Okafor +447902111124") {
+					t.Error("G then enter should open the last conversation")
+				}
+			}},
+		{name: "e archives the selected conversation", run: func(h *harness) { h.keys("e") },
+			check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, frame string) {
+				if c := folderOf(t, st, "c1"); c.Folder != state.FolderArchive {
+					t.Errorf("c1 in %s", c.Folder)
+				}
+				if !strings.Contains(frame, "Archived Ana Lima") || !regexp.MustCompile(`Inbox +4`).MatchString(frame) || !regexp.MustCompile(`Archive +2`).MatchString(frame) {
+					t.Log(frame)
+					t.Error("no flash or the list did not update")
+				}
+			}},
+		{name: "x marks, ! moves all marked to spam", run: func(h *harness) { h.keys("x", "x", "!") },
+			check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, frame string) {
+				for _, id := range []string{"c1", "c5"} {
+					if c := folderOf(t, st, id); c.Folder != state.FolderSpam {
+						t.Errorf("%s in %s", id, c.Folder)
+					}
+				}
+				if !strings.Contains(frame, "2 marked as spam") && !strings.Contains(frame, "as spam") {
+					t.Errorf("no summary in the status bar")
+				}
+			}},
+		{name: "I brings an archived conversation back", run: func(h *harness) { h.keys("2", "I") },
+			check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, _ string) {
+				if c := folderOf(t, st, "c6"); c.Folder != state.FolderInbox {
+					t.Errorf("c6 in %s", c.Folder)
+				}
+			}},
+		{name: "A assigns to me", run: func(h *harness) { h.keys("G", "A") },
+			check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, _ string) {
+				if c := folderOf(t, st, "c2"); c.UserID != "u-me" || c.TeamID != "" {
+					t.Errorf("c2 assigned to %q/%q", c.UserID, c.TeamID)
+				}
+			}},
+		{name: "r, text, enter queues a reply and clears the composer", run: func(h *harness) {
+			h.keys("enter", "r")
+			h.typ("See you Thursday")
+			h.keys("enter")
+		}, check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, frame string) {
+			items, _ := st.Outbox(state.OutboxQueued)
+			found := false
+			for _, it := range items {
+				found = found || it.Body == "See you Thursday"
+			}
+			if !found || !strings.Contains(frame, "See you Thursday") || !strings.Contains(frame, "0/4096") {
+				t.Errorf("reply not queued, shown, or the composer not cleared")
+			}
+		}},
+		{name: "a closed window refuses freeform text and keeps it", run: func(h *harness) {
+			h.keys("G", "enter", "r")
+			h.typ("Hello Ben")
+			h.keys("enter")
+		}, check: func(t *testing.T, _ *harness, st *state.Store, eng *state.Engine, frame string) {
+			items, _ := st.Outbox()
+			for _, it := range items {
+				if it.Body == "Hello Ben" {
+					t.Error("freeform text was queued to a closed window")
+				}
+			}
+			if !strings.Contains(frame, "window is closed") {
+				t.Error("no word about the closed window")
+			}
+			if d, _ := eng.Draft("c2"); d != "Hello Ben" {
+				t.Errorf("the text was not kept: %q", d)
+			}
+		}},
+		{name: "over the limit is refused before sending, text kept", run: func(h *harness) {
+			h.keys("enter", "r")
+			h.send(tea.PasteMsg{Content: strings.Repeat("a", state.MaxMessageLength+3)})
+			h.keys("enter")
+		}, check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, frame string) {
+			items, _ := st.Outbox(state.OutboxQueued)
+			if len(items) != 1 { // the fixture's own pending item only
+				t.Errorf("%d queued items", len(items))
+			}
+			if !strings.Contains(frame, "3 over the limit") {
+				t.Error("the count over the limit is not shown")
+			}
+		}},
+		{name: "a draft survives leaving the composer", run: func(h *harness) {
+			h.keys("enter", "r")
+			h.typ("half a thought")
+			h.keys("esc", "esc", "j", "enter")
+		}, check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, _ string) {
+			if d, ok, _ := st.Draft("c1"); !ok || d.Text != "half a thought" {
+				t.Errorf("draft %+v", d)
+			}
+		}},
+		{name: "pasted escapes are neutralised", run: func(h *harness) {
+			h.keys("enter", "r")
+			h.send(tea.PasteMsg{Content: "ok \x1b]52;c;ZXZpbA==\x07 \x1b[2J"})
+			h.keys("esc")
+		}, check: func(t *testing.T, _ *harness, st *state.Store, _ *state.Engine, _ string) {
+			if d, _, _ := st.Draft("c1"); strings.ContainsRune(d.Text, 0x1b) || !strings.Contains(d.Text, "␛") {
+				t.Errorf("draft %q", d.Text)
+			}
+		}},
+		{name: "search finds and opens", run: func(h *harness) {
+			h.keys("/")
+			h.typ("thursday")
+			h.keys("enter", "enter")
+		}, check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
+			if !strings.Contains(frame, "Ana Lima +447902111123") {
+				t.Error("the match's conversation is not open")
+			}
+		}},
+		{name: "help opens and closes", run: func(h *harness) { h.keys("?", "?") },
+			check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
+				if strings.Contains(frame, "Keys —") {
+					t.Error("help still open")
+				}
+			}},
+		{name: "views: mine, unassigned, closing soon", run: func(h *harness) { h.keys("6") },
+			check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
+				if !strings.Contains(frame, "Chloé Martin") || strings.Contains(frame, "Ana Lima ") && strings.Contains(frame, "22h 00m 11:59") {
+					t.Error("closing soon should list Chloé only")
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, st, eng := actionHarness(t, 120, 40)
+			tt.run(h)
+			tt.check(t, h, st, eng, h.frame(120))
+		})
+	}
+}
+
+func TestQuitFlushesDrafts(t *testing.T) {
+	h, st, _ := actionHarness(t, 120, 40)
+	h.keys("enter", "r")
+	h.typ("unsent words")
+	h.keys("esc")
+	_, cmd := h.app.Update(keyPress("q"))
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q does not quit")
+	}
+	if d, ok, _ := st.Draft("c1"); !ok || d.Text != "unsent words" {
+		t.Errorf("draft after quit: %+v", d)
 	}
 }

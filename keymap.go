@@ -1,7 +1,17 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
 	"charm.land/bubbles/v2/key"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/mbx-inbox/mbx/ui"
 )
@@ -53,4 +63,179 @@ func defaultKeyMap() ui.KeyMap {
 		Editor:        b("ctrl+e", "edit in $EDITOR", "ctrl+e"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
 	}
+}
+
+// keyAction names a binding for the config file's [keys] table.
+type keyAction struct {
+	name     string
+	binding  *key.Binding
+	composer bool // bound inside the composer, where other keys type text
+}
+
+func keyActions(km *ui.KeyMap) []keyAction {
+	g := func(name string, b *key.Binding) keyAction { return keyAction{name: name, binding: b} }
+	c := func(name string, b *key.Binding) keyAction { return keyAction{name: name, binding: b, composer: true} }
+	return []keyAction{
+		g("up", &km.Up), g("down", &km.Down), g("top", &km.Top), g("bottom", &km.Bottom),
+		g("half_page_down", &km.HalfPageDown), g("half_page_up", &km.HalfPageUp),
+		g("open", &km.Open), g("back", &km.Back), g("next_pane", &km.NextPane), g("prev_pane", &km.PrevPane),
+		g("inbox", &km.Inbox), g("archive", &km.Archive), g("spam", &km.Spam),
+		g("mine", &km.Mine), g("unassigned", &km.Unassigned), g("closing_soon", &km.ClosingSoon),
+		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe),
+		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
+		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
+		g("contacts", &km.Contacts), g("sync", &km.Sync), g("help", &km.Help), g("quit", &km.Quit),
+		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("leave_composer", &km.LeaveComposer),
+	}
+}
+
+// loadKeyMap returns the default keys with the overrides of the config
+// file's [keys] table, e.g.
+//
+//	[keys]
+//	move_archive = "E"
+//	quit = ["q", "ctrl+q"]
+//
+// A missing file is no error. An unknown action, a key name that is not a
+// key, or a key bound to two actions is an error naming the file and line.
+func loadKeyMap(path string) (ui.KeyMap, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return defaultKeyMap(), nil
+	}
+	if err != nil {
+		return defaultKeyMap(), fmt.Errorf("reading %s: %w", path, err)
+	}
+	return parseKeyMap(path, data)
+}
+
+// parseKeyMap applies the [keys] table of a config file's contents.
+func parseKeyMap(path string, data []byte) (ui.KeyMap, error) {
+	km := defaultKeyMap()
+	var cfg struct {
+		Keys map[string]any `toml:"keys"`
+	}
+	if err := toml.Unmarshal(data, &cfg); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, _ := de.Position()
+			return km, fmt.Errorf("%s:%d: %v", path, row, de)
+		}
+		return km, fmt.Errorf("%s: %v", path, err)
+	}
+	actions := keyActions(&km)
+	byName := map[string]keyAction{}
+	for _, a := range actions {
+		byName[a.name] = a
+	}
+	names := make([]string, 0, len(cfg.Keys))
+	for name := range cfg.Keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	where := func(name string) string { return fmt.Sprintf("%s:%d", path, keyLine(data, name)) }
+	for _, name := range names {
+		a, ok := byName[name]
+		if !ok {
+			return km, fmt.Errorf("%s: [keys] %s: no such action; the actions are %s", where(name), name, actionNames(actions))
+		}
+		var keys []string
+		switch v := cfg.Keys[name].(type) {
+		case string:
+			keys = []string{v}
+		case []any:
+			for _, k := range v {
+				s, ok := k.(string)
+				if !ok {
+					return km, fmt.Errorf("%s: [keys] %s: keys are strings, e.g. %s = [\"x\", \"ctrl+x\"]", where(name), name, name)
+				}
+				keys = append(keys, s)
+			}
+		default:
+			return km, fmt.Errorf("%s: [keys] %s: give a key or a list of keys, e.g. %s = \"x\"", where(name), name, name)
+		}
+		if len(keys) == 0 {
+			return km, fmt.Errorf("%s: [keys] %s: no key given", where(name), name)
+		}
+		for _, k := range keys {
+			if err := checkKeyName(k); err != nil {
+				return km, fmt.Errorf("%s: [keys] %s: %v", where(name), name, err)
+			}
+		}
+		a.binding.SetKeys(keys...)
+		a.binding.SetHelp(strings.Join(keys, "/"), a.binding.Help().Desc)
+	}
+	// The same key may not do two things in one place.
+	for _, composer := range []bool{false, true} {
+		owner := map[string]string{}
+		for _, a := range actions {
+			if a.composer != composer {
+				continue
+			}
+			for _, k := range a.binding.Keys() {
+				if prev, ok := owner[k]; ok {
+					line := where(a.name)
+					if _, set := cfg.Keys[a.name]; !set {
+						line = where(prev)
+					}
+					return km, fmt.Errorf("%s: [keys] key %q is bound to both %s and %s; change one of them", line, k, prev, a.name)
+				}
+				owner[k] = a.name
+			}
+		}
+	}
+	return km, nil
+}
+
+func actionNames(actions []keyAction) string {
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = a.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// keyLine finds the line of name in the [keys] table (0 if not found).
+func keyLine(data []byte, name string) int {
+	inKeys := false
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") {
+			inKeys = strings.TrimSpace(strings.Trim(t, "[]")) == "keys"
+			continue
+		}
+		if inKeys {
+			if k, _, ok := strings.Cut(t, "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == name {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+var namedKeys = map[string]bool{
+	"enter": true, "esc": true, "tab": true, "space": true, "backspace": true, "delete": true, "insert": true,
+	"up": true, "down": true, "left": true, "right": true, "home": true, "end": true, "pgup": true, "pgdown": true,
+	"f1": true, "f2": true, "f3": true, "f4": true, "f5": true, "f6": true, "f7": true, "f8": true, "f9": true,
+	"f10": true, "f11": true, "f12": true,
+}
+
+// checkKeyName accepts what key bindings match: a printable character, or
+// a named key, each with ctrl+, alt+ or shift+ in front.
+func checkKeyName(k string) error {
+	if k == " " {
+		return fmt.Errorf(`write "space", not a blank`)
+	}
+	base := k
+	for {
+		mod, rest, ok := strings.Cut(base, "+")
+		if !ok || rest == "" || (mod != "ctrl" && mod != "alt" && mod != "shift" && mod != "super") {
+			break
+		}
+		base = rest
+	}
+	if namedKeys[base] || (utf8.RuneCountInString(base) == 1 && unicode.IsPrint([]rune(base)[0]) && base != " ") {
+		return nil
+	}
+	return fmt.Errorf("%q is not a key name (use a character like \"x\", or enter, esc, tab, space, up, down, pgup, f1…, with ctrl+, alt+ or shift+)", k)
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+
+	"github.com/mbx-inbox/mbx/ui"
 )
 
 // TestDefaultKeysDoNotCollide checks that no key does two things in the
@@ -51,3 +53,76 @@ func TestDefaultKeysDoNotCollide(t *testing.T) {
 type keyString string
 
 func (k keyString) String() string { return string(k) }
+
+func TestKeyOverrides(t *testing.T) {
+	tests := []struct {
+		name, file string
+		err        string // substring; "" for success
+		check      func(t *testing.T, km ui.KeyMap)
+	}{
+		{name: "override one action", file: "[keys]\nmove_archive = \"E\"\n", check: func(t *testing.T, km ui.KeyMap) {
+			if !key.Matches(keyString("E"), km.MoveArchive) || key.Matches(keyString("e"), km.MoveArchive) || km.MoveArchive.Help().Key != "E" {
+				t.Errorf("archive keys %v", km.MoveArchive.Keys())
+			}
+		}},
+		{name: "a list of keys", file: "title = \"x\"\n[accounts.work]\nbase_url = \"https://a\"\n[keys]\nquit = [\"q\", \"ctrl+q\"]\n", check: func(t *testing.T, km ui.KeyMap) {
+			if len(km.Quit.Keys()) != 2 {
+				t.Errorf("quit keys %v", km.Quit.Keys())
+			}
+		}},
+		{name: "unknown action", file: "[keys]\n\narchiv = \"E\"\n", err: "config.toml:3: [keys] archiv: no such action"},
+		{name: "not a key", file: "[keys]\nquit = \"ctrl+banana\"\n", err: `config.toml:2: [keys] quit: "ctrl+banana" is not a key name`},
+		{name: "a blank", file: "[keys]\nmark = \" \"\n", err: `write "space"`},
+		{name: "conflict with a default", file: "[keys]\nhelp = \"x\"\n", err: `config.toml:2: [keys] key "x" is bound to both`},
+		{name: "wrong type", file: "[keys]\nquit = 5\n", err: "config.toml:2: [keys] quit: give a key or a list of keys"},
+		{name: "broken TOML", file: "[keys\nquit = \"q\"\n", err: "config.toml:1:"},
+		{name: "composer keys are their own place", file: "[keys]\nsend = \"ctrl+s\"\nnewline = \"enter\"\n", check: func(t *testing.T, km ui.KeyMap) {
+			if !key.Matches(keyString("enter"), km.Newline) || !key.Matches(keyString("enter"), km.Open) {
+				t.Error("enter should insert a newline in the composer and still open elsewhere")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			km, err := parseKeyMap("/home/a/.config/mbx/config.toml", []byte(tt.file))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, km)
+		})
+	}
+	if _, err := loadKeyMap(t.TempDir() + "/missing.toml"); err != nil {
+		t.Errorf("a missing file is not an error: %v", err)
+	}
+}
+
+func FuzzParseKeyMap(f *testing.F) {
+	for _, s := range []string{"[keys]\nquit = \"q\"\n", "[keys]\nmark = [\"x\", \"space\"]\n", "[keys\n", "[keys]\nhelp = \"j\"\n", "a = 1\n[keys]\nup = [1]\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		km, err := parseKeyMap("config.toml", data)
+		if err != nil {
+			return
+		}
+		// Whatever it accepted has no key doing two things in one place.
+		seen := map[string]bool{}
+		for _, a := range keyActions(&km) {
+			if a.composer {
+				continue
+			}
+			for _, k := range a.binding.Keys() {
+				if seen[k] {
+					t.Fatalf("key %q accepted twice", k)
+				}
+				seen[k] = true
+			}
+		}
+	})
+}

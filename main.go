@@ -210,7 +210,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 1
 	}
-	return openInbox(ctx, "demo · Alex Agent", client, filepath.Join(dir, "demo.db"), logger, stderr)
+	keys, err := loadKeyMap(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+		return 2
+	}
+	return openInbox(ctx, "demo · Alex Agent", client, filepath.Join(dir, "demo.db"), keys, logger, stderr)
 }
 
 // runInbox opens the inbox against a real platform.
@@ -250,12 +255,17 @@ The password is read from MBX_PASSWORD and never stored.
 		fmt.Fprintf(stderr, "mbx: %v\n", err)
 		return 2
 	}
+	keys, err := loadKeyMap(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx: %v\n", err)
+		return 2
+	}
 	db, err := xdg.StateFile(filepath.Join("mbx", *account+".db"))
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx: cannot create the data directory: %v\n", err)
 		return 1
 	}
-	return openInbox(ctx, *account+" · "+*username, client, db, logger, stderr)
+	return openInbox(ctx, *account+" · "+*username, client, db, keys, logger, stderr)
 }
 
 func validName(s string) bool {
@@ -272,7 +282,7 @@ func validName(s string) bool {
 
 // openInbox wires api → state → ui and runs the program until the user
 // quits: drafts are flushed and the store closed on the way out.
-func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath string, logger *slog.Logger, stderr io.Writer) int {
+func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath string, keys ui.KeyMap, logger *slog.Logger, stderr io.Writer) int {
 	store, err := state.Open(dbPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx: %v\n", err)
@@ -300,7 +310,6 @@ func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath
 		defer close(done)
 		_ = engine.Run(runCtx)
 	}()
-	keys := defaultKeyMap()
 	editor := os.Getenv("VISUAL")
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
@@ -316,6 +325,9 @@ func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath
 	}
 	return 0
 }
+
+// configPath is the config file: $XDG_CONFIG_HOME/mbx/config.toml.
+func configPath() string { return filepath.Join(xdg.ConfigHome, "mbx", "config.toml") }
 
 // openLog opens the log file under the XDG state directory (0600), never
 // the terminal the UI draws on. Without a writable file, logs are dropped.

@@ -14,13 +14,13 @@ func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
 	case focusComposer:
 		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.LeaveComposer}}
 	case focusThread:
-		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
+		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
 	case focusSidebar:
 		return "Folders and views", [][]key.Binding{{k.Up, k.Down, k.Open}, global}
 	}
 	return "Conversations", [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Open, k.Back},
-		{k.Reply, k.Template, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		global,
 	}
 }
@@ -33,6 +33,6 @@ func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	body := hm.FullHelpView(groups)
 	lines := []string{st.title.Render("Keys — " + title), ""}
 	lines = append(lines, strings.Split(body, "\n")...)
-	lines = append(lines, "", st.muted.Render("Every key can be changed in the config file. Press ? or esc to close."))
+	lines = append(lines, "", st.muted.Render("Keys can be changed in the [keys] table of config.toml (see README). ? or esc closes."))
 	return st.paneFocused.Render(fitBlock(lines, w-2, h-2))
 }
