@@ -592,3 +592,30 @@ func (e *Engine) SyncOnce(ctx context.Context) error {
 // SendPending makes one pass over the outbox now and returns when the
 // earliest postponed item is due. For tests and tools: not while Run runs.
 func (e *Engine) SendPending(ctx context.Context) time.Time { return e.processOutbox(ctx) }
+
+// LoadOlder reads a conversation's messages from before `before` from the
+// platform — history older than the synced window — a week at a time, and
+// reports how many it added. The UI calls it when the agent scrolls past
+// the oldest stored message.
+func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before time.Time) (int, error) {
+	c, ok, err := e.store.Conversation(conversationID)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if before.IsZero() {
+		before = e.cfg.Now()
+	}
+	added := 0
+	for batch, err := range e.be.Messages(ctx, MessageQuery{ConversationID: c.ID, AccountID: c.AccountID,
+		From: before.Add(-7 * 24 * time.Hour), To: before}) {
+		if err != nil {
+			return added, err
+		}
+		res, err := e.apply(batch)
+		if err != nil {
+			return added, err
+		}
+		added += res.NewMessages
+	}
+	return added, nil
+}

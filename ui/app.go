@@ -138,6 +138,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.flash(msg.summary, msg.failed > 0)
 	case searchDoneMsg:
 		return a, a.handleSearchDone(msg)
+	case olderLoadedMsg:
+		return a, a.handleOlderLoaded(msg)
 	case editorDoneMsg:
 		return a, a.handleEditorDone(msg)
 	case minuteMsg:
@@ -533,7 +535,7 @@ func (a *App) handleThreadKey(k tea.KeyPressMsg) tea.Cmd {
 	km := a.keys
 	now := a.d.Now()
 	half := max(1, a.thread.bodyHeight()/2)
-	var older bool
+	var older olderSource
 	switch {
 	case key.Matches(k, km.Up):
 		older = a.thread.Scroll(1, a.st, now)
@@ -552,11 +554,33 @@ func (a *App) handleThreadKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Open):
 		return a.startReply()
 	}
-	if older {
+	switch older {
+	case olderStore:
 		a.threadReq++
 		return loadThreadCmd(a.d.Store, a.threadReq, a.thread.conv.ID, a.thread.Oldest(), true)
+	case olderPlatform:
+		a.bar.busy = "loading older messages…"
+		return loadOlderCmd(a.d.Engine, a.thread.conv.ID, a.thread.Oldest())
 	}
 	return nil
+}
+
+func (a *App) handleOlderLoaded(m olderLoadedMsg) tea.Cmd {
+	a.bar.busy = ""
+	if m.convID != a.thread.conv.ID {
+		return nil
+	}
+	a.thread.loadingOlder = false
+	if m.err != nil {
+		a.thread.askedPlatform = false // may be asked again
+		return a.flash("older messages: "+state.Words(m.err), true)
+	}
+	if m.added == 0 {
+		a.thread.platformDone = true
+		return nil
+	}
+	a.threadReq++
+	return loadThreadCmd(a.d.Store, a.threadReq, a.thread.conv.ID, a.thread.Oldest(), true)
 }
 
 // openConversation shows a conversation's thread and draft.

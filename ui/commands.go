@@ -139,9 +139,22 @@ func applyCmd(e *state.Engine, ids []string, ch state.Change, assignee string) t
 	}
 }
 
+// loadOlderCmd fetches history older than the store has from the platform.
+func loadOlderCmd(e *state.Engine, convID string, before time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		n, err := e.LoadOlder(ctx, convID, before)
+		return olderLoadedMsg{convID: convID, added: n, err: err}
+	}
+}
+
+// searchLimit is the most results a search lists.
+const searchLimit = 100
+
 func searchCmd(st *state.Store, reqID int, query string) tea.Cmd {
 	return func() tea.Msg {
-		hits, err := st.SearchMessages(query, 100)
+		hits, err := st.SearchMessages(query, searchLimit)
 		return searchDoneMsg{reqID: reqID, query: query, hits: hits, err: err}
 	}
 }

@@ -83,3 +83,10 @@ type minuteMsg time.Time
 
 // flashExpiredMsg: a flash message's time is up.
 type flashExpiredMsg struct{ id int }
+
+// olderLoadedMsg: older history was fetched from the platform.
+type olderLoadedMsg struct {
+	convID string
+	added  int
+	err    error
+}

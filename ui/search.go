@@ -63,7 +63,11 @@ func (s search) View(st styles, w, h int, now time.Time) string {
 	case s.query != "" && len(s.hits) == 0:
 		lines = append(lines, st.muted.Render("No message matches "+fmt.Sprintf("%q", line(s.query))+"."))
 	case s.query != "":
-		lines = append(lines, st.muted.Render(plural(len(s.hits), "match")+" — enter opens, esc closes"))
+		n := plural(len(s.hits), "match")
+		if len(s.hits) >= searchLimit {
+			n = fmt.Sprintf("%d+ matches (the newest %d)", searchLimit, searchLimit)
+		}
+		lines = append(lines, st.muted.Render(n+" — enter opens, esc closes"))
 	}
 	room := h - 2 - len(lines)
 	first := max(0, min(s.cursor-room/2+1, len(s.hits)-room/2))

@@ -16,9 +16,11 @@ type threadView struct {
 	width, height int
 	conv          state.Conversation
 	msgs          []state.Message // oldest first
-	hasOlder      bool
+	hasOlder      bool            // the store has older messages than those shown
 	loadingOlder  bool
-	scroll        int // lines scrolled up from the bottom
+	askedPlatform bool // the platform was asked for history before the oldest
+	platformDone  bool // … and had nothing more
+	scroll        int  // lines scrolled up from the bottom
 	focused       bool
 	cache         map[string][]string
 	cacheWidth    int
@@ -38,7 +40,7 @@ func (t *threadView) SetSize(w, h int) {
 // Open shows a conversation (messages arrive with Set).
 func (t *threadView) Open(c state.Conversation) {
 	if t.conv.ID != c.ID {
-		t.msgs, t.scroll, t.hasOlder = nil, 0, false
+		t.msgs, t.scroll, t.hasOlder, t.askedPlatform, t.platformDone = nil, 0, false, false, false
 		clear(t.cache)
 	}
 	t.conv = c
@@ -69,20 +71,35 @@ func (t *threadView) Set(m threadLoadedMsg) {
 // bodyHeight is the lines left for messages under the header.
 func (t *threadView) bodyHeight() int { return max(1, t.height-2) }
 
+// olderSource says where older messages come from when the agent scrolls
+// to the top.
+type olderSource int
+
+const (
+	olderNone     olderSource = iota
+	olderStore                // the store has more
+	olderPlatform             // ask the platform for what the store never had
+)
+
 // Scroll moves by delta lines (positive: up, to older messages). It
-// reports whether older messages should be loaded.
-func (t *threadView) Scroll(delta int, st styles, now time.Time) bool {
+// reports where older messages should be loaded from, if anywhere.
+func (t *threadView) Scroll(delta int, st styles, now time.Time) olderSource {
 	t.scroll = max(0, t.scroll+delta)
 	lines := t.assemble(st, now, t.scroll+t.bodyHeight()+1)
 	maxScroll := max(0, len(lines)-t.bodyHeight())
-	if t.scroll >= maxScroll {
-		t.scroll = maxScroll
-		if t.hasOlder && !t.loadingOlder {
-			t.loadingOlder = true
-			return true
-		}
+	if t.scroll < maxScroll || t.loadingOlder {
+		return olderNone
 	}
-	return false
+	t.scroll = maxScroll
+	switch {
+	case t.hasOlder:
+		t.loadingOlder = true
+		return olderStore
+	case !t.askedPlatform && len(t.msgs) > 0:
+		t.askedPlatform, t.loadingOlder = true, true
+		return olderPlatform
+	}
+	return olderNone
 }
 
 // Oldest is the time of the first message shown.
@@ -166,8 +183,12 @@ func (t *threadView) assemble(st styles, now time.Time, need int) []string {
 			n++
 		}
 	}
-	if t.hasOlder && n < need {
+	switch {
+	case n >= need:
+	case t.hasOlder || (t.loadingOlder && t.askedPlatform):
 		rev = append(rev, []string{fit(st.muted.Render(center("↑ older messages", t.width)), t.width)})
+	case t.platformDone && len(t.msgs) > 0:
+		rev = append(rev, []string{fit(st.muted.Render(center("— the start of this conversation —", t.width)), t.width)})
 	}
 	out := make([]string, 0, n+1)
 	for i := len(rev) - 1; i >= 0; i-- {

@@ -660,3 +660,42 @@ func TestRunLoop(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+// TestLoadOlderFromThePlatform: history older than the backfill comes from
+// the platform when the agent scrolls past it.
+func TestLoadOlderFromThePlatform(t *testing.T) {
+	r := newRig(t, true, func(_ *sandbox.Config, e *state.Config) { e.HistoryDays = 1 })
+	r.syncUntil(t, 1)
+	snap := r.srv.Snapshot()
+	oldest := r.now()
+	var conv string
+	for _, c := range snap.Conversations {
+		if c.MessageCount < 4 {
+			continue
+		}
+		if _, ok, _ := r.store.Conversation(c.ConversationID); !ok {
+			continue
+		}
+		thread, _ := r.store.Thread(c.ConversationID, time.Time{}, 1000)
+		if len(thread) > 0 && len(thread) < c.MessageCount {
+			conv, oldest = c.ConversationID, thread[0].Time
+			break
+		}
+	}
+	if conv == "" {
+		t.Skip("no conversation with history older than a day in this seed")
+	}
+	before, _ := r.store.ThreadCount(conv)
+	added, err := r.engine.LoadOlder(context.Background(), conv, oldest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := r.store.ThreadCount(conv)
+	if added == 0 || after != before+added {
+		t.Errorf("added %d, thread %d → %d", added, before, after)
+	}
+	again, err := r.engine.LoadOlder(context.Background(), conv, oldest)
+	if err != nil || again != 0 {
+		t.Errorf("a second fetch of the same week added %d (%v)", again, err)
+	}
+}
