@@ -112,7 +112,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.handleResize(msg)
 	case tea.BackgroundColorMsg:
 		a.st = newStyles(msg.IsDark())
-		clear(a.thread.cache)
+		a.thread.Restyle()
 		return a, nil
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
@@ -334,6 +334,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 }
 
 func (a *App) handleMinute() tea.Cmd {
+	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
 	cmds := []tea.Cmd{minuteCmd(), a.reloadSidebar()}
 	if a.list.view.ClosingSoon {
@@ -571,6 +572,7 @@ func (a *App) handleOlderLoaded(m olderLoadedMsg) tea.Cmd {
 		return nil
 	}
 	a.thread.loadingOlder = false
+	a.thread.invalidate()
 	if m.err != nil {
 		a.thread.askedPlatform = false // may be asked again
 		return a.flash("older messages: "+state.Words(m.err), true)

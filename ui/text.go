@@ -20,9 +20,11 @@ func fit(s string, w int) string {
 	}
 	n := ansi.StringWidth(s)
 	if n > w {
-		return ansi.Truncate(s, w, "…")
+		// Truncation may stop a cell short before a wide character: pad.
+		s = ansi.Truncate(s, w, "…")
+		n = ansi.StringWidth(s)
 	}
-	return s + strings.Repeat(" ", w-n)
+	return s + strings.Repeat(" ", max(0, w-n))
 }
 
 // spread puts left and right on one line of w cells, truncating left.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -25,16 +26,91 @@ type threadView struct {
 	cache         map[string][]string
 	cacheWidth    int
 	header        string // extra header text: the assignee
+	lay           *threadLayout
 }
 
-func newThreadView() threadView { return threadView{cache: map[string][]string{}} }
+// threadLayout is the whole thread as blocks of lines (day separators,
+// messages) with running line counts, rebuilt only when the thread, the
+// width, the styles or the day change — never on a scroll step, which
+// finds its first visible block by binary search.
+type threadLayout struct {
+	valid  bool
+	blocks [][]string
+	ends   []int // ends[i]: lines in blocks[0..i]
+}
+
+func (l *threadLayout) total() int {
+	if len(l.ends) == 0 {
+		return 0
+	}
+	return l.ends[len(l.ends)-1]
+}
+
+// lines returns layout lines [start, end).
+func (l *threadLayout) lines(start, end int) []string {
+	out := make([]string, 0, max(0, end-start))
+	i := sort.Search(len(l.ends), func(i int) bool { return l.ends[i] > start })
+	for ; i < len(l.blocks) && len(out) < end-start; i++ {
+		first := l.ends[i] - len(l.blocks[i])
+		for j, s := range l.blocks[i] {
+			if n := first + j; n >= start && n < end {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func newThreadView() threadView {
+	return threadView{cache: map[string][]string{}, lay: &threadLayout{}}
+}
+
+// invalidate makes the next frame rebuild the layout (from cached blocks).
+func (t *threadView) invalidate() { t.lay.valid = false }
+
+// layout returns the current layout, rebuilding it if needed.
+func (t *threadView) layout(st styles, now time.Time) *threadLayout {
+	l := t.lay
+	if l.valid {
+		return l
+	}
+	l.blocks, l.ends = l.blocks[:0], l.ends[:0]
+	add := func(b []string) {
+		n := len(b)
+		if len(l.ends) > 0 {
+			n += l.ends[len(l.ends)-1]
+		}
+		l.blocks, l.ends = append(l.blocks, b), append(l.ends, n)
+	}
+	switch {
+	case t.hasOlder || (t.loadingOlder && t.askedPlatform):
+		add([]string{fit(st.muted.Render(center("↑ older messages", t.width)), t.width)})
+	case t.platformDone && len(t.msgs) > 0:
+		add([]string{fit(st.muted.Render(center("— the start of this conversation —", t.width)), t.width)})
+	}
+	for i, m := range t.msgs {
+		if i == 0 || !sameDay(t.msgs[i-1].Time.Local(), m.Time.Local()) {
+			add([]string{fit(st.daySep.Render(center("── "+dayLabel(m.Time, now)+" ──", t.width)), t.width)})
+		}
+		add(t.block(st, m))
+	}
+	l.valid = true
+	return l
+}
 
 func (t *threadView) SetSize(w, h int) {
 	t.width, t.height = w, h
 	if w != t.cacheWidth {
 		clear(t.cache)
 		t.cacheWidth = w
+		t.invalidate()
 	}
+}
+
+// Restyle drops everything rendered with the old styles.
+func (t *threadView) Restyle() {
+	clear(t.cache)
+	t.invalidate()
 }
 
 // Open shows a conversation (messages arrive with Set).
@@ -44,10 +120,12 @@ func (t *threadView) Open(c state.Conversation) {
 		clear(t.cache)
 	}
 	t.conv = c
+	t.invalidate()
 }
 
 // Set replaces the messages (a reload) or prepends an older page.
 func (t *threadView) Set(m threadLoadedMsg) {
+	defer t.invalidate()
 	t.conv = m.conv
 	if m.older {
 		t.msgs = append(append([]state.Message(nil), m.msgs...), t.msgs...)
@@ -85,8 +163,7 @@ const (
 // reports where older messages should be loaded from, if anywhere.
 func (t *threadView) Scroll(delta int, st styles, now time.Time) olderSource {
 	t.scroll = max(0, t.scroll+delta)
-	lines := t.assemble(st, now, t.scroll+t.bodyHeight()+1)
-	maxScroll := max(0, len(lines)-t.bodyHeight())
+	maxScroll := max(0, t.layout(st, now).total()-t.bodyHeight())
 	if t.scroll < maxScroll || t.loadingOlder {
 		return olderNone
 	}
@@ -94,9 +171,11 @@ func (t *threadView) Scroll(delta int, st styles, now time.Time) olderSource {
 	switch {
 	case t.hasOlder:
 		t.loadingOlder = true
+		t.invalidate()
 		return olderStore
 	case !t.askedPlatform && len(t.msgs) > 0:
 		t.askedPlatform, t.loadingOlder = true, true
+		t.invalidate()
 		return olderPlatform
 	}
 	return olderNone
@@ -168,35 +247,6 @@ func (t *threadView) block(st styles, m state.Message) []string {
 	return out
 }
 
-// assemble returns at least need lines from the bottom of the thread
-// (fewer when the thread is shorter), oldest first.
-func (t *threadView) assemble(st styles, now time.Time, need int) []string {
-	var rev [][]string // blocks, newest first
-	n := 0
-	for i := len(t.msgs) - 1; i >= 0 && n < need; i-- {
-		b := t.block(st, t.msgs[i])
-		rev = append(rev, b)
-		n += len(b)
-		if i == 0 || !sameDay(t.msgs[i-1].Time.Local(), t.msgs[i].Time.Local()) {
-			sep := []string{fit(st.daySep.Render(center("── "+dayLabel(t.msgs[i].Time, now)+" ──", t.width)), t.width)}
-			rev = append(rev, sep)
-			n++
-		}
-	}
-	switch {
-	case n >= need:
-	case t.hasOlder || (t.loadingOlder && t.askedPlatform):
-		rev = append(rev, []string{fit(st.muted.Render(center("↑ older messages", t.width)), t.width)})
-	case t.platformDone && len(t.msgs) > 0:
-		rev = append(rev, []string{fit(st.muted.Render(center("— the start of this conversation —", t.width)), t.width)})
-	}
-	out := make([]string, 0, n+1)
-	for i := len(rev) - 1; i >= 0; i-- {
-		out = append(out, rev[i]...)
-	}
-	return out
-}
-
 func center(s string, w int) string {
 	pad := max(0, (w-ansi.StringWidth(s))/2)
 	return strings.Repeat(" ", pad) + s
@@ -223,10 +273,9 @@ func (t threadView) View(st styles, now time.Time) string {
 		return fitBlock([]string{"", st.muted.Render(center("Select a conversation and press enter.", t.width))}, t.width, t.height)
 	}
 	h := t.bodyHeight()
-	lines := t.assemble(st, now, t.scroll+h)
-	end := max(0, len(lines)-t.scroll)
-	start := max(0, end-h)
-	visible := lines[start:end]
+	l := t.layout(st, now)
+	end := max(0, l.total()-t.scroll)
+	visible := l.lines(max(0, end-h), end)
 	out := make([]string, 0, t.height)
 	out = append(out, t.headerLine(st, now), st.muted.Render(strings.Repeat("─", t.width)))
 	for len(out)+len(visible) < t.height {
