@@ -151,9 +151,9 @@ func TestWindow(t *testing.T) {
 		{now.Add(-48 * time.Minute), WindowOpen, "23h 12m left"},
 		{now.Add(-23 * time.Hour), WindowClosing, "1h 00m left"},
 		{now.Add(-24*time.Hour + 30*time.Second), WindowClosing, "under 1m left"},
-		{now.Add(-24 * time.Hour), WindowClosed, "closed under 1m ago"},
-		{now.Add(-27 * time.Hour), WindowClosed, "closed 3h 00m ago"},
-		{now.Add(-75 * time.Hour), WindowClosed, "closed 2d 3h ago"},
+		{now.Add(-24 * time.Hour), WindowClosed, "closed under 1m ago — template only"},
+		{now.Add(-27 * time.Hour), WindowClosed, "closed 3h 00m ago — template only"},
+		{now.Add(-75 * time.Hour), WindowClosed, "closed 2d 3h ago — template only"},
 	}
 	for _, tt := range tests {
 		w := WindowAt(WindowExpiry(tt.lastInbound), now)

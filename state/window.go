@@ -55,14 +55,14 @@ func WindowAt(expiry, now time.Time) Window {
 // Open reports whether freeform text may be sent.
 func (w Window) Open() bool { return w.State != WindowClosed }
 
-// String is the badge text: "23h 12m left", "closed 3h ago",
-// "closed — template only".
+// String is the badge text: "23h 12m left", "closed 3h 00m ago — template
+// only", "closed — template only".
 func (w Window) String() string {
 	switch {
 	case w.Open():
 		return FormatDuration(w.Left) + " left"
 	case w.Opened:
-		return "closed " + FormatDuration(w.Closed) + " ago"
+		return "closed " + FormatDuration(w.Closed) + " ago — template only"
 	}
 	return "closed — template only"
 }
