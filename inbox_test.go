@@ -105,8 +105,10 @@ func fixture(t testing.TB) (*state.Store, *state.Engine) {
 
 // harness runs the root model the way the program does: every command
 // runs in its own goroutine and its message is fed back whenever it
-// arrives — the engine's change events included. A round ends after 100 ms
-// without a message.
+// arrives — the engine's change events included. A round ends after
+// quiet ms without a message (generous: a loaded CI machine under -race).
+const quiet = 300 * time.Millisecond
+
 type harness struct {
 	t    testing.TB
 	app  *ui.App
@@ -150,7 +152,7 @@ func (h *harness) run(cmd tea.Cmd) {
 				_, next := h.app.Update(msg)
 				h.exec(next)
 			}
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(quiet):
 			return
 		}
 	}

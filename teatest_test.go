@@ -55,7 +55,7 @@ func newTeaFlow(t *testing.T) *teaFlow {
 	// the store closes.
 	t.Cleanup(func() {
 		_ = tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	})
 	scr := newVTScreen(teaW, teaH)
 	f := &teaFlow{t: t, tm: tm, store: st, scr: scr, out: io.TeeReader(tm.Output(), scr)}
@@ -81,7 +81,7 @@ func (f *teaFlow) waitUntil(what string, ok func(screen string) bool) {
 	f.t.Helper()
 	teatest.WaitFor(waitReport{f.t, what, f.scr}, f.out, func([]byte) bool {
 		return ok(f.scr.String())
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // waitReport fails a WaitFor with the screen rather than the raw stream
@@ -220,7 +220,7 @@ func TestTeatestScreenMatchesView(t *testing.T) {
 	f.keys("r", "o", "k", "enter") // the thread scrolls: the renderer moves lines in a scroll region
 	f.waitFor("the reply", "You · 12:00 ◷")
 	f.keys("esc", "q")
-	m := f.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	m := f.tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
 	_, _ = io.ReadAll(f.out) // the last bytes
 	want := strings.Split(ansi.Strip(m.View().Content), "\n")
 	got := strings.Split(f.scr.String(), "\n")
