@@ -314,7 +314,10 @@ func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
 	}
-	p := tea.NewProgram(ui.New(ui.Deps{Store: store, Engine: engine, Account: title, Editor: editor}, keys), tea.WithContext(ctx))
+	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
+	// (the renderer writes only what changed, so idle frames cost nothing).
+	p := tea.NewProgram(ui.New(ui.Deps{Store: store, Engine: engine, Account: title, Editor: editor}, keys),
+		tea.WithContext(ctx), tea.WithFPS(120))
 	_, err = p.Run()
 	cancel()
 	<-done

@@ -178,7 +178,7 @@ func TestTeatestClosedWindow(t *testing.T) {
 	f := newTeaFlow(t)
 	before := len(f.outbox())
 	f.keys("j", "j", "j", "j", "enter") // Ben Okafor, the oldest
-	f.waitFor("Ben Okafor's thread", "Ben Okafor +447902111124", "closed 6h 00m ago",
+	f.waitFor("Ben Okafor's thread", "Ben Okafor +44790211", "closed 6h 00m ago",
 		"Can I still apply?", "The 24-hour window is closed: only an approved template")
 	f.keys("r")
 	const text = "Still there?"

@@ -85,7 +85,7 @@ func (a *App) body() string {
 		if n := len(a.list.marked); n > 0 {
 			title += fmt.Sprintf(" · %d marked", n)
 		}
-		return a.box(a.narrowTitle(title, "tab folders · ? help")+"\n"+a.list.View(a.st, now), true)
+		return a.box(a.narrowTitle(title, "shift+tab folders · ? help")+"\n"+a.list.View(a.st, now), true)
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top,
 		a.box(a.side.View(a.st), a.focus == focusSidebar),
