@@ -262,11 +262,9 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	for _, t := range m.teams {
 		a.list.teams[t.ID] = t.Name
 	}
-	if users, err := a.d.Store.Users(); err == nil {
-		clear(a.list.users)
-		for _, u := range users {
-			a.list.users[u.ID] = u.Name()
-		}
+	clear(a.list.users)
+	for _, u := range m.users {
+		a.list.users[u.ID] = u.Name()
 	}
 	a.side.SetEntries(sidebarEntries(m.teams, a.d.Engine.Me()), m.counts, m.views)
 	a.side.Activate(a.side.active)

@@ -52,6 +52,10 @@ func loadSidebarCmd(st *state.Store, me string, now time.Time) tea.Cmd {
 			msg.err = err
 			return msg
 		}
+		if msg.users, err = st.Users(); err != nil {
+			msg.err = err
+			return msg
+		}
 		for _, e := range sidebarEntries(msg.teams, me) {
 			if e.kind == entryFolder {
 				continue

@@ -25,6 +25,7 @@ type sidebarLoadedMsg struct {
 	counts map[state.Folder]int
 	views  map[string]int // sidebar entry key → count
 	teams  []state.Team
+	users  []state.User
 	err    error
 }
 
