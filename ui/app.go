@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,17 @@ type Deps struct {
 	Account string           // shown in the status bar
 	Now     func() time.Time // the clock; time.Now in the program
 	Editor  string           // $EDITOR for ctrl+e
+
+	// Login logs in again with a password the agent typed, when the
+	// platform refused the stored token; it stores the new token. nil:
+	// the inbox cannot log in (the demo), and says so instead.
+	Login func(ctx context.Context, password string) error
+	// Username is who Login logs in as, shown in the login prompt.
+	Username string
+	// Accounts are the configured account names, for switching; the
+	// current one is Current. Fewer than two: no switching.
+	Accounts []string
+	Current  string
 }
 
 type focus int
@@ -67,6 +79,7 @@ type App struct {
 	listReq, threadReq, searchReq int
 	flashSeq                      int
 	teams                         []state.Team
+	switchTo                      string
 }
 
 // New builds the inbox. Call it once per program.
@@ -769,3 +782,7 @@ func (a *App) openHit() tea.Cmd {
 	}
 	return tea.Batch(a.openConversation(hit.Conversation, focusThread), a.reloadList(hit.Conversation.ID))
 }
+
+// SwitchTo is the account the agent chose to switch to when the program
+// ended, "" when they quit. main then opens that account's inbox.
+func (a *App) SwitchTo() string { return a.switchTo }
