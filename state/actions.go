@@ -339,6 +339,11 @@ func (e *Engine) label(id string) string {
 	if c, ok, err := e.store.Conversation(id); err == nil && ok {
 		return convLabel(c)
 	}
+	if _, contactID, ok := parseNewConversationID(id); ok {
+		if c, ok, err := e.store.Contact(contactID); err == nil && ok && strings.TrimSpace(c.Label()) != "" {
+			return c.Label()
+		}
+	}
 	return id
 }
 
@@ -358,6 +363,10 @@ func metaOf(c Conversation) ConversationMeta {
 // written).
 func (e *Engine) prepare(id string, ch Change, ref actionRefs) (*pendingAction, error) {
 	p := &pendingAction{id: id, label: id}
+	if IsNewConversation(id) {
+		p.label = e.label(id)
+		return p, &InputError{"this conversation starts when msgboxx accepts its first template; assign or move it after that"}
+	}
 	// Compare-and-swap: a sync writing the row between the read and the
 	// write makes the swap fail, and the change is worked out again.
 	for range 5 {

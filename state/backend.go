@@ -32,8 +32,13 @@ type Backend interface {
 	Broadcast(ctx context.Context, id string) (TemplateSent, error)
 	// Broadcasts lists the template sends to one contact, newest last.
 	Broadcasts(ctx context.Context, accountID, contactID string) ([]TemplateSent, error)
+	// CreateContact adds a contact; a number the account already has is a
+	// KindConflict error.
 	CreateContact(ctx context.Context, c Contact) (Contact, error)
+	// UpdateContact replaces a contact's name, number, email and tags.
 	UpdateContact(ctx context.Context, c Contact) (Contact, error)
+	// ContactByNumber finds the account's contact with that E.164 number.
+	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
 }
 
 // MessageQuery narrows Backend.Messages. From is inclusive, To exclusive;

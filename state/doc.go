@@ -92,6 +92,41 @@
 //   - Templates: the platform may accept a broadcast before it has a
 //     message; the item keeps the broadcast id and follows it.
 //
+// # New conversations
+//
+// The platform creates a conversation only with the first message or
+// template to a contact. StartConversation gives a contact without one a
+// conversation of mbx's own, id "new:" + account + ":" + contact
+// (NewConversationID): inbox, unassigned, window closed, meta known (the
+// platform is never asked about it), and not stored until SendTemplate
+// writes its first template, which then shows, ticks and fails like any
+// other. When the platform's copy of that message names the real
+// conversation — the send's answer (CompleteOutbox) or a sync that saw it
+// first (ApplyMessages) — everything of the "new:" conversation (messages,
+// outbox items, the draft) moves there and the "new:" row is deleted
+// (Changes.Rehomed names both ids); the real row is created if need be
+// with its folder and assignee unknown, so the next sync reads them from
+// the platform. The platform has one conversation per account and
+// contact, so a real one always wins over a "new:" one (ConversationFor)
+// and takes it in as soon as the store learns of it, even through a
+// customer message. Assigning or moving a "new:" conversation is refused
+// until then; a refused template stays in it, failed, with its reason.
+//
+// # Contacts
+//
+// Everything the agent types is checked before any request. Numbers:
+// NormalizeNumber takes "+44 7902 111123", "+44 (0)7902-111123" or
+// "0044 7902 111123" and gives E.164 ("+447902111123"); the country code
+// is required and the number must be valid for its country (libphonenumber,
+// as the platform checks). Names: trimmed, one line, no control or
+// bidirectional characters, at most 255 characters. Tags: trimmed, empty
+// ones dropped, duplicates in any letter case dropped (first spelling
+// kept), at most 50 characters each and 20 in all (the platform's limits).
+// A number the account already has is a ContactExistsError carrying that
+// contact (from the store, else looked up on the platform) to open
+// instead. SetContactTags reads the contact from the platform just before
+// replacing it, since the store may not know every field.
+//
 // # Drafts
 //
 // One per conversation, written DraftDelay (300 ms) after typing pauses

@@ -14,14 +14,20 @@ type Changes struct {
 	Conversations map[string]struct{} // list rows that changed (new, moved, assigned, preview)
 	Threads       map[string]struct{} // conversations with new messages or statuses
 	List          bool                // order, membership or counts of views may have changed
-	Reference     bool                // accounts, users, teams or templates changed
+	Reference     bool                // accounts, users, teams, templates or contacts changed
 	Outbox        bool                // an outbox item changed state
 	Connection    bool                // the connection status changed (read Engine.Status)
+	// Rehomed: "new:" conversations (NewConversationID) that became the
+	// platform's conversation given, with everything in them. The "new:"
+	// id is gone from the store; a view showing it should follow the new
+	// id. Both ids are also in Conversations and Threads.
+	Rehomed map[string]string
 }
 
 // Empty reports whether nothing changed.
 func (c Changes) Empty() bool {
-	return len(c.Conversations) == 0 && len(c.Threads) == 0 && !c.List && !c.Reference && !c.Outbox && !c.Connection
+	return len(c.Conversations) == 0 && len(c.Threads) == 0 && !c.List && !c.Reference && !c.Outbox && !c.Connection &&
+		len(c.Rehomed) == 0
 }
 
 func (c *Changes) merge(o Changes) {
@@ -33,6 +39,10 @@ func (c *Changes) merge(o Changes) {
 		c.Threads = map[string]struct{}{}
 	}
 	maps.Copy(c.Threads, o.Threads)
+	if len(o.Rehomed) > 0 && c.Rehomed == nil {
+		c.Rehomed = map[string]string{}
+	}
+	maps.Copy(c.Rehomed, o.Rehomed)
 	c.List = c.List || o.List
 	c.Reference = c.Reference || o.Reference
 	c.Outbox = c.Outbox || o.Outbox

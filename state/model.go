@@ -256,4 +256,8 @@ type ApplyResult struct {
 	NewMessages      int      // messages not seen before
 	StatusChanges    int      // messages whose status moved
 	Latest           time.Time
+	// Rehomed maps each "new:" conversation whose first message the
+	// platform placed to the platform's conversation it became; both ids
+	// are in Changed, and the "new:" one is gone from the store.
+	Rehomed map[string]string
 }

@@ -61,6 +61,9 @@ func (e *Engine) Send(conversationID, body string) (OutboxItem, error) {
 		return OutboxItem{}, err
 	}
 	if !ok {
+		if IsNewConversation(conversationID) { // started here: no customer message yet
+			return OutboxItem{}, ErrWindowClosed
+		}
 		return OutboxItem{}, fmt.Errorf("conversation %s is not in the store", conversationID)
 	}
 	if !WindowAt(conv.WindowExpiry(), e.cfg.Now()).Open() {
@@ -73,8 +76,19 @@ func (e *Engine) Send(conversationID, body string) (OutboxItem, error) {
 }
 
 // SendTemplate queues a template filled with values (by placeholder
-// index). Every placeholder must be filled and valid.
+// index). Every placeholder must be filled and valid. conv may be one
+// StartConversation made up ("new:"): its row is written with the
+// message, and it becomes the platform's conversation when the platform
+// places the message (see doc.go); one that already did is sent to in
+// the platform's conversation.
 func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	conv, err := e.resolveNew(conv)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	if conv.AccountID == "" || conv.ContactID == "" {
+		return OutboxItem{}, &InputError{"this conversation is not in mbx yet: wait for the next sync and try again"}
+	}
 	if !tpl.Approved() {
 		return OutboxItem{}, &InputError{fmt.Sprintf("template %q is %s, not approved: it cannot be sent", tpl.Name, strings.ToLower(tpl.Status))}
 	}
@@ -288,11 +302,13 @@ func (e *Engine) complete(it OutboxItem, msg Message) OutboxItem {
 		msg.ConversationID = it.ConversationID
 	}
 	msg.LocalID = it.LocalID
-	if err := e.store.CompleteOutbox(it.LocalID, msg); err != nil {
+	rehomed, err := e.store.completeOutbox(it.LocalID, msg)
+	if err != nil {
 		e.log.Error("outbox: completing", "err", err)
 		it.NextAttempt = e.cfg.Now().Add(5 * time.Second)
 		return it
 	}
+	e.publishRehomed(rehomed)
 	it.State, it.ServerID = OutboxSent, msg.ID
 	return it
 }
@@ -466,6 +482,13 @@ func (d *draftSaver) flush() {
 	d.mu.Unlock()
 	now := d.e.cfg.Now()
 	for id, text := range pending {
+		if IsNewConversation(id) { // it may have become the platform's meanwhile
+			if a, c, ok := parseNewConversationID(id); ok {
+				if cur, ok, err := d.e.store.ConversationFor(a, c); err == nil && ok {
+					id = cur.ID
+				}
+			}
+		}
 		if err := d.e.store.SaveDraft(Draft{ConversationID: id, Text: text, Updated: now}); err != nil {
 			d.e.log.Error("drafts: saving", "err", err)
 		}

@@ -105,8 +105,9 @@ func previewOf(body string) string {
 // end (flush), reporting which rows were created and which changed.
 type convTracker struct {
 	*stmtCache
-	rows  map[string]*trackedConv
-	order []string
+	rows    map[string]*trackedConv
+	order   []string
+	rehomed map[string]string // "new:" conversation → the platform's conversation it became (rehome)
 }
 
 type trackedConv struct {
@@ -121,8 +122,10 @@ func newConvTracker(c *stmtCache) *convTracker {
 
 // get returns the tracked row of conversation id, loading it or creating
 // it (folder inbox, meta unknown, name and number from the contacts table)
-// when missing. Empty account and contact ids are filled in when known.
-// It returns nil for an empty id.
+// when missing. A "new:" conversation (NewConversationID) is created with
+// its meta known: the platform has no such conversation to ask about.
+// Empty account and contact ids are filled in when known. It returns nil
+// for an empty id.
 func (t *convTracker) get(id, accountID, contactID string) (*trackedConv, error) {
 	if id == "" {
 		return nil, nil
@@ -134,7 +137,7 @@ func (t *convTracker) get(id, accountID, contactID string) (*trackedConv, error)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			tc.created = true
-			tc.orig = convRow{id: id, folder: string(FolderInbox)}
+			tc.orig = convRow{id: id, folder: string(FolderInbox), metaKnown: IsNewConversation(id)}
 		case err != nil:
 			return nil, fmt.Errorf("load conversation %s: %w", id, err)
 		}
@@ -326,11 +329,13 @@ func (s *Store) ForgetConversationMeta(id string) error {
 
 // ConversationsWithoutMeta returns up to limit ids of conversations whose
 // folder and assignee were never fetched, most recent activity first.
+// "new:" conversations are never among them: the platform does not know
+// them by that id.
 func (s *Store) ConversationsWithoutMeta(limit int) ([]string, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(`SELECT id FROM conversations WHERE meta_known = 0
+	rows, err := s.db.Query(`SELECT id FROM conversations WHERE meta_known = 0 AND id NOT LIKE 'new:%'
 		ORDER BY last_activity DESC, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: conversations without meta: %w", err)

@@ -242,10 +242,18 @@ const attachWindow = 5 * time.Minute
 //  2. Otherwise an outbound message that is the platform's copy of a reply
 //     sent from here — a local message of an outbox item in state sending
 //     or uncertain, same conversation (or same account and contact while
-//     the local row has none), same body, created no more than 5 minutes
-//     after the platform's time — is attached to it: the local row takes
-//     the platform id, status and time, the outbox item becomes sent.
+//     the local row has none or is in their "new:" conversation), same
+//     body, created no more than 5 minutes after the platform's time — is
+//     attached to it: the local row takes the platform id, status and
+//     time, the outbox item becomes sent.
 //  3. Otherwise it is inserted.
+//
+// A message stored in a "new:" conversation that the platform places in
+// its own conversation moves there with everything else of the "new:"
+// one, which is deleted (ApplyResult.Rehomed). So does a "new:"
+// conversation whose contact the platform shows in a conversation first
+// (the customer wrote meanwhile): there is one conversation per account
+// and contact.
 //
 // Conversations are created when missing and their aggregates (last
 // times, preview, unread) kept up to date; b.Contacts are upserted first
@@ -328,6 +336,9 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 				}
 			}
 		}
+		if err := convs.adoptNew(); err != nil {
+			return err
+		}
 		created, ch, err := convs.flush()
 		if err != nil {
 			return err
@@ -335,7 +346,12 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 		for _, id := range append(ch, renamed...) {
 			changed.add(id)
 		}
+		for from, to := range convs.rehomed {
+			changed.add(from)
+			changed.add(to)
+		}
 		res.NewConversations, res.Changed, res.NewInbound = created, changed.ids, inbound.ids
+		res.Rehomed = convs.rehomed
 		return nil
 	})
 	if err != nil {
@@ -360,6 +376,9 @@ func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message
 	n.Template = old.Template || m.Template
 	n.Sender = orStr(m.Sender, old.Sender)
 	n.ConversationID = orStr(old.ConversationID, m.ConversationID)
+	if rehomes(old.ConversationID, m.ConversationID) {
+		n.ConversationID = m.ConversationID
+	}
 	n.AccountID = orStr(old.AccountID, m.AccountID)
 	n.ContactID = orStr(old.ContactID, m.ContactID)
 	if n == old.Message {
@@ -379,29 +398,50 @@ func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message
 			tc.recompute = true
 		}
 	}
+	if rehomes(old.ConversationID, n.ConversationID) {
+		// The platform placed a message of a conversation started here.
+		if err := convs.rehome(old.ConversationID, n.ConversationID); err != nil {
+			return false, err
+		}
+	}
 	return n.Status != old.Status, nil
+}
+
+// rehomes reports whether a message stored in conversation stored and
+// placed by the platform in conversation platform moves its "new:"
+// conversation there (rehome).
+func rehomes(stored, platform string) bool {
+	return IsNewConversation(stored) && platform != "" && !IsNewConversation(platform)
 }
 
 // attachMessage is point 2 of ApplyMessages: it looks for the local row of
 // an in-flight outbox item that m is the platform's copy of, and if there
-// is one gives it m's id, status and time and marks the item sent.
+// is one gives it m's id, status and time and marks the item sent. A local
+// row in the contact's "new:" conversation takes m's conversation, and
+// everything of the "new:" one moves there (rehome).
 func attachMessage(w msgWriter, convs *convTracker, m Message) (attached, moved bool, err error) {
 	// The oldest local message of an in-flight outbox item with the same
 	// body in the same conversation (or, before the conversation is known,
-	// with the same account and contact).
+	// with the same account and contact; or in the conversation started
+	// here with them).
 	local, found, err := lookupMessage(w.queryRow(`SELECT `+msgColsM+`, m.seq FROM outbox o
 		JOIN messages m ON m.local_id = o.local_id
 		WHERE o.state IN ('sending', 'uncertain') AND m.id IS NULL AND m.body = ?1
-		AND (m.conversation_id = ?2 OR (m.conversation_id = '' AND m.account_id = ?3 AND m.contact_id = ?4))
+		AND (m.conversation_id = ?2
+			OR (m.conversation_id IN ('', ?6) AND m.account_id = ?3 AND m.contact_id = ?4))
 		AND o.created <= ?5
 		ORDER BY o.created, o.local_id LIMIT 1`,
-		m.Body, m.ConversationID, m.AccountID, m.ContactID, toNanos(m.Time.Add(attachWindow))))
+		m.Body, m.ConversationID, m.AccountID, m.ContactID, toNanos(m.Time.Add(attachWindow)),
+		NewConversationID(m.AccountID, m.ContactID)))
 	if err != nil || !found {
 		return false, false, err
 	}
 	n := local.Message
 	n.ID = m.ID
 	n.ConversationID = orStr(local.ConversationID, m.ConversationID)
+	if rehomes(local.ConversationID, m.ConversationID) {
+		n.ConversationID = m.ConversationID
+	}
 	n.AccountID = orStr(local.AccountID, m.AccountID)
 	n.ContactID = orStr(local.ContactID, m.ContactID)
 	n.Time = m.Time
@@ -424,6 +464,11 @@ func attachMessage(w msgWriter, convs *convTracker, m Message) (attached, moved 
 	if tc != nil {
 		// Its time and key changed: recompute rather than patch.
 		tc.recompute = true
+	}
+	if rehomes(local.ConversationID, n.ConversationID) {
+		if err := convs.rehome(local.ConversationID, n.ConversationID); err != nil {
+			return false, false, err
+		}
 	}
 	return true, n.Status != local.Status, nil
 }

@@ -162,12 +162,25 @@ func notFailed(s MessageStatus) MessageStatus {
 // server.ID, and its local message takes the platform id, status (only
 // forward) and time. When sync already stored the platform's copy as a
 // row of its own, the two rows become one, carrying both ids. The
-// conversation's aggregates follow.
+// conversation's aggregates follow. An item of a "new:" conversation whose
+// message the platform placed in a conversation (server.ConversationID)
+// moves there with everything else of the "new:" one, which is deleted.
 func (s *Store) CompleteOutbox(localID string, server Message) error {
+	_, err := s.completeOutbox(localID, server)
+	return err
+}
+
+// completeOutbox is CompleteOutbox; it also returns the "new:"
+// conversation it moved into the platform's, if any (from → to).
+func (s *Store) completeOutbox(localID string, server Message) (rehomed map[string]string, err error) {
 	if server.ID == "" {
-		return fmt.Errorf("store: complete outbox %s: no platform id", localID)
+		return nil, fmt.Errorf("store: complete outbox %s: no platform id", localID)
 	}
-	return s.write("complete outbox "+localID, func(tx *sql.Tx) error {
+	if IsNewConversation(server.ConversationID) {
+		server.ConversationID = "" // ours, not the platform's: it says nothing
+	}
+	err = s.write("complete outbox "+localID, func(tx *sql.Tx) error {
+		rehomed = nil
 		var it struct{ conv, account, contact string }
 		err := tx.QueryRow("SELECT conversation_id, account_id, contact_id FROM outbox WHERE local_id = ?", localID).
 			Scan(&it.conv, &it.account, &it.contact)
@@ -260,9 +273,29 @@ func (s *Store) CompleteOutbox(localID string, server Message) error {
 			server.ID, localID); err != nil {
 			return err
 		}
+		// The platform named the conversation a "new:" one became.
+		from := []string{it.conv}
+		if hasLocal {
+			from = append(from, local.ConversationID)
+		}
+		if hasSrv {
+			from = append(from, srv.ConversationID)
+		}
+		for _, f := range from {
+			if rehomes(f, server.ConversationID) {
+				if err := convs.rehome(f, server.ConversationID); err != nil {
+					return err
+				}
+			}
+		}
 		_, _, err = convs.flush()
+		rehomed = convs.rehomed
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return rehomed, nil
 }
 
 // completed applies what the platform says about a message it accepted

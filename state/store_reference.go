@@ -287,11 +287,13 @@ func collect[T any](rows *sql.Rows, what string, scan func(*sql.Rows) (T, error)
 // contactCols are the contacts columns scanContact reads.
 const contactCols = "c.id, c.account_id, c.name, c.number, c.status, c.email, c.tags, c.created"
 
-func scanContact(r scanner) (Contact, error) {
+// scanContact reads contactCols, plus any extra destinations after them.
+func scanContact(r scanner, extra ...any) (Contact, error) {
 	var c Contact
 	var tags string
 	var created int64
-	if err := r.Scan(&c.ID, &c.AccountID, &c.Name, &c.Number, &c.Status, &c.Email, &tags, &created); err != nil {
+	dest := append([]any{&c.ID, &c.AccountID, &c.Name, &c.Number, &c.Status, &c.Email, &tags, &created}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return Contact{}, err
 	}
 	c.Created = fromNanos(created)
@@ -323,10 +325,22 @@ func searchDigits(number string) string {
 // the same id, and refreshes the contact name and number shown on their
 // conversations.
 func (s *Store) UpsertContacts(cs []Contact) error {
-	return s.write("upsert contacts", func(tx *sql.Tx) error {
-		_, err := upsertContacts(tx, cs, false)
+	_, err := s.upsertFullContacts(cs)
+	return err
+}
+
+// upsertFullContacts is UpsertContacts; it returns the conversations whose
+// contact name or number changed.
+func (s *Store) upsertFullContacts(cs []Contact) (renamed []string, err error) {
+	err = s.write("upsert contacts", func(tx *sql.Tx) error {
+		var err error
+		renamed, err = upsertContacts(tx, cs, false)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return renamed, nil
 }
 
 // upsertContacts is UpsertContacts inside tx; it returns the conversations
@@ -445,4 +459,95 @@ func (s *Store) Contact(id string) (Contact, bool, error) {
 		return Contact{}, false, fmt.Errorf("store: contact %s: %w", id, err)
 	}
 	return c, true, nil
+}
+
+// ContactByNumber returns the account's contact with that number (as
+// stored: E.164), the oldest when there are several.
+func (s *Store) ContactByNumber(accountID, number string) (Contact, bool, error) {
+	if accountID == "" || number == "" {
+		return Contact{}, false, nil
+	}
+	c, err := scanContact(s.db.QueryRow("SELECT "+contactCols+` FROM contacts c
+		WHERE c.account_id = ? AND c.number = ? ORDER BY c.seq LIMIT 1`, accountID, number))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Contact{}, false, nil
+	case err != nil:
+		return Contact{}, false, fmt.Errorf("store: contact by number: %w", err)
+	}
+	return c, true, nil
+}
+
+// RecentContacts returns up to limit contacts for the contacts panel before
+// anything is typed: those with a conversation, most recent activity
+// first, then those without one, by name.
+func (s *Store) RecentContacts(limit int) ([]Contact, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []Contact
+	err := s.read("recent contacts", func(tx *sql.Tx) error {
+		var total int // conversations in the store
+		if err := tx.QueryRow(`SELECT coalesce(sum(n), 0) FROM conversation_counts`).Scan(&total); err != nil {
+			return err
+		}
+		// Each folder's index gives its conversations newest first; the
+		// newest limit contacts are among the first rows of the three. A
+		// contact may have more than one conversation (a "new:" one beside
+		// the platform's): read more rows until enough distinct ones came.
+		for per := limit + 8; ; per *= 2 {
+			rows, err := tx.Query(`SELECT `+contactCols+`, v.last_activity FROM (
+				SELECT * FROM (SELECT contact_id, last_activity, id FROM conversations WHERE folder = 'inbox'
+					ORDER BY last_activity DESC, id LIMIT ?1)
+				UNION ALL SELECT * FROM (SELECT contact_id, last_activity, id FROM conversations WHERE folder = 'archive'
+					ORDER BY last_activity DESC, id LIMIT ?1)
+				UNION ALL SELECT * FROM (SELECT contact_id, last_activity, id FROM conversations WHERE folder = 'spam'
+					ORDER BY last_activity DESC, id LIMIT ?1)
+			) v JOIN contacts c ON c.id = v.contact_id
+			ORDER BY v.last_activity DESC, v.id`, per)
+			if err != nil {
+				return err
+			}
+			out = out[:0]
+			seen := map[string]bool{}
+			for rows.Next() {
+				var act int64
+				c, err := scanContact(rows, &act)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				if !seen[c.ID] && len(out) < limit {
+					seen[c.ID] = true
+					out = append(out, c)
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(out) == limit || per >= total {
+				break
+			}
+		}
+		if len(out) == limit {
+			return nil
+		}
+		// Every contact with a conversation is in: the others, by name.
+		rows, err := tx.Query(`SELECT `+contactCols+` FROM contacts c
+			WHERE NOT EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id)
+			ORDER BY c.name COLLATE NOCASE, c.name, c.id LIMIT ?`, limit-len(out))
+		if err != nil {
+			return err
+		}
+		rest, err := scanAll(rows, func(r *sql.Rows) (Contact, error) { return scanContact(r) })
+		out = append(out, rest...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -402,17 +402,34 @@ func (e *Engine) apply(b Batch) (ApplyResult, error) {
 	if err != nil {
 		return res, err
 	}
-	threads := make([]string, 0, len(b.Messages))
+	threads := make([]string, 0, len(b.Messages)+2*len(res.Rehomed))
 	for _, m := range b.Messages {
 		threads = append(threads, m.ConversationID)
+	}
+	for from, to := range res.Rehomed {
+		threads = append(threads, from, to)
 	}
 	e.bus.publish(Changes{
 		Conversations: idSet(res.Changed, res.NewConversations),
 		Threads:       idSet(threads),
 		List:          len(res.Changed) > 0 || len(res.NewConversations) > 0,
 		Outbox:        res.StatusChanges > 0 || res.NewMessages > 0,
+		Rehomed:       res.Rehomed,
 	})
 	return res, nil
+}
+
+// publishRehomed tells subscribers that "new:" conversations became the
+// platform's.
+func (e *Engine) publishRehomed(rehomed map[string]string) {
+	if len(rehomed) == 0 {
+		return
+	}
+	var ids []string
+	for from, to := range rehomed {
+		ids = append(ids, from, to)
+	}
+	e.bus.publish(Changes{Conversations: idSet(ids), Threads: idSet(ids), List: true, Outbox: true, Rehomed: rehomed})
 }
 
 // fetchMissingMeta looks up conversations whose folder and assignee are
@@ -599,7 +616,7 @@ func (e *Engine) SendPending(ctx context.Context) time.Time { return e.processOu
 // the oldest stored message.
 func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before time.Time) (int, error) {
 	c, ok, err := e.store.Conversation(conversationID)
-	if err != nil || !ok {
+	if err != nil || !ok || IsNewConversation(c.ID) { // the platform has no history of a "new:" one
 		return 0, err
 	}
 	if before.IsZero() {

@@ -342,3 +342,36 @@ func (b *Backend) UpdateContact(ctx context.Context, c state.Contact) (state.Con
 	}
 	return toContact(got), nil
 }
+
+// ContactByNumber finds the account's contact with that number (GET
+// /contact filtered by apiAccountId and mobileNumber; the platform
+// compares digits, so the answer is checked again here).
+func (b *Backend) ContactByNumber(ctx context.Context, accountID, number string) (state.Contact, bool, error) {
+	want := digits(number)
+	if want == "" {
+		return state.Contact{}, false, nil
+	}
+	for c, err := range b.c.Contacts(ctx, ContactFilter{APIAccountID: accountID, MobileNumber: number}) {
+		if err != nil {
+			return state.Contact{}, false, wrap(err)
+		}
+		if digits(c.MobileNumber) == want && (accountID == "" || c.APIAccountID == "" || c.APIAccountID == accountID) {
+			sc := toContact(c)
+			if sc.AccountID == "" {
+				sc.AccountID = accountID
+			}
+			return sc, true, nil
+		}
+	}
+	return state.Contact{}, false, nil
+}
+
+// digits keeps the ASCII digits of a phone number.
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
