@@ -45,7 +45,19 @@ func fixture(t testing.TB) (*state.Store, *state.Engine) {
 	must(st.ReplaceAccounts([]state.Account{{ID: "a1", Name: "Head Office", Phone: "+447777123156"}}))
 	must(st.ReplaceUsers([]state.User{{ID: "u-me", FirstName: "Alex", LastName: "Agent", AccountIDs: []string{"a1"}},
 		{ID: "u-2", FirstName: "Helen", LastName: "Smith", AccountIDs: []string{"a1"}}}))
-	must(st.ReplaceTeams([]state.Team{{ID: "t1", Name: "Head Office", AccountIDs: []string{"a1"}}}))
+	must(st.ReplaceTeams([]state.Team{{ID: "t1", Name: "Head Office", AccountIDs: []string{"a1"}},
+		{ID: "t2", Name: "Night Shift"}, {ID: "t3", Name: "Permanent", AccountIDs: []string{"a2"}}}))
+	must(st.ReplaceTemplates([]state.Template{
+		{ID: "tp1", AccountID: "a1", Name: "welcome_back", Status: "Approved",
+			Text:    "Hi {{1}}, thanks for getting in touch with {{2}}. Reply to this message to carry on the conversation.",
+			Example: "Hi [John], thanks for getting in touch with [Head Office]. Reply to this message to carry on the conversation."},
+		{ID: "tp2", AccountID: "a1", Name: "viewing_reminder", Status: "Approved",
+			Text:    "Reminder: your viewing at {{1}} is on {{2}} at {{3}}. Reply YES to confirm.",
+			Example: "Reminder: your viewing at [14 King St] is on [Thursday] at [17:30]. Reply YES to confirm."},
+		{ID: "tp3", AccountID: "a1", Name: "order_update", Status: "Pending", Text: "Your order {{1}} has shipped.", Example: "Your order [#1234] has shipped."},
+		{ID: "tp4", AccountID: "a1", Name: "spring_promo", Status: "Rejected", Text: "50% off everything!"},
+		{ID: "tp5", AccountID: "a2", Name: "other_account", Status: "Approved", Text: "Not for Head Office."},
+	}))
 	at := func(d time.Duration) time.Time { return fixedNow.Add(-d) }
 	in := func(id, conv, contact, body string, ago time.Duration) state.Message {
 		return state.Message{ID: id, ConversationID: conv, AccountID: "a1", ContactID: contact, Direction: state.Inbound, Body: body, Time: at(ago)}
@@ -332,7 +344,7 @@ func TestKeyActions(t *testing.T) {
 				t.Errorf("reply not queued, shown, or the composer not cleared")
 			}
 		}},
-		{name: "a closed window refuses freeform text and keeps it", run: func(h *harness) {
+		{name: "reply on a closed window offers the templates, never freeform text", run: func(h *harness) {
 			h.keys("G", "enter", "r")
 			h.typ("Hello Ben")
 			h.keys("enter")
@@ -343,11 +355,8 @@ func TestKeyActions(t *testing.T) {
 					t.Error("freeform text was queued to a closed window")
 				}
 			}
-			if !strings.Contains(frame, "window is closed") {
-				t.Error("no word about the closed window")
-			}
-			if d, _ := eng.Draft("c2"); d != "Hello Ben" {
-				t.Errorf("the text was not kept: %q", d)
+			if !strings.Contains(frame, "Send a template to Ben Okafor") || !strings.Contains(frame, "Nothing matches.") {
+				t.Errorf("the template picker, filtered by what was typed, expected:\n%s", frame)
 			}
 		}},
 		{name: "over the limit is refused before sending, text kept", run: func(h *harness) {

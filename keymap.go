@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"sort"
 	"strings"
 	"unicode"
@@ -55,8 +53,16 @@ func defaultKeyMap() ui.KeyMap {
 		PrevResult: b("N", "previous result", "N"),
 		Contacts:   b("c", "contacts", "c"),
 		Sync:       b("ctrl+r", "sync now", "ctrl+r"),
-		Help:       b("?", "help", "?"),
-		Quit:       b("q", "quit", "q", "ctrl+c"),
+		// Another configured account (the inbox hides it with fewer than two).
+		SwitchAccount: b("S", "switch account", "S"),
+		Help:          b("?", "help", "?"),
+		Quit:          b("q", "quit", "q", "ctrl+c"),
+
+		// In pickers and forms letters type text: arrows and ctrl+keys.
+		PickerUp:   b("↑/ctrl+k", "up", "up", "ctrl+k"),
+		PickerDown: b("↓/ctrl+j", "down", "down", "ctrl+j"),
+		NewContact: b("ctrl+n", "new contact", "ctrl+n"),
+		EditTags:   b("ctrl+t", "edit tags", "ctrl+t"),
 
 		Send:          b("enter", "send", "enter"),
 		Newline:       b("alt+enter/ctrl+j", "new line", "alt+enter", "ctrl+j"),
@@ -65,16 +71,27 @@ func defaultKeyMap() ui.KeyMap {
 	}
 }
 
+// keyPlace is where a binding acts; one key may do one thing per place.
+type keyPlace int
+
+const (
+	placeGlobal   keyPlace = iota // the panes
+	placePicker                   // pickers and forms, where letters type text
+	placeComposer                 // the composer, where other keys type text
+)
+
 // keyAction names a binding for the config file's [keys] table.
 type keyAction struct {
-	name     string
-	binding  *key.Binding
-	composer bool // bound inside the composer, where other keys type text
+	name    string
+	binding *key.Binding
+	place   keyPlace
 }
 
 func keyActions(km *ui.KeyMap) []keyAction {
-	g := func(name string, b *key.Binding) keyAction { return keyAction{name: name, binding: b} }
-	c := func(name string, b *key.Binding) keyAction { return keyAction{name: name, binding: b, composer: true} }
+	at := func(place keyPlace) func(string, *key.Binding) keyAction {
+		return func(name string, b *key.Binding) keyAction { return keyAction{name: name, binding: b, place: place} }
+	}
+	g, p, c := at(placeGlobal), at(placePicker), at(placeComposer)
 	return []keyAction{
 		g("up", &km.Up), g("down", &km.Down), g("top", &km.Top), g("bottom", &km.Bottom),
 		g("half_page_down", &km.HalfPageDown), g("half_page_up", &km.HalfPageUp),
@@ -84,34 +101,26 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe),
 		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
 		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
-		g("contacts", &km.Contacts), g("sync", &km.Sync), g("help", &km.Help), g("quit", &km.Quit),
+		g("contacts", &km.Contacts), g("sync", &km.Sync), g("switch_account", &km.SwitchAccount), g("help", &km.Help), g("quit", &km.Quit),
+		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("leave_composer", &km.LeaveComposer),
 	}
 }
 
 // loadKeyMap returns the default keys with the overrides of the config
-// file's [keys] table, e.g.
-//
-//	[keys]
-//	move_archive = "E"
-//	quit = ["q", "ctrl+q"]
-//
-// A missing file is no error. An unknown action, a key name that is not a
-// key, or a key bound to two actions is an error naming the file and line.
+// file's [keys] table (see applyKeys). A missing file is no error. It
+// reads the whole config: commands that need more use loadConfig.
 func loadKeyMap(path string) (ui.KeyMap, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return defaultKeyMap(), nil
-	}
+	c, err := loadConfig(path)
 	if err != nil {
-		return defaultKeyMap(), fmt.Errorf("reading %s: %w", path, err)
+		return defaultKeyMap(), err
 	}
-	return parseKeyMap(path, data)
+	return c.keys, nil
 }
 
-// parseKeyMap applies the [keys] table of a config file's contents.
+// parseKeyMap applies the [keys] table of a config file's contents,
+// ignoring the rest of the file (loadConfig checks all of it).
 func parseKeyMap(path string, data []byte) (ui.KeyMap, error) {
-	km := defaultKeyMap()
 	var cfg struct {
 		Keys map[string]any `toml:"keys"`
 	}
@@ -119,10 +128,25 @@ func parseKeyMap(path string, data []byte) (ui.KeyMap, error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			row, _ := de.Position()
-			return km, fmt.Errorf("%s:%d: %v", path, row, de)
+			return defaultKeyMap(), fmt.Errorf("%s:%d: %v", path, row, de)
 		}
-		return km, fmt.Errorf("%s: %v", path, err)
+		return defaultKeyMap(), fmt.Errorf("%s: %v", path, err)
 	}
+	return applyKeys(path, cfg.Keys, keyLines(data))
+}
+
+// applyKeys returns the default keys with the overrides of a [keys] table,
+// e.g.
+//
+//	[keys]
+//	move_archive = "E"
+//	quit = ["q", "ctrl+q"]
+//
+// An unknown action, a key name that is not a key, or a key bound to two
+// actions is an error naming the file and line (lines from keyLines).
+func applyKeys(path string, table map[string]any, lines map[string]int) (ui.KeyMap, error) {
+	km := defaultKeyMap()
+	cfg := struct{ Keys map[string]any }{table}
 	actions := keyActions(&km)
 	byName := map[string]keyAction{}
 	for _, a := range actions {
@@ -133,7 +157,7 @@ func parseKeyMap(path string, data []byte) (ui.KeyMap, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	where := func(name string) string { return fmt.Sprintf("%s:%d", path, keyLine(data, name)) }
+	where := func(name string) string { return fmt.Sprintf("%s:%d", path, lines["keys."+keyPart(name)]) }
 	for _, name := range names {
 		a, ok := byName[name]
 		if !ok {
@@ -166,10 +190,10 @@ func parseKeyMap(path string, data []byte) (ui.KeyMap, error) {
 		a.binding.SetHelp(strings.Join(keys, "/"), a.binding.Help().Desc)
 	}
 	// The same key may not do two things in one place.
-	for _, composer := range []bool{false, true} {
+	for _, place := range []keyPlace{placeGlobal, placePicker, placeComposer} {
 		owner := map[string]string{}
 		for _, a := range actions {
-			if a.composer != composer {
+			if a.place != place {
 				continue
 			}
 			for _, k := range a.binding.Keys() {
@@ -193,24 +217,6 @@ func actionNames(actions []keyAction) string {
 		names[i] = a.name
 	}
 	return strings.Join(names, ", ")
-}
-
-// keyLine finds the line of name in the [keys] table (0 if not found).
-func keyLine(data []byte, name string) int {
-	inKeys := false
-	for i, l := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "[") {
-			inKeys = strings.TrimSpace(strings.Trim(t, "[]")) == "keys"
-			continue
-		}
-		if inKeys {
-			if k, _, ok := strings.Cut(t, "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == name {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }
 
 var namedKeys = map[string]bool{

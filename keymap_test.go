@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,38 +11,46 @@ import (
 	"github.com/mbx-inbox/mbx/ui"
 )
 
-// TestDefaultKeysDoNotCollide checks that no key does two things in the
-// same context, every binding has help text, and no Alt+letter is bound
-// outside the composer (AltGr layouts type those).
+// TestDefaultKeysDoNotCollide checks that every binding of ui.KeyMap has
+// a default and a [keys] name, help text, no key doing two things in the
+// same place, and no Alt+letter outside the composer (AltGr layouts type
+// those).
 func TestDefaultKeysDoNotCollide(t *testing.T) {
 	km := defaultKeyMap()
-	groups := km.FullHelp()
-	composer := groups[len(groups)-1]
-	global := map[string]string{}
-	for _, g := range groups[:len(groups)-1] {
-		for _, b := range g {
-			h := b.Help()
-			if h.Key == "" || h.Desc == "" || len(b.Keys()) == 0 {
-				t.Errorf("binding %v lacks keys or help", b.Keys())
+	actions := keyActions(&km)
+	named := map[*key.Binding]string{}
+	owner := map[keyPlace]map[string]string{}
+	for _, a := range actions {
+		if prev, ok := named[a.binding]; ok {
+			t.Errorf("%s and %s name the same binding", prev, a.name)
+		}
+		named[a.binding] = a.name
+		h := a.binding.Help()
+		if h.Key == "" || h.Desc == "" || len(a.binding.Keys()) == 0 {
+			t.Errorf("%s lacks keys or help", a.name)
+		}
+		if owner[a.place] == nil {
+			owner[a.place] = map[string]string{}
+		}
+		for _, k := range a.binding.Keys() {
+			if strings.HasPrefix(k, "alt+") && a.place != placeComposer {
+				t.Errorf("%s: %q: no Alt+key outside the composer", a.name, k)
 			}
-			for _, k := range b.Keys() {
-				if strings.HasPrefix(k, "alt+") {
-					t.Errorf("%q: no Alt+key outside the composer", k)
-				}
-				if prev, ok := global[k]; ok {
-					t.Errorf("key %q bound to both %q and %q", k, prev, h.Desc)
-				}
-				global[k] = h.Desc
+			if prev, ok := owner[a.place][k]; ok {
+				t.Errorf("key %q bound to both %s and %s", k, prev, a.name)
 			}
+			owner[a.place][k] = a.name
 		}
 	}
-	seen := map[string]bool{}
-	for _, b := range composer {
-		for _, k := range b.Keys() {
-			if seen[k] {
-				t.Errorf("composer key %q bound twice", k)
+	// Every binding the UI has is in keyActions: a new one needs a default
+	// here and a name for the config file.
+	v := reflect.ValueOf(&km).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if b, ok := f.Addr().Interface().(*key.Binding); ok {
+			if _, ok := named[b]; !ok {
+				t.Errorf("ui.KeyMap.%s has no entry in keyActions (and so maybe no default)", v.Type().Field(i).Name)
 			}
-			seen[k] = true
 		}
 	}
 	// A fresh copy each call: changing one never changes the defaults.
@@ -71,11 +81,18 @@ func TestKeyOverrides(t *testing.T) {
 			}
 		}},
 		{name: "unknown action", file: "[keys]\n\narchiv = \"E\"\n", err: "config.toml:3: [keys] archiv: no such action"},
+		{name: "quoted action", file: "[keys]\n\n\"archiv\" = \"E\"\n", err: "config.toml:3: [keys] archiv: no such action"},
 		{name: "not a key", file: "[keys]\nquit = \"ctrl+banana\"\n", err: `config.toml:2: [keys] quit: "ctrl+banana" is not a key name`},
 		{name: "a blank", file: "[keys]\nmark = \" \"\n", err: `write "space"`},
 		{name: "conflict with a default", file: "[keys]\nhelp = \"x\"\n", err: `config.toml:2: [keys] key "x" is bound to both`},
 		{name: "wrong type", file: "[keys]\nquit = 5\n", err: "config.toml:2: [keys] quit: give a key or a list of keys"},
 		{name: "broken TOML", file: "[keys\nquit = \"q\"\n", err: "config.toml:1:"},
+		{name: "picker keys are their own place", file: "[keys]\npicker_down = [\"down\", \"j\"]\n", check: func(t *testing.T, km ui.KeyMap) {
+			if !key.Matches(keyString("j"), km.PickerDown) || !key.Matches(keyString("j"), km.Down) {
+				t.Error("j should move down in pickers and in the panes")
+			}
+		}},
+		{name: "conflict inside pickers", file: "[keys]\nnew_contact = \"ctrl+t\"\n", err: `config.toml:2: [keys] key "ctrl+t" is bound to both new_contact and edit_tags`},
 		{name: "composer keys are their own place", file: "[keys]\nsend = \"ctrl+s\"\nnewline = \"enter\"\n", check: func(t *testing.T, km ui.KeyMap) {
 			if !key.Matches(keyString("enter"), km.Newline) || !key.Matches(keyString("enter"), km.Open) {
 				t.Error("enter should insert a newline in the composer and still open elsewhere")
@@ -114,14 +131,12 @@ func FuzzParseKeyMap(f *testing.F) {
 		// Whatever it accepted has no key doing two things in one place.
 		seen := map[string]bool{}
 		for _, a := range keyActions(&km) {
-			if a.composer {
-				continue
-			}
 			for _, k := range a.binding.Keys() {
-				if seen[k] {
-					t.Fatalf("key %q accepted twice", k)
+				at := fmt.Sprint(a.place, k)
+				if seen[at] {
+					t.Fatalf("key %q accepted twice in place %d", k, a.place)
 				}
-				seen[k] = true
+				seen[at] = true
 			}
 		}
 	})

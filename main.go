@@ -15,11 +15,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/adrg/xdg"
+	"golang.org/x/term"
 
 	"github.com/mbx-inbox/mbx/api/msgboxx"
 	"github.com/mbx-inbox/mbx/api/msgboxx/sandbox"
@@ -47,9 +50,15 @@ Usage:
   mbx                      open the inbox for the default account
   mbx demo                 start the embedded sandbox with demo data and open the inbox against it
   mbx sandbox [flags]      serve the sandbox (a local msgboxx API) alone; mbx sandbox -h for flags
-  mbx login | logout [--account NAME]
+  mbx login [--account NAME]   log in once and store the token (keyring, else a 0600 file)
+  mbx logout [--account NAME]  remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
   mbx version
+
+Flags for the inbox and login: --account NAME, --base-url URL (MBX_BASE_URL),
+--username NAME (MBX_USERNAME), --debug. The password comes from MBX_PASSWORD,
+the account's password_cmd, or a prompt; flags beat the environment, which
+beats the config file ($XDG_CONFIG_HOME/mbx/config.toml).
 `
 
 func main() {
@@ -59,36 +68,91 @@ func main() {
 	os.Exit(code)
 }
 
+// env is what the commands take from the machine beyond files and
+// variables: the keyring and the terminal. Tests pass fakes to runWith.
+type env struct {
+	keyring            keyringAPI
+	keyringTimeout     time.Duration // default 3 s
+	passwordCmdTimeout time.Duration // default 10 s
+	// promptPassword asks for a password without echo; errNoTerminal
+	// when there is no terminal to ask on.
+	promptPassword func(ctx context.Context, prompt string, stderr io.Writer) (string, error)
+}
+
+func systemEnv() env {
+	return env{keyring: systemKeyring{}, promptPassword: terminalPassword}
+}
+
+var errNoTerminal = errors.New("standard input is not a terminal")
+
+// terminalPassword reads a password from the terminal on stdin without
+// echo. Ctrl+C (ctx's end) gives up and restores the terminal.
+func terminalPassword(ctx context.Context, prompt string, stderr io.Writer) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return "", errNoTerminal
+	}
+	old, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(stderr, prompt)
+	type result struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		ch <- result{b, err}
+	}()
+	select {
+	case r := <-ch:
+		fmt.Fprintln(stderr)
+		return string(r.b), r.err
+	case <-ctx.Done():
+		_ = term.Restore(fd, old)
+		fmt.Fprintln(stderr)
+		return "", ctx.Err()
+	}
+}
+
 // run dispatches a command line; it returns the exit code: 0 success,
-// 1 failure, 2 wrong usage or not possible yet.
+// 1 failure, 2 wrong usage or nothing to open.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdout, stderr, systemEnv())
+}
+
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
 	cmd := ""
 	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+		cmd = args[0]
 	}
 	switch cmd {
-	case "sandbox":
-		return runSandbox(ctx, args, stdout, stderr)
-	case "--base-url", "--username", "--account", "--debug":
-		return runInbox(ctx, append([]string{cmd}, args...), stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "mbx %s\n", appVersion())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "sandbox":
+		return runSandbox(ctx, args[1:], stdout, stderr)
 	case "demo":
-		return runDemo(ctx, args, stdout, stderr)
+		return runDemo(ctx, args[1:], stdout, stderr)
+	case "login":
+		return runLogin(ctx, args[1:], stdout, stderr, e)
+	case "logout":
+		return runLogout(ctx, args[1:], stdout, stderr, e)
+	case "config":
+		return runConfig(ctx, args[1:], stdout, stderr, e)
 	case "":
-		return runInbox(ctx, args, stdout, stderr)
-	case "login", "logout", "config":
-		fmt.Fprintf(stderr, "mbx %s: not available in this build yet (accounts and stored logins come next).\n"+
-			"Meanwhile: mbx --base-url URL --username NAME with the password in MBX_PASSWORD, or mbx demo.\n", cmd)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "mbx: unknown command %q\n\n%s", cmd, usage)
-		return 2
+		return runInbox(ctx, args, stdout, stderr, e)
 	}
+	if strings.HasPrefix(cmd, "-") {
+		return runInbox(ctx, args, stdout, stderr, e)
+	}
+	fmt.Fprintf(stderr, "mbx: unknown command %q\n\n%s", cmd, usage)
+	return 2
 }
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -163,7 +227,8 @@ func checkLoopback(addr string) error {
 // runDemo starts the sandbox in-process, with its demo data and the
 // customer simulator, and opens the inbox against it as the demo agent.
 // The demo's store is a temporary directory: the sandbox's data is new on
-// every start, so yesterday's store would not match it.
+// every start, so yesterday's store would not match it. It never touches
+// stored logins.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mbx demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -182,7 +247,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.SimulateEvery <= 0 {
 		cfg.Simulate = false
 	}
-	logger, closeLog := openLog(*debug, stderr)
+	conf, err := loadConfig(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+		return 2
+	}
+	secrets := &secretSet{}
+	logger, closeLog := openLog(*debug, stderr, secrets)
 	defer closeLog()
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -204,103 +275,460 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer os.RemoveAll(dir)
 	user, pass := srv.Credentials()
+	secrets.add(pass)
 	client, err := msgboxx.New(msgboxx.Config{BaseURL: "http://" + ln.Addr().String(), Username: user, Password: pass,
-		Application: "mbx/" + appVersion(), Logger: logger})
+		Application: "mbx/" + appVersion(), Logger: logger, OnToken: func(tok string, _ time.Time) { secrets.add(tok) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 1
 	}
-	keys, err := loadKeyMap(configPath())
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
-		return 2
-	}
-	return openInbox(ctx, "demo · Alex Agent", client, filepath.Join(dir, "demo.db"), keys, logger, stderr)
+	code, _ := openInbox(ctx, inboxParams{
+		title: "demo · Alex Agent", client: client, dbPath: filepath.Join(dir, "demo.db"),
+		keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
+		refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
+	})
+	return code
 }
 
-// runInbox opens the inbox against a real platform.
-func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mbx", flag.ContinueOnError)
+// accountFlagSet declares the flags every command that picks an account
+// takes. Empty means not given: the environment and the config file fill
+// in (config.resolve).
+func accountFlagSet(name string, stderr io.Writer, server bool) (*flag.FlagSet, *accountFlags, *bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	account := fs.String("account", "default", "account `name` (its store is mbx/NAME.db under the XDG state directory)")
-	baseURL := fs.String("base-url", os.Getenv("MBX_BASE_URL"), "API `URL`, e.g. https://api.msgboxx.io (env MBX_BASE_URL)")
-	username := fs.String("username", os.Getenv("MBX_USERNAME"), "msgboxx `user` name (env MBX_USERNAME)")
+	fl := &accountFlags{}
+	fs.StringVar(&fl.account, "account", "", "account `name` from the config file (env MBX_ACCOUNT; default: default_account, or the only account)")
+	if server {
+		fs.StringVar(&fl.baseURL, "base-url", "", "API `URL`, e.g. https://api.msgboxx.io (env MBX_BASE_URL; overrides the config file)")
+		fs.StringVar(&fl.username, "username", "", "msgboxx `user` name (env MBX_USERNAME; overrides the config file)")
+	}
 	debug := fs.Bool("debug", false, "log every request (tokens redacted) to the log file")
+	return fs, fl, debug
+}
+
+// parseFlags parses args; ok false means exit with code.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return 0, false
 		}
-		return 2
+		return 2, false
 	}
-	password := os.Getenv("MBX_PASSWORD")
-	if *baseURL == "" || *username == "" || password == "" {
-		fmt.Fprint(stderr, `mbx: no account to open.
-
-  Try it first:   mbx demo        (a local sandbox with demo customers)
-  Or connect:     MBX_PASSWORD=… mbx --base-url https://api.msgboxx.io --username you@example.com
-
-The password is read from MBX_PASSWORD and never stored.
-`)
-		return 2
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return 2, false
 	}
-	if !validName(*account) {
-		fmt.Fprintf(stderr, "mbx: account name %q: use letters, digits, '-' and '_' only\n", *account)
-		return 2
-	}
-	logger, closeLog := openLog(*debug, stderr)
-	defer closeLog()
-	client, err := msgboxx.New(msgboxx.Config{BaseURL: *baseURL, Username: *username, Password: password,
-		Application: "mbx/" + appVersion(), Logger: logger})
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx: %v\n", err)
-		return 2
-	}
-	keys, err := loadKeyMap(configPath())
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx: %v\n", err)
-		return 2
-	}
-	db, err := xdg.StateFile(filepath.Join("mbx", *account+".db"))
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx: cannot create the data directory: %v\n", err)
-		return 1
-	}
-	return openInbox(ctx, *account+" · "+*username, client, db, keys, logger, stderr)
+	return 0, true
 }
 
-func validName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
+// firstRunHint is what plain mbx says when no account is configured.
+func firstRunHint(path string) string {
+	return fmt.Sprintf(`mbx: no account configured yet.
+
+  Add one to %s:
+      [accounts.work]
+      base_url = "https://api.msgboxx.io"
+      username = "you@example.com"
+  then log in once:  mbx login
+  Or try it first:   mbx demo   (a local sandbox with demo customers)
+`, path)
+}
+
+// runInbox opens the inbox for an account, and then for each account the
+// agent switches to inside it.
+func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
+	fs, fl, debug := accountFlagSet("mbx", stderr, true)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
+	cfg, err := loadConfig(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx: %v\n", err)
+		return 2
+	}
+	secrets := &secretSet{}
+	tokens := newTokenStore(e.keyring, e.keyringTimeout, secrets)
+	if cfg.firstRun(*fl, os.Getenv) {
+		if f, _, _, err := tokens.load(account{Name: "default"}); err != nil || f.tok.Token == "" {
+			fmt.Fprint(stderr, firstRunHint(cfg.path))
+			return 2
 		}
 	}
-	return true
+	logger, closeLog := openLog(*debug, stderr, secrets)
+	defer closeLog()
+
+	getenv := os.Getenv
+	for {
+		next := ""
+		code := func() int {
+			sess, code := openSession(cfg, *fl, getenv, tokens, e, logger, secrets, stderr)
+			if sess == nil {
+				return code
+			}
+			db, err := xdg.StateFile(filepath.Join("mbx", sess.acc.Name+".db"))
+			if err != nil {
+				fmt.Fprintf(stderr, "mbx: cannot create the data directory: %v\n", err)
+				return 1
+			}
+			usable := sess.stored.tok.usable(time.Now())
+			code, next = openInbox(ctx, inboxParams{
+				title: sess.acc.Name + " · " + sess.acc.Username, client: sess.client, dbPath: db,
+				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
+				// With a usable token there is nothing to ask; without a
+				// password source the inbox opens and asks (Deps.Login).
+				loginAtStart: !usable && sess.hasPassword(),
+				refused: func(err error) string {
+					return loginWords(sess.acc, err) + " (the password came from " + sess.passwordSource() + ")"
+				},
+				login: sess.login, username: sess.acc.Username,
+				accounts: cfg.accountNames(), current: sess.acc.Name,
+			})
+			return code
+		}()
+		if _, ok := cfg.accounts[next]; !ok || ctx.Err() != nil {
+			return code
+		}
+		// Flags and MBX_* name the account mbx started with.
+		*fl, getenv = accountFlags{account: next}, noEnv
+	}
+}
+
+// openSession resolves an account and connects its client to its stored
+// token and password source. On failure it has said why and returns the
+// exit code.
+func openSession(cfg *config, fl accountFlags, getenv func(string) string, tokens *tokenStore,
+	e env, logger *slog.Logger, secrets *secretSet, stderr io.Writer) (*session, int) {
+	acc, err := cfg.resolve(fl, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx: %v\n", err)
+		return nil, 2
+	}
+	fillFromStored(&acc, tokens)
+	if err := acc.complete(cfg); err != nil {
+		fmt.Fprintf(stderr, "mbx: %v\n", err)
+		return nil, 2
+	}
+	sess, err := newSession(acc, tokens, getenv("MBX_PASSWORD"), e, logger, secrets)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx: %v\n", err)
+		return nil, 1
+	}
+	return sess, 0
+}
+
+// fillFromStored completes an account that is not in the config file with
+// the server and user of its stored login (mbx login --base-url … once,
+// then plain mbx).
+func fillFromStored(a *account, tokens *tokenStore) {
+	if a.Configured || (a.BaseURL != "" && a.Username != "") {
+		return
+	}
+	f, _, _, err := tokens.load(*a)
+	if err != nil || f.tok.Token == "" {
+		return
+	}
+	if a.BaseURL == "" && (a.Username == "" || strings.EqualFold(a.Username, f.tok.Username)) {
+		a.BaseURL = f.tok.BaseURL
+	}
+	if a.Username == "" && a.BaseURL == f.tok.BaseURL {
+		a.Username = f.tok.Username
+	}
+}
+
+// session is one account's connection: its client, where its token is
+// kept, and how it logs in again.
+type session struct {
+	acc         account
+	client      *msgboxx.Client
+	tokens      *tokenStore
+	logger      *slog.Logger
+	secrets     *secretSet
+	envPassword string
+	pwTimeout   time.Duration
+	stored      found // the token stored at start, if any
+	typed       typedPassword
+	loginMu     sync.Mutex
+}
+
+// Format keeps a session, which holds secrets, from printing them.
+func (s *session) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "session{%s}", s.acc.Name) }
+
+// newSession builds the account's client with its stored token, if one
+// matches, and a password source: MBX_PASSWORD, else password_cmd, else
+// only what the agent types into the inbox's login prompt.
+func newSession(acc account, tokens *tokenStore, envPassword string, e env, logger *slog.Logger, secrets *secretSet) (*session, error) {
+	s := &session{acc: acc, tokens: tokens, logger: logger, secrets: secrets, envPassword: envPassword, pwTimeout: e.passwordCmdTimeout}
+	secrets.add(envPassword)
+	f, ok, kr, err := tokens.load(acc)
+	if err != nil {
+		return nil, err
+	}
+	if kr != nil {
+		logger.Info("system keyring unavailable; tokens are kept in files", "account", acc.Name, "reason", kr)
+	}
+	cfg := msgboxx.Config{BaseURL: acc.BaseURL, Username: acc.Username, PasswordFunc: s.password, OnToken: s.keep,
+		Application: "mbx/" + appVersion(), Logger: logger}
+	if ok {
+		s.stored = f
+		cfg.Token, cfg.TokenExpiry = f.tok.Token, f.tok.Expiry
+	}
+	if s.client, err = msgboxx.New(cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// hasPassword reports a password source that needs no prompt.
+func (s *session) hasPassword() bool { return s.envPassword != "" || s.acc.PasswordCmd != "" }
+
+// passwordSource names where the password comes from, for messages.
+func (s *session) passwordSource() string {
+	if s.envPassword != "" {
+		return "MBX_PASSWORD"
+	}
+	return "password_cmd of [accounts." + s.acc.Name + "]"
+}
+
+// password is the client's PasswordFunc: a password typed into the inbox
+// during its login, else MBX_PASSWORD, else password_cmd. Never a prompt
+// on the terminal: the inbox draws there.
+func (s *session) password(ctx context.Context) (string, error) {
+	if pw := s.typed.get(); pw != "" {
+		return pw, nil
+	}
+	if s.envPassword != "" {
+		return s.envPassword, nil
+	}
+	if s.acc.PasswordCmd != "" {
+		pw, err := runPasswordCmd(ctx, s.acc.PasswordCmd, s.pwTimeout)
+		s.secrets.add(pw)
+		return pw, err
+	}
+	return "", errors.New("no password to log in with: type it when the inbox asks, or run mbx login")
+}
+
+// keep is the client's OnToken: every new token is stored.
+func (s *session) keep(token string, expiry time.Time) {
+	s.secrets.add(token)
+	f, kr, err := s.tokens.save(storedToken{Account: s.acc.Name, BaseURL: s.acc.BaseURL, Username: s.acc.Username, Token: token, Expiry: expiry})
+	if kr != nil {
+		s.logger.Info("system keyring unavailable; tokens are kept in files", "account", s.acc.Name, "reason", kr)
+	}
+	if err != nil {
+		s.logger.Warn("could not store the new login", "account", s.acc.Name, "err", err)
+		return
+	}
+	s.logger.Info("login stored", "account", s.acc.Name, "in", f.where())
+}
+
+// login is the inbox's Deps.Login: log in with the password the agent
+// typed, store the token. The password is held only during the call.
+func (s *session) login(ctx context.Context, password string) error {
+	if password == "" {
+		return errors.New("type the password, then press enter")
+	}
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
+	s.secrets.add(password)
+	s.typed.set(password)
+	defer s.typed.set("")
+	if _, err := s.client.Login(ctx); err != nil {
+		return errors.New(loginWords(s.acc, err))
+	}
+	return nil
+}
+
+// runLogin is mbx login: ask for the password, log in, store the token.
+func runLogin(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
+	fs, fl, debug := accountFlagSet("mbx login", stderr, true)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	cfg, err := loadConfig(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx login: %v\n", err)
+		return 2
+	}
+	acc, err := cfg.resolve(*fl, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx login: %v\n", err)
+		return 2
+	}
+	secrets := &secretSet{}
+	tokens := newTokenStore(e.keyring, e.keyringTimeout, secrets)
+	fillFromStored(&acc, tokens)
+	if err := acc.complete(cfg); err != nil {
+		fmt.Fprintf(stderr, "mbx login: %v\n", err)
+		return 2
+	}
+	logger, closeLog := openLog(*debug, stderr, secrets)
+	defer closeLog()
+
+	password := os.Getenv("MBX_PASSWORD")
+	switch {
+	case password != "":
+	case acc.PasswordCmd != "":
+		if password, err = runPasswordCmd(ctx, acc.PasswordCmd, e.passwordCmdTimeout); err != nil {
+			fmt.Fprintf(stderr, "mbx login: %v\n", err)
+			return 1
+		}
+	default:
+		prompt := fmt.Sprintf("Password for %s on %s: ", acc.Username, acc.BaseURL)
+		if e.promptPassword == nil {
+			err = errNoTerminal
+		} else {
+			password, err = e.promptPassword(ctx, prompt, stderr)
+		}
+		if errors.Is(err, errNoTerminal) {
+			fmt.Fprintf(stderr, "mbx login: no password: standard input is not a terminal to ask on.\n"+
+				"Set MBX_PASSWORD, or add password_cmd under [accounts.%s] in %s.\n", acc.Name, cfg.path)
+			return 2
+		}
+		if err != nil && ctx.Err() != nil {
+			fmt.Fprintln(stderr, "mbx login: interrupted; nothing done.")
+			return 1
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "mbx login: reading the password: %v\n", err)
+			return 1
+		}
+		if password == "" {
+			fmt.Fprintln(stderr, "mbx login: no password typed; nothing done.")
+			return 1
+		}
+	}
+	secrets.add(password)
+
+	var got storedToken
+	client, err := msgboxx.New(msgboxx.Config{BaseURL: acc.BaseURL, Username: acc.Username, Password: password,
+		Application: "mbx/" + appVersion(), Logger: logger,
+		OnToken: func(tok string, exp time.Time) {
+			secrets.add(tok)
+			got = storedToken{Account: acc.Name, BaseURL: acc.BaseURL, Username: acc.Username, Token: tok, Expiry: exp}
+		}})
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx login: %v\n", err)
+		return 2
+	}
+	if _, err := client.Login(ctx); err != nil {
+		logger.Info("login failed", "account", acc.Name, "err", err)
+		fmt.Fprintf(stderr, "mbx login: %s.\n", loginWords(acc, err))
+		return 1
+	}
+	f, kr, err := tokens.save(got)
+	if kr != nil {
+		logger.Info("system keyring unavailable; the token goes to a file", "account", acc.Name, "reason", kr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx login: logged in, but the token could not be stored: %v\n", err)
+		return 1
+	}
+	where := "the system keyring"
+	if !f.keyring {
+		where = f.path + " (no system keyring)"
+	}
+	logger.Info("logged in", "account", acc.Name, "in", f.where())
+	fmt.Fprintf(stdout, "Logged in as %s on %s; token stored in %s\n", acc.Username, acc.BaseURL, where)
+	return 0
+}
+
+// runLogout is mbx logout: remove the account's token from the keyring
+// and the file, whichever hold one. Doing it twice is fine.
+func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
+	fs, fl, _ := accountFlagSet("mbx logout", stderr, false)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	cfg, err := loadConfig(configPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx logout: %v\n", err)
+		return 2
+	}
+	// Only the name matters here: resolve with no server settings.
+	acc, err := cfg.resolve(*fl, func(k string) string {
+		if k == "MBX_ACCOUNT" {
+			return os.Getenv(k)
+		}
+		return ""
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx logout: %v\n", err)
+		return 2
+	}
+	tokens := newTokenStore(e.keyring, e.keyringTimeout, &secretSet{})
+	r, kr, err := tokens.delete(acc.Name)
+	var what []string
+	if r.keyring {
+		what = append(what, "the system keyring")
+	}
+	if r.path != "" {
+		what = append(what, r.path)
+	}
+	switch {
+	case len(what) > 0:
+		fmt.Fprintf(stdout, "Logged out of %s: removed the token from %s.\n", acc.Name, strings.Join(what, " and "))
+	case err == nil:
+		fmt.Fprintf(stdout, "Logged out of %s: no token was stored.\n", acc.Name)
+	}
+	if kr != nil {
+		fmt.Fprintf(stderr, "mbx logout: %v; a token stored there earlier, if any, is still there.\n", kr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx logout: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// inboxParams is what openInbox wires together.
+type inboxParams struct {
+	title  string
+	client *msgboxx.Client
+	dbPath string
+	keys   ui.KeyMap
+	sync   syncSettings
+	logger *slog.Logger
+	stderr io.Writer
+	// loginAtStart logs in before drawing: a refused password ends there,
+	// with refused's words.
+	loginAtStart bool
+	refused      func(error) string
+	// For ui.Deps: login again from the inbox (nil: not possible), and
+	// the accounts to switch between.
+	login    func(ctx context.Context, password string) error
+	username string
+	accounts []string
+	current  string
 }
 
 // openInbox wires api → state → ui and runs the program until the user
-// quits: drafts are flushed and the store closed on the way out.
-func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath string, keys ui.KeyMap, logger *slog.Logger, stderr io.Writer) int {
-	store, err := state.Open(dbPath)
+// quits or switches accounts (the account chosen is returned): drafts are
+// flushed and the store closed on the way out.
+func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
+	store, err := state.Open(p.dbPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "mbx: %v\n", err)
-		return 1
+		fmt.Fprintf(p.stderr, "mbx: %v\n", err)
+		return 1, ""
 	}
 	defer store.Close()
-	engine := state.NewEngine(store, msgboxx.NewBackend(client), state.Config{Logger: logger})
-
-	// Log in before drawing: wrong credentials end here with words; no
-	// connection is fine, the inbox opens offline with what it knew.
-	if _, err := client.Login(ctx); err != nil {
-		if msgboxx.IsLoginRequired(err) {
-			fmt.Fprintf(stderr, "mbx: login refused: %v\nCheck the username and MBX_PASSWORD.\n", err)
-			return 1
-		}
-		logger.Warn("starting offline", "err", err)
+	scfg := state.Config{Logger: p.logger, HistoryDays: p.sync.HistoryDays, Poll: p.sync.PollInterval}
+	if p.sync.PollInterval > 30*time.Second {
+		scfg.IdlePoll = p.sync.PollInterval // idle polls are never more frequent
 	}
-	if me := client.UserID(); me != "" {
+	engine := state.NewEngine(store, msgboxx.NewBackend(p.client), scfg)
+
+	// Wrong credentials end here with words; no connection is fine, the
+	// inbox opens offline with what it knew.
+	if p.loginAtStart {
+		if _, err := p.client.Login(ctx); err != nil {
+			if msgboxx.IsLoginRequired(err) {
+				fmt.Fprintf(p.stderr, "mbx: %s\n", p.refused(err))
+				return 1, ""
+			}
+			p.logger.Warn("starting offline", "err", err)
+		}
+	}
+	if me := p.client.UserID(); me != "" {
 		engine.SetMe(me) // kept in the store: known offline too
 	}
 
@@ -314,39 +742,49 @@ func openInbox(ctx context.Context, title string, client *msgboxx.Client, dbPath
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
 	}
+	deps := ui.Deps{Store: store, Engine: engine, Account: p.title, Editor: editor,
+		Username: p.username, Accounts: p.accounts, Current: p.current}
+	if p.login != nil {
+		deps.Login = func(ctx context.Context, password string) error {
+			if err := p.login(ctx, password); err != nil {
+				return err
+			}
+			if me := p.client.UserID(); me != "" && engine.Me() == "" {
+				engine.SetMe(me)
+			}
+			engine.SyncNow()
+			return nil
+		}
+	}
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
-	p := tea.NewProgram(ui.New(ui.Deps{Store: store, Engine: engine, Account: title, Editor: editor}, keys),
-		tea.WithContext(ctx), tea.WithFPS(120))
-	_, err = p.Run()
+	prog := tea.NewProgram(ui.New(deps, p.keys), tea.WithContext(ctx), tea.WithFPS(120))
+	final, err := prog.Run()
 	cancel()
 	<-done
 	engine.FlushDrafts()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "mbx: %v\n", err)
-		return 1
+		fmt.Fprintf(p.stderr, "mbx: %v\n", err)
+		return 1, ""
 	}
-	return 0
-}
-
-// configPath is the config file: $XDG_CONFIG_HOME/mbx/config.toml.
-func configPath() string { return filepath.Join(xdg.ConfigHome, "mbx", "config.toml") }
-
-// openLog opens the log file under the XDG state directory (0600), never
-// the terminal the UI draws on. Without a writable file, logs are dropped.
-func openLog(debug bool, stderr io.Writer) (*slog.Logger, func()) {
-	path, err := xdg.StateFile(filepath.Join("mbx", "mbx.log"))
-	if err == nil {
-		var f *os.File
-		if f, err = os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
-			_ = f.Chmod(0o600)
-			level := slog.LevelInfo
-			if debug {
-				level = slog.LevelDebug
-			}
-			return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})), func() { f.Close() }
+	if app, ok := final.(*ui.App); ok && err == nil {
+		if next := app.SwitchTo(); next != "" && next != p.current {
+			return 0, next
 		}
 	}
-	fmt.Fprintf(stderr, "mbx: no log file (%v); continuing without logs\n", err)
-	return slog.New(slog.DiscardHandler), func() {}
+	return 0, ""
+}
+
+// validName accepts account names: letters, digits, '-' and '_' (they
+// name files and keyring entries).
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

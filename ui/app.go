@@ -53,6 +53,12 @@ const (
 	overlayNone overlay = iota
 	overlayHelp
 	overlaySearch
+	overlayTemplates
+	overlayTemplateForm
+	overlayAssign
+	overlayContacts
+	overlayLogin
+	overlayAccounts
 )
 
 // App is the root model.
@@ -76,6 +82,14 @@ type App struct {
 	srch    search
 	sub     *state.Subscription
 
+	tpick    templatePicker
+	tform    templateForm
+	apick    assignPicker
+	contacts contactsPanel
+	accounts []state.Account
+	login    loginPrompt
+	acctPick accountPicker
+
 	listReq, threadReq, searchReq int
 	flashSeq                      int
 	teams                         []state.Team
@@ -87,10 +101,8 @@ func New(d Deps, keys KeyMap) *App {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	// The template picker, the assignment picker and contacts are not built
-	// yet: their keys neither act nor show in help until they are.
-	for _, b := range []*key.Binding{&keys.Template, &keys.Assign, &keys.Contacts} {
-		b.SetEnabled(false)
+	if len(d.Accounts) < 2 { // nothing to switch to: neither acts nor shows in help
+		keys.SwitchAccount.SetEnabled(false)
 	}
 	a := &App{
 		d: d, keys: keys, st: newStyles(true),
@@ -149,6 +161,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case actionDoneMsg:
 		a.bar.busy = ""
 		return a, a.flash(msg.summary, msg.failed > 0)
+	case actionProgressMsg:
+		return a, a.handleActionProgress(msg)
 	case searchDoneMsg:
 		return a, a.handleSearchDone(msg)
 	case olderLoadedMsg:
@@ -162,6 +176,53 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.bar.flash = ""
 		}
 		return a, nil
+	case dialogClosedMsg:
+		a.overlay = overlayNone
+		return a, a.offerLogin()
+	case dialogErrorMsg:
+		return a, a.flash(msg.text, true)
+	case templatesLoadedMsg:
+		return a, a.handleTemplatesLoaded(msg)
+	case templateChosenMsg:
+		return a, a.handleTemplateChosen(msg)
+	case templateBackMsg:
+		a.overlay = overlayTemplates
+		return a, a.tpick.Focus()
+	case templateSubmitMsg:
+		return a, a.handleTemplateSubmit(msg)
+	case templateQueuedMsg:
+		return a, a.handleTemplateQueued(msg)
+	case assigneesLoadedMsg:
+		return a, a.handleAssigneesLoaded(msg)
+	case assigneeChosenMsg:
+		return a, a.handleAssigneeChosen(msg)
+	case contactsQueryMsg:
+		return a, searchContactsCmd(a.d.Store, msg.reqID, msg.query)
+	case contactsFoundMsg:
+		return a, a.handleContactsFound(msg)
+	case contactHighlightedMsg:
+		return a, contactDetailCmd(a.d.Store, msg.contact)
+	case contactDetailMsg:
+		a.contacts.detail = msg.detail
+		return a, nil
+	case contactOpenMsg:
+		return a, a.handleContactOpen(msg)
+	case conversationStartedMsg:
+		return a, a.handleConversationStarted(msg)
+	case contactCreateMsg:
+		return a, createContactCmd(a.d.Engine, msg.contact)
+	case contactCreatedMsg:
+		return a, a.handleContactCreated(msg)
+	case contactTagsMsg:
+		return a, setTagsCmd(a.d.Engine, msg.contactID, msg.tags)
+	case contactTagsSavedMsg:
+		return a, a.handleContactTagsSaved(msg)
+	case loginSubmitMsg:
+		return a, loginCmd(a.d.Login, msg.password)
+	case loginDoneMsg:
+		return a, a.handleLoginDone(msg)
+	case accountChosenMsg:
+		return a, a.handleAccountChosen(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		a.bar.spin, cmd = a.bar.spin.Update(msg)
@@ -183,13 +244,19 @@ func (a *App) View() tea.View {
 		content = fmt.Sprintf("mbx needs at least %dx%d; this terminal is %dx%d.", minWidth, minHeight, a.width, a.height)
 	default:
 		body := a.body()
+		var box string
 		switch a.overlay {
 		case overlayHelp:
-			body = a.place(helpView(a.st, a.keys, a.focus, min(a.width, 100), a.height-1))
+			box = helpView(a.st, a.keys, a.focus, min(a.width, 100), a.height-1)
 		case overlaySearch:
-			body = a.place(a.srch.View(a.st, min(a.width, 100), min(a.height-1, 30), a.d.Now()))
+			box = a.srch.View(a.st, min(a.width, 100), min(a.height-1, 30), a.d.Now())
+		default:
+			box = a.dialogView()
 		}
-		content = lipgloss.JoinVertical(lipgloss.Left, body, a.bar.View(a.st, a.keys, a.d.Now()))
+		if box != "" {
+			body = a.over(body, box)
+		}
+		content = lipgloss.JoinVertical(lipgloss.Left, body, a.bar.View(a.st, a.keys, a.d.Now(), len(a.list.marked)))
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
@@ -200,8 +267,11 @@ func (a *App) View() tea.View {
 	return v
 }
 
-func (a *App) place(s string) string {
-	return lipgloss.Place(a.width, a.height-1, lipgloss.Center, lipgloss.Center, s)
+// over draws a dialog centred over the panes, which stay visible around it.
+func (a *App) over(body, box string) string {
+	x := max(0, (a.width-lipgloss.Width(box))/2)
+	y := max(0, (a.height-1-lipgloss.Height(box))/2)
+	return lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)).Render()
 }
 
 // composerCursor puts the terminal cursor where the textarea's is.
@@ -270,7 +340,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	if m.err != nil {
 		return a.flash("cannot read the folders: "+m.err.Error(), true)
 	}
-	a.teams = m.teams
+	a.teams, a.accounts = m.teams, m.accounts
 	clear(a.list.teams)
 	for _, t := range m.teams {
 		a.list.teams[t.ID] = t.Name
@@ -301,6 +371,10 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 	if m.reqID != a.threadReq || m.conv.ID != a.thread.conv.ID && !m.older {
 		return nil
 	}
+	if m.gone && state.IsNewConversation(m.conv.ID) {
+		// The platform accepted its first template: it has a real id now.
+		return findConversationCmd(a.d.Store, a.thread.conv.AccountID, a.thread.conv.ContactID)
+	}
 	if m.err != nil {
 		return a.flash(m.err.Error(), true)
 	}
@@ -318,6 +392,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	ch := m.changes
 	if ch.Connection {
 		a.bar.conn = a.d.Engine.Status()
+		cmds = append(cmds, a.offerLogin())
 	}
 	listChanged := ch.List
 	for _, c := range a.list.rows {
@@ -333,6 +408,10 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 		cmds = append(cmds, a.reloadSidebar())
 	}
 	id := a.thread.conv.ID
+	if _, ok := ch.Rehomed[id]; ok && id != "" {
+		// A new conversation the platform accepted: follow it to its real id.
+		return tea.Batch(append(cmds, findConversationCmd(a.d.Store, a.thread.conv.AccountID, a.thread.conv.ContactID))...)
+	}
 	_, inThreads := ch.Threads[id]
 	_, inConvs := ch.Conversations[id]
 	if id != "" && (inThreads || inConvs) {
@@ -377,6 +456,9 @@ func (a *App) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case overlaySearch:
 		return a.handleSearchKey(k)
 	}
+	if cmd, ok := a.handleDialogKey(k); ok {
+		return cmd
+	}
 	if a.focus == focusComposer {
 		return a.handleComposerKey(k)
 	}
@@ -412,8 +494,14 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return a.openHit(), true
 	case key.Matches(k, km.Sync):
+		if a.bar.conn.State == state.LoginRequired && a.d.Login != nil {
+			a.login.dismiss = false
+			return a.offerLogin(), true
+		}
 		a.d.Engine.SyncNow()
 		return a.flash("Syncing…", false), true
+	case key.Matches(k, km.SwitchAccount):
+		return a.openAccounts(), true
 	case key.Matches(k, km.NextPane):
 		a.cycleFocus(1)
 		return nil, true
@@ -443,6 +531,16 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.move(state.FolderInbox), true
 	case key.Matches(k, km.Reply):
 		return a.startReply(), true
+	case key.Matches(k, km.Template):
+		conv, ok := a.target()
+		if !ok {
+			return a.flash("Open or select a conversation first", true), true
+		}
+		return a.openTemplates(conv), true
+	case key.Matches(k, km.Assign):
+		return a.openAssign(), true
+	case key.Matches(k, km.Contacts):
+		return a.openContacts(), true
 	case key.Matches(k, km.AssignToMe):
 		me := a.d.Engine.Me()
 		if me == "" {
@@ -610,13 +708,23 @@ func (a *App) openConversation(c state.Conversation, f focus) tea.Cmd {
 	return tea.Batch(a.reloadThread(), loadDraftCmd(a.d.Engine, c.ID), markReadCmd(a.d.Store, c.ID, a.d.Now()))
 }
 
+// startReply focuses the composer; when the conversation's window is
+// closed, where only a template can reach the customer, it offers the
+// template picker instead.
 func (a *App) startReply() tea.Cmd {
-	if a.thread.conv.ID == "" {
-		c, ok := a.list.Selected()
-		if !ok {
-			return a.flash("Open a conversation first", true)
+	conv, ok := a.target()
+	if !ok {
+		return a.flash("Open a conversation first", true)
+	}
+	if !state.WindowAt(conv.WindowExpiry(), a.d.Now()).Open() {
+		cmd := a.openTemplates(conv)
+		if conv.ID != a.thread.conv.ID {
+			cmd = tea.Batch(a.openConversation(conv, focusThread), cmd)
 		}
-		cmd := a.openConversation(c, focusComposer)
+		return cmd
+	}
+	if a.thread.conv.ID == "" || conv.ID != a.thread.conv.ID {
+		cmd := a.openConversation(conv, focusComposer)
 		return tea.Batch(cmd, a.comp.Focus())
 	}
 	a.setFocus(focusComposer)
@@ -630,21 +738,21 @@ func (a *App) move(f state.Folder) tea.Cmd {
 	return a.apply(state.Change{Folder: f}, "", verb)
 }
 
-// apply runs a change on the targets: the open conversation from the
-// thread, else the marked ones, else the one under the cursor.
+// apply runs a change on the targets.
 func (a *App) apply(ch state.Change, assignee, verb string) tea.Cmd {
-	var ids []string
-	if a.focus == focusThread && a.thread.conv.ID != "" {
-		ids = []string{a.thread.conv.ID}
-	} else {
-		ids = a.list.Targets()
-	}
+	ids := a.targets()
 	if len(ids) == 0 {
 		return a.flash("Nothing selected", true)
 	}
+	return a.applyTo(ids, ch, assignee, verb)
+}
+
+// applyTo runs a change on conversations, with progress in the status
+// bar and a summary at the end; the marks are cleared.
+func (a *App) applyTo(ids []string, ch state.Change, assignee, verb string) tea.Cmd {
 	clear(a.list.marked)
 	a.bar.busy = fmt.Sprintf("%s %s…", verb, plural(len(ids), "conversation"))
-	return applyCmd(a.d.Engine, ids, ch, assignee)
+	return applyCmd(a.d.Engine, ids, ch, assignee, verb)
 }
 
 // ---- composer ----
@@ -670,6 +778,18 @@ func (a *App) handlePaste(m tea.PasteMsg) tea.Cmd {
 	switch {
 	case a.overlay == overlaySearch:
 		a.srch.input.SetValue(a.srch.input.Value() + line(m.Content))
+	case a.overlay == overlayLogin:
+		a.login.Paste(m.Content)
+	case a.overlay == overlayTemplateForm:
+		a.tform.Paste(m.Content)
+	case a.overlay == overlayContacts:
+		return a.contacts.Paste(m.Content)
+	case a.overlay == overlayTemplates:
+		a.tpick.list.input.SetValue(a.tpick.list.input.Value() + line(m.Content))
+		a.tpick.list.filter()
+	case a.overlay == overlayAssign:
+		a.apick.list.input.SetValue(a.apick.list.input.Value() + line(m.Content))
+		a.apick.list.filter()
 	case a.focus == focusComposer:
 		before := a.comp.Value()
 		a.comp.ta.InsertString(state.Sanitize(m.Content)) // pasted text can carry escapes too

@@ -56,6 +56,10 @@ func loadSidebarCmd(st *state.Store, me string, now time.Time) tea.Cmd {
 			msg.err = err
 			return msg
 		}
+		if msg.accounts, err = st.Accounts(); err != nil {
+			msg.err = err
+			return msg
+		}
 		for _, e := range sidebarEntries(msg.teams, me) {
 			if e.kind == entryFolder {
 				continue
@@ -79,6 +83,7 @@ func loadThreadCmd(st *state.Store, reqID int, convID string, before time.Time, 
 			msg.err = err
 			return msg
 		case !ok:
+			msg.conv.ID, msg.gone = convID, true
 			msg.err = errors.New("this conversation is no longer in the store")
 			return msg
 		}
@@ -130,9 +135,19 @@ func sendCmd(e *state.Engine, convID, text string) tea.Cmd {
 	}
 }
 
-func applyCmd(e *state.Engine, ids []string, ch state.Change, assignee string) tea.Cmd {
-	return func() tea.Msg {
-		res := e.Apply(context.Background(), ids, ch, nil)
+// applyCmd runs a change on conversations. Progress is reported through
+// a channel that actionProgressMsg re-arms; the summary ends it.
+func applyCmd(e *state.Engine, ids []string, ch state.Change, assignee, verb string) tea.Cmd {
+	prog := make(chan [2]int, 1)
+	run := func() tea.Msg {
+		res := e.Apply(context.Background(), ids, ch, func(done, total int) {
+			select { // keep only the latest
+			case <-prog:
+			default:
+			}
+			prog <- [2]int{done, total}
+		})
+		close(prog)
 		failed := 0
 		for _, r := range res {
 			if r.Err != nil {
@@ -140,6 +155,20 @@ func applyCmd(e *state.Engine, ids []string, ch state.Change, assignee string) t
 			}
 		}
 		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed}
+	}
+	if len(ids) < 2 {
+		return run
+	}
+	return tea.Batch(run, waitProgressCmd(verb, prog))
+}
+
+func waitProgressCmd(verb string, ch <-chan [2]int) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return actionProgressMsg{verb: verb, done: p[0], total: p[1], ch: ch}
 	}
 }
 
@@ -200,4 +229,140 @@ func editorCmd(editor, convID, text string) tea.Cmd {
 		}
 		return editorDoneMsg{convID: convID, text: strings.TrimRight(string(b), "\n")}
 	})
+}
+
+// emit returns msg as a command: how dialogs report what the agent chose.
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+func loadTemplatesCmd(st *state.Store, conv state.Conversation) tea.Cmd {
+	return func() tea.Msg {
+		tpls, err := st.Templates(conv.AccountID)
+		return templatesLoadedMsg{conv: conv, tpls: tpls, err: err}
+	}
+}
+
+func sendTemplateCmd(e *state.Engine, conv state.Conversation, tpl state.Template, values map[int]string) tea.Cmd {
+	return func() tea.Msg {
+		_, err := e.SendTemplate(conv, tpl, values)
+		return templateQueuedMsg{conv: conv, err: err}
+	}
+}
+
+// loadAssigneesCmd reads who may take the conversations: the users and
+// teams of their accounts — for a selection across accounts, everyone who
+// may take at least one of them, with how many — and their assignee when
+// they share one.
+func loadAssigneesCmd(st *state.Store, e *state.Engine, ids []string) tea.Cmd {
+	return func() tea.Msg {
+		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}}
+		perAccount := map[string]int{} // account → how many of the targets
+		var order []string
+		for i, id := range ids {
+			c, ok, err := st.Conversation(id)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			if !ok {
+				continue
+			}
+			if len(ids) == 1 {
+				msg.what = c.Label()
+			}
+			if i == 0 {
+				msg.curUser, msg.curTeam = c.UserID, c.TeamID
+			} else if c.UserID != msg.curUser || c.TeamID != msg.curTeam {
+				msg.curUser, msg.curTeam = "", ""
+			}
+			if perAccount[c.AccountID] == 0 {
+				order = append(order, c.AccountID)
+			}
+			perAccount[c.AccountID]++
+			msg.total++
+		}
+		for _, acct := range order {
+			users, teams, err := e.Assignees(acct)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			for _, u := range users {
+				if msg.serves["u:"+u.ID] == 0 {
+					msg.users = append(msg.users, u)
+				}
+				msg.serves["u:"+u.ID] += perAccount[acct]
+			}
+			for _, t := range teams {
+				if msg.serves["t:"+t.ID] == 0 {
+					msg.teams = append(msg.teams, t)
+				}
+				msg.serves["t:"+t.ID] += perAccount[acct]
+			}
+		}
+		return msg
+	}
+}
+
+// contactsLimit is how many contacts the panel lists.
+const contactsLimit = 100
+
+func searchContactsCmd(st *state.Store, reqID int, query string) tea.Cmd {
+	return func() tea.Msg {
+		var cs []state.Contact
+		var err error
+		if strings.TrimSpace(query) == "" {
+			cs, err = st.RecentContacts(contactsLimit)
+		} else {
+			cs, err = st.SearchContacts(query, contactsLimit)
+		}
+		return contactsFoundMsg{reqID: reqID, contacts: cs, err: err}
+	}
+}
+
+func contactDetailCmd(st *state.Store, c state.Contact) tea.Cmd {
+	return func() tea.Msg {
+		conv, ok, _ := st.ConversationFor(c.AccountID, c.ID)
+		return contactDetailMsg{detail: contactDetail{contactID: c.ID, conv: conv, hasConv: ok}}
+	}
+}
+
+func startConversationCmd(e *state.Engine, st *state.Store, c state.Contact) tea.Cmd {
+	return func() tea.Msg {
+		conv, err := e.StartConversation(c)
+		if err != nil {
+			return conversationStartedMsg{err: err}
+		}
+		_, stored, err := st.Conversation(conv.ID)
+		return conversationStartedMsg{conv: conv, stored: stored, err: err}
+	}
+}
+
+// findConversationCmd finds the conversation a new one became once the
+// platform accepted its first template.
+func findConversationCmd(st *state.Store, accountID, contactID string) tea.Cmd {
+	return func() tea.Msg {
+		conv, ok, err := st.ConversationFor(accountID, contactID)
+		if err == nil && !ok {
+			err = errors.New("the new conversation is not in the store: press ctrl+r to sync")
+		}
+		return conversationStartedMsg{conv: conv, stored: ok, follow: true, err: err}
+	}
+}
+
+func createContactCmd(e *state.Engine, c state.Contact) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		got, err := e.CreateContact(ctx, c)
+		return contactCreatedMsg{contact: got, err: err}
+	}
+}
+
+func setTagsCmd(e *state.Engine, contactID string, tags []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		got, err := e.SetContactTags(ctx, contactID, tags)
+		return contactTagsSavedMsg{contact: got, err: err}
+	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,7 +23,8 @@ type convList struct {
 	rows          []state.Conversation // the loaded window
 	cursor        int                  // absolute index of the highlighted row
 	top           int                  // absolute index of the first visible row
-	marked        map[string]bool
+	marked        map[string]int       // id → order of marking
+	markSeq       int
 	focused       bool
 	loaded        bool
 	// pinned: the agent chose the row under the cursor (moved or opened),
@@ -32,7 +35,7 @@ type convList struct {
 }
 
 func newConvList() convList {
-	return convList{marked: map[string]bool{}, users: map[string]string{}, teams: map[string]string{}}
+	return convList{marked: map[string]int{}, users: map[string]string{}, teams: map[string]string{}}
 }
 
 func (l *convList) SetSize(w, h int) {
@@ -131,10 +134,11 @@ func (l *convList) Selected() (state.Conversation, bool) {
 // ToggleMark marks or unmarks the conversation under the cursor.
 func (l *convList) ToggleMark() {
 	if c, ok := l.Selected(); ok {
-		if l.marked[c.ID] {
+		if _, ok := l.marked[c.ID]; ok {
 			delete(l.marked, c.ID)
 		} else {
-			l.marked[c.ID] = true
+			l.markSeq++
+			l.marked[c.ID] = l.markSeq
 		}
 	}
 }
@@ -146,6 +150,8 @@ func (l *convList) Targets() []string {
 		for id := range l.marked {
 			ids = append(ids, id)
 		}
+		// In the order they were marked.
+		slices.SortFunc(ids, func(x, y string) int { return cmp.Compare(l.marked[x], l.marked[y]) })
 		return ids
 	}
 	if c, ok := l.Selected(); ok {
@@ -207,7 +213,7 @@ func (l convList) View(st styles, now time.Time) string {
 func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now time.Time) (string, string) {
 	w := l.width
 	mark := " "
-	if l.marked[c.ID] {
+	if _, ok := l.marked[c.ID]; ok {
 		mark = st.marked.Render(glyphMarked)
 	}
 	unread := " "

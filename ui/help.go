@@ -9,7 +9,7 @@ import (
 
 // helpGroups is the help for where the focus is, then the global keys.
 func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
-	global := []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Search, k.NextResult, k.PrevResult, k.Sync, k.NextPane, k.PrevPane, k.Help, k.Quit}
+	global := []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.SwitchAccount, k.NextPane, k.PrevPane, k.Help, k.Quit}
 	switch f {
 	case focusComposer:
 		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.LeaveComposer}}
@@ -33,6 +33,19 @@ func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	body := hm.FullHelpView(groups)
 	lines := []string{st.title.Render("Keys — " + title), ""}
 	lines = append(lines, strings.Split(body, "\n")...)
+	// Pickers and forms: letters type text there, so they have keys of their own.
+	pickers := []key.Binding{k.PickerUp, k.PickerDown, k.NewContact, k.EditTags,
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))}
+	parts := []string{st.title.Render("In pickers and forms:")}
+	for _, b := range pickers {
+		if b.Enabled() {
+			parts = append(parts, st.key.Render(b.Help().Key)+" "+st.keyDesc.Render(b.Help().Desc))
+		}
+	}
+	lines = append(lines, "")
+	lines = append(lines, wrap(strings.Join(parts, "  "), w-4)...)
 	lines = append(lines, "", st.muted.Render("Keys can be changed in the [keys] table of config.toml (see README). ? or esc closes."))
 	return st.paneFocused.Render(fitBlock(lines, w-2, h-2))
 }

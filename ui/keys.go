@@ -24,8 +24,12 @@ type KeyMap struct {
 
 	// Search, contacts, sync, help.
 	Search, NextResult, PrevResult key.Binding
-	Contacts, Sync                 key.Binding
+	Contacts, Sync, SwitchAccount  key.Binding
 	Help, Quit                     key.Binding
+
+	// Inside pickers and forms, where letters type text.
+	PickerUp, PickerDown key.Binding
+	NewContact, EditTags key.Binding
 
 	// Composer.
 	Send, Newline, Editor, LeaveComposer key.Binding
@@ -33,7 +37,7 @@ type KeyMap struct {
 
 // ShortHelp is the one-line help of the status bar.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.Reply, k.Template, k.Assign, k.MoveArchive, k.Search, k.Help, k.Quit}
+	return []key.Binding{k.Help, k.Open, k.Reply, k.Template, k.Assign, k.MoveArchive, k.Search, k.Quit}
 }
 
 // FullHelp is the help screen, a column a group.

@@ -22,11 +22,12 @@ type listLoadedMsg struct {
 
 // sidebarLoadedMsg: folder counts, view counts and teams were read.
 type sidebarLoadedMsg struct {
-	counts map[state.Folder]int
-	views  map[string]int // sidebar entry key → count
-	teams  []state.Team
-	users  []state.User
-	err    error
+	counts   map[state.Folder]int
+	views    map[string]int // sidebar entry key → count
+	teams    []state.Team
+	users    []state.User
+	accounts []state.Account
+	err      error
 }
 
 // threadLoadedMsg: a conversation and a page of its messages were read.
@@ -36,6 +37,7 @@ type threadLoadedMsg struct {
 	msgs     []state.Message // oldest first
 	hasOlder bool
 	older    bool // the page goes before the messages already shown
+	gone     bool // the conversation is not in the store (a new one that became real)
 	err      error
 }
 
@@ -91,3 +93,128 @@ type olderLoadedMsg struct {
 	added  int
 	err    error
 }
+
+// ---- dialogs (pickers, forms) ----
+
+// dialogClosedMsg: the agent closed the top dialog.
+type dialogClosedMsg struct{}
+
+// dialogErrorMsg: a dialog has something to say that is not its own.
+type dialogErrorMsg struct{ text string }
+
+// templatesLoadedMsg: the templates of a conversation's account were read.
+type templatesLoadedMsg struct {
+	conv state.Conversation
+	tpls []state.Template
+	err  error
+}
+
+// templateChosenMsg: the agent picked a template to fill in.
+type templateChosenMsg struct {
+	conv state.Conversation
+	tpl  state.Template
+}
+
+// templateBackMsg: the agent left the form for the template list.
+type templateBackMsg struct{ conv state.Conversation }
+
+// templateSubmitMsg: the form is filled and valid: send it.
+type templateSubmitMsg struct {
+	conv   state.Conversation
+	tpl    state.Template
+	values map[int]string
+}
+
+// templateQueuedMsg: a filled template went to the outbox, or was refused
+// before anything was written.
+type templateQueuedMsg struct {
+	conv state.Conversation
+	err  error
+}
+
+// assigneesLoadedMsg: who may take the target conversations was read.
+type assigneesLoadedMsg struct {
+	ids              []string
+	what             string // "Ana Lima", "5 conversations"
+	users            []state.User
+	teams            []state.Team
+	curUser, curTeam string         // the targets' common assignee, if they share one
+	serves           map[string]int // "u:ID" / "t:ID" → how many of the targets they may take
+	total            int            // the targets found in the store
+	err              error
+}
+
+// assigneeChosenMsg: the agent chose who takes the conversations.
+type assigneeChosenMsg struct {
+	ids    []string
+	change state.Change
+	name   string
+}
+
+// actionProgressMsg: a bulk action settled done of total conversations.
+type actionProgressMsg struct {
+	verb        string
+	done, total int
+	ch          <-chan [2]int
+}
+
+// contactsQueryMsg: the contacts search changed; reqID orders them.
+type contactsQueryMsg struct {
+	query string
+	reqID int
+}
+
+// contactsFoundMsg: a contacts search answered.
+type contactsFoundMsg struct {
+	reqID    int
+	contacts []state.Contact
+	err      error
+}
+
+// contactHighlightedMsg: the cursor moved to another contact.
+type contactHighlightedMsg struct{ contact state.Contact }
+
+// contactDetailMsg: a contact's conversation was looked up.
+type contactDetailMsg struct{ detail contactDetail }
+
+// contactOpenMsg: open the conversation with a contact, or start one.
+type contactOpenMsg struct{ contact state.Contact }
+
+// conversationStartedMsg: the conversation with a contact was found, or a
+// new one made ready for its first template (not stored until sent).
+type conversationStartedMsg struct {
+	conv   state.Conversation
+	stored bool // false: new, not written until its first template is queued
+	follow bool // a new conversation the open thread showed became this one
+	err    error
+}
+
+// contactCreateMsg: the new-contact form is valid: create it.
+type contactCreateMsg struct{ contact state.Contact }
+
+// contactCreatedMsg: the platform answered a new contact.
+type contactCreatedMsg struct {
+	contact state.Contact
+	err     error
+}
+
+// contactTagsMsg: save a contact's tags.
+type contactTagsMsg struct {
+	contactID string
+	tags      []string
+}
+
+// contactTagsSavedMsg: the platform answered a tag edit.
+type contactTagsSavedMsg struct {
+	contact state.Contact
+	err     error
+}
+
+// loginSubmitMsg: the agent typed their password in the login prompt.
+type loginSubmitMsg struct{ password string }
+
+// loginDoneMsg: the login with a typed password answered.
+type loginDoneMsg struct{ err error }
+
+// accountChosenMsg: the agent chose another account to open.
+type accountChosenMsg struct{ name string }

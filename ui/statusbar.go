@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -51,7 +52,9 @@ func (s *statusBar) connText(st styles, now time.Time) string {
 	return st.muted.Render(s.spin.View() + " connecting")
 }
 
-func (s statusBar) View(st styles, keys KeyMap, now time.Time) string {
+// View draws the bar; marked is how many conversations are marked, whose
+// actions replace the short help while there are any.
+func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) string {
 	left := st.title.Render(" " + line(s.account) + " ")
 	conn := s.connText(st, now)
 	var mid string
@@ -62,6 +65,12 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time) string {
 		mid = st.flashErr.Render(line(s.flash))
 	case s.flash != "":
 		mid = st.flash.Render(line(s.flash))
+	case marked > 0:
+		h := s.help
+		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-4-len(" marked")-6))
+		clearMarks := key.NewBinding(key.WithKeys(keys.Back.Keys()...), key.WithHelp(keys.Back.Help().Key, "clear marks"))
+		mid = st.marked.Render(fmt.Sprintf("%d marked", marked)) + "  " +
+			h.ShortHelpView([]key.Binding{keys.Assign, keys.AssignToMe, keys.MoveArchive, keys.MoveSpam, keys.MoveBack, clearMarks})
 	default:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-2))

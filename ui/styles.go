@@ -14,6 +14,7 @@ type styles struct {
 
 	// panes
 	pane, paneFocused lipgloss.Style
+	dialog            lipgloss.Style // pickers and forms over the panes
 	title             lipgloss.Style
 
 	// sidebar and list
@@ -75,6 +76,7 @@ func newStyles(isDark bool) styles {
 
 		pane:        base.Border(lipgloss.RoundedBorder()).BorderForeground(border),
 		paneFocused: base.Border(lipgloss.RoundedBorder()).BorderForeground(accent),
+		dialog:      base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
 		title:       base.Bold(true).Foreground(text),
 
 		item:         base.Foreground(text),

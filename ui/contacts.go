@@ -1,0 +1,444 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// contactsMode is what the contacts panel is doing.
+type contactsMode int
+
+const (
+	contactsList   contactsMode = iota // searching; the highlighted contact's details beside
+	contactsCreate                     // the new-contact form
+	contactsTags                       // editing the highlighted contact's tags
+)
+
+// contactsPanel searches contacts by name or number (in the store, so it
+// is fast at any size), shows the highlighted one's details, opens the
+// conversation with them or starts one, creates contacts and edits tags.
+type contactsPanel struct {
+	mode     contactsMode
+	list     pickList
+	contacts []state.Contact // the results, as list items
+	reqID    int
+	detail   contactDetail // of the highlighted contact
+	accounts []state.Account
+
+	// the new-contact form
+	name, number textinput.Model
+	account      int // index into accounts
+	formFocus    int // 0 name, 1 number, 2 account
+	existing     *state.Contact
+	busy         bool
+
+	tags textinput.Model
+	err  string
+}
+
+// contactDetail is what the panel knows of a contact beyond the row.
+type contactDetail struct {
+	contactID string
+	conv      state.Conversation
+	hasConv   bool
+}
+
+func newContactsPanel(accounts []state.Account, query string) contactsPanel {
+	p := contactsPanel{accounts: accounts, list: newPickList("Contact: ", "a name or a number")}
+	p.list.external = true
+	p.list.input.SetValue(query)
+	p.name = newField("Ana Lima")
+	p.number = newField("+44 7902 555123")
+	p.tags = newField("vip, spanish")
+	return p
+}
+
+func newField(placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.CharLimit = 256
+	return in
+}
+
+func (p *contactsPanel) Focus() tea.Cmd { return p.list.input.Focus() }
+
+// Query is the search as typed.
+func (p *contactsPanel) Query() string { return p.list.input.Value() }
+
+// SetResults shows a search's contacts.
+func (p *contactsPanel) SetResults(cs []state.Contact) {
+	p.contacts = cs
+	names := p.accountNames()
+	items := make([]pickItem, len(cs))
+	for i, c := range cs {
+		items[i] = pickItem{title: c.Label(), detail: c.Number, status: names[c.AccountID]}
+		if c.Name == "" {
+			items[i].detail = ""
+		}
+	}
+	p.list.SetItems(items)
+}
+
+func (p *contactsPanel) accountNames() map[string]string {
+	m := make(map[string]string, len(p.accounts))
+	for _, a := range p.accounts {
+		m[a.ID] = a.Name
+	}
+	return m
+}
+
+// Highlighted is the contact under the cursor.
+func (p *contactsPanel) Highlighted() (state.Contact, bool) {
+	i, ok := p.list.Highlighted()
+	if !ok || i >= len(p.contacts) {
+		return state.Contact{}, false
+	}
+	return p.contacts[i], true
+}
+
+// Replace updates a contact shown in the results (after a tag edit).
+func (p *contactsPanel) Replace(c state.Contact) {
+	for i := range p.contacts {
+		if p.contacts[i].ID == c.ID {
+			p.contacts[i] = c
+		}
+	}
+}
+
+// Update handles a key. It emits contactsQueryMsg when the search
+// changed, contactOpenMsg to open or start a conversation, contactCreateMsg,
+// contactTagsMsg and dialogClosedMsg.
+func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
+	if p.busy {
+		return nil
+	}
+	switch p.mode {
+	case contactsCreate:
+		return p.updateCreate(k, km)
+	case contactsTags:
+		return p.updateTags(k)
+	}
+	before, _ := p.Highlighted()
+	var cmd tea.Cmd
+	switch {
+	case k.String() == "esc":
+		return emit(dialogClosedMsg{})
+	case k.String() == "enter":
+		if c, ok := p.Highlighted(); ok {
+			return emit(contactOpenMsg{contact: c})
+		}
+		return nil
+	case key.Matches(k, km.NewContact):
+		return p.startCreate()
+	case key.Matches(k, km.EditTags):
+		c, ok := p.Highlighted()
+		if !ok {
+			return nil
+		}
+		p.mode, p.err = contactsTags, ""
+		p.tags.SetValue(strings.Join(c.Tags, ", "))
+		p.tags.CursorEnd()
+		p.list.input.Blur()
+		return p.tags.Focus()
+	case key.Matches(k, km.PickerUp):
+		p.list.Move(-1)
+	case key.Matches(k, km.PickerDown):
+		p.list.Move(1)
+	default:
+		var changed bool
+		cmd, changed = p.list.Update(k)
+		if changed {
+			p.reqID++
+			return tea.Batch(cmd, emit(contactsQueryMsg{query: p.Query(), reqID: p.reqID}))
+		}
+	}
+	if after, ok := p.Highlighted(); ok && after.ID != before.ID {
+		return tea.Batch(cmd, emit(contactHighlightedMsg{contact: after}))
+	}
+	return cmd
+}
+
+func (p *contactsPanel) startCreate() tea.Cmd {
+	p.mode, p.err, p.existing, p.formFocus = contactsCreate, "", nil, 0
+	q := strings.TrimSpace(p.Query())
+	p.name.SetValue("")
+	p.number.SetValue("")
+	if strings.ContainsAny(q, "0123456789") { // what they searched for is the number
+		p.number.SetValue(q)
+	} else {
+		p.name.SetValue(q)
+	}
+	p.list.input.Blur()
+	return p.focusForm()
+}
+
+func (p *contactsPanel) focusForm() tea.Cmd {
+	p.name.Blur()
+	p.number.Blur()
+	switch p.formFocus {
+	case 0:
+		return p.name.Focus()
+	case 1:
+		return p.number.Focus()
+	}
+	return nil
+}
+
+func (p *contactsPanel) back() tea.Cmd {
+	p.mode, p.err, p.existing = contactsList, "", nil
+	p.tags.Blur()
+	return p.list.input.Focus()
+}
+
+func (p *contactsPanel) updateCreate(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
+	switch {
+	case k.String() == "esc":
+		return p.back()
+	case k.String() == "tab" || key.Matches(k, km.PickerDown):
+		p.formFocus = (p.formFocus + 1) % 3
+		return p.focusForm()
+	case k.String() == "shift+tab" || key.Matches(k, km.PickerUp):
+		p.formFocus = (p.formFocus + 2) % 3
+		return p.focusForm()
+	case p.formFocus == 2 && (k.String() == "left" || k.String() == "right" || k.String() == "space"):
+		if len(p.accounts) > 0 {
+			d := 1
+			if k.String() == "left" {
+				d = len(p.accounts) - 1
+			}
+			p.account = (p.account + d) % len(p.accounts)
+		}
+		return nil
+	case k.String() == "enter":
+		if p.existing != nil {
+			return emit(contactOpenMsg{contact: *p.existing})
+		}
+		if p.formFocus < 2 {
+			p.formFocus++
+			return p.focusForm()
+		}
+		return p.submitCreate()
+	}
+	var cmd tea.Cmd
+	switch p.formFocus {
+	case 0:
+		p.name, cmd = p.name.Update(k)
+	case 1:
+		p.number, cmd = p.number.Update(k)
+	}
+	p.err, p.existing = "", nil
+	return cmd
+}
+
+func (p *contactsPanel) submitCreate() tea.Cmd {
+	if len(p.accounts) == 0 {
+		p.err = "No WhatsApp account is known yet: wait for the first sync."
+		return nil
+	}
+	number, err := state.NormalizeNumber(p.number.Value())
+	if err != nil {
+		p.err, p.formFocus = err.Error(), 1
+		return p.focusForm()
+	}
+	p.number.SetValue(number)
+	p.busy, p.err = true, ""
+	return emit(contactCreateMsg{contact: state.Contact{
+		AccountID: p.accounts[p.account].ID,
+		Name:      strings.TrimSpace(p.name.Value()),
+		Number:    number,
+	}})
+}
+
+// Created takes the platform's answer to a new contact: on a duplicate
+// the existing contact is offered.
+func (p *contactsPanel) Created(err error) {
+	p.busy = false
+	var exists *state.ContactExistsError
+	switch {
+	case errors.As(err, &exists):
+		c := exists.Existing
+		p.existing = &c
+		p.err = err.Error()
+	case err != nil:
+		p.err = err.Error()
+	}
+}
+
+func (p *contactsPanel) updateTags(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		return p.back()
+	case "enter":
+		c, ok := p.Highlighted()
+		if !ok {
+			return p.back()
+		}
+		var tags []string
+		for _, t := range strings.Split(p.tags.Value(), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				tags = append(tags, t)
+			}
+		}
+		p.busy = true
+		return emit(contactTagsMsg{contactID: c.ID, tags: tags})
+	}
+	var cmd tea.Cmd
+	p.tags, cmd = p.tags.Update(k)
+	p.err = ""
+	return cmd
+}
+
+// TagsSaved takes the answer to a tag edit.
+func (p *contactsPanel) TagsSaved(c state.Contact, err error) tea.Cmd {
+	p.busy = false
+	if err != nil {
+		p.err = err.Error()
+		return nil
+	}
+	p.Replace(c)
+	return p.back()
+}
+
+// Paste puts pasted text in the focused input.
+func (p *contactsPanel) Paste(text string) tea.Cmd {
+	t := line(text)
+	switch {
+	case p.mode == contactsTags:
+		p.tags.SetValue(p.tags.Value() + t)
+	case p.mode == contactsCreate && p.formFocus == 0:
+		p.name.SetValue(p.name.Value() + t)
+	case p.mode == contactsCreate && p.formFocus == 1:
+		p.number.SetValue(p.number.Value() + t)
+	case p.mode == contactsList:
+		p.list.input.SetValue(p.list.input.Value() + t)
+		p.reqID++
+		return emit(contactsQueryMsg{query: p.Query(), reqID: p.reqID})
+	}
+	return nil
+}
+
+func (p *contactsPanel) View(st styles, km KeyMap, w, h int, now time.Time) string {
+	inner := w - 4
+	var lines []string
+	switch p.mode {
+	case contactsCreate:
+		lines = p.createLines(st, inner)
+	default:
+		lines = p.listLines(st, km, inner, h-2, now)
+	}
+	return st.dialog.Render(fitBlock(lines, w-4, h-2))
+}
+
+func (p *contactsPanel) errLines(st styles, w int) []string {
+	var out []string
+	for _, l := range wrap(p.err, w) {
+		out = append(out, st.errorS.Render(l))
+	}
+	return out
+}
+
+func (p *contactsPanel) listLines(st styles, km KeyMap, w, h int, now time.Time) []string {
+	lines := []string{st.title.Render("Contacts"), ""}
+	listH := max(3, (h-4)/2)
+	lines = append(lines, p.list.Lines(st, w, listH)...)
+	for len(lines) < 2+listH {
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.muted.Render(strings.Repeat("─", w)))
+	if c, ok := p.Highlighted(); ok {
+		lines = append(lines, p.detailLines(st, c, w, now)...)
+	} else if p.Query() == "" {
+		lines = append(lines, st.muted.Render("Type a name or a number to find a contact."))
+	}
+	if p.err != "" {
+		lines = append(lines, "")
+		lines = append(lines, p.errLines(st, w)...)
+	}
+	hint := "enter open · " + km.NewContact.Help().Key + " new contact · " + km.EditTags.Help().Key + " tags · esc close"
+	if p.mode == contactsTags {
+		hint = "comma-separated · enter save · esc cancel"
+	}
+	if p.busy {
+		hint = "saving…"
+	}
+	return append(lines[:min(len(lines), h-2)], "", st.muted.Render(hint))
+}
+
+func (p *contactsPanel) detailLines(st styles, c state.Contact, w int, now time.Time) []string {
+	row := func(label, value string) string {
+		return st.muted.Render(fit(label, 9)) + line(value)
+	}
+	lines := []string{
+		st.bold.Render(line(c.Label())),
+		row("Number", c.Number),
+		row("Account", p.accountNames()[c.AccountID]),
+	}
+	if c.Status != "" {
+		lines = append(lines, row("Status", c.Status))
+	}
+	if c.Email != "" {
+		lines = append(lines, row("Email", c.Email))
+	}
+	if p.mode == contactsTags {
+		p.tags.SetWidth(max(4, w-10))
+		lines = append(lines, st.muted.Render(fit("Tags", 9))+p.tags.View())
+	} else {
+		tags := strings.Join(c.Tags, ", ")
+		if tags == "" {
+			tags = "none"
+		}
+		lines = append(lines, row("Tags", tags))
+	}
+	switch {
+	case p.detail.contactID != c.ID:
+	case !p.detail.hasConv:
+		lines = append(lines, row("Chat", "none yet: enter starts one with a template"))
+	default:
+		win := state.WindowAt(p.detail.conv.WindowExpiry(), now)
+		lines = append(lines, row("Chat", "in "+string(p.detail.conv.Folder)+", window "+win.String()))
+	}
+	return lines
+}
+
+func (p *contactsPanel) createLines(st styles, w int) []string {
+	field := func(i int, label string, in textinput.Model) string {
+		mark := "  "
+		if p.formFocus == i {
+			mark = st.accent.Render("▸ ")
+		}
+		in.SetWidth(max(4, w-12))
+		return mark + st.key.Render(fit(label, 9)) + in.View()
+	}
+	acct := "none known yet"
+	if len(p.accounts) > 0 {
+		acct = "‹ " + line(p.accounts[p.account].Name) + " ›"
+	}
+	mark := "  "
+	if p.formFocus == 2 {
+		mark = st.accent.Render("▸ ")
+	}
+	lines := []string{
+		st.title.Render("New contact"), "",
+		field(0, "Name", p.name),
+		field(1, "Number", p.number),
+		mark + st.key.Render(fit("Account", 9)) + acct,
+		"",
+	}
+	if p.err != "" {
+		lines = append(lines, p.errLines(st, w)...)
+		if p.existing != nil {
+			lines = append(lines, st.accent.Render("enter opens "+line(p.existing.Label())))
+		}
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.muted.Render("The number with its country code, e.g. +44 7902 555123."))
+	return append(lines, "", st.muted.Render("tab next · ←/→ account · enter on the last field creates · esc back"))
+}

@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// templateForm fills a template's placeholders: one field per distinct
+// placeholder, in order, each with the example's hint; the contact's name
+// pre-filled where the example suggests a name. A live preview shows the
+// final text; every field is checked before sending and its error shown
+// beside it.
+type templateForm struct {
+	conv    state.Conversation
+	tpl     state.Template
+	parsed  state.ParsedTemplate
+	fields  []textinput.Model
+	touched []bool // left once, or a send was tried: show its error
+	focus   int
+	err     string // the form's own error (the whole text, or the send)
+	sending bool
+}
+
+func newTemplateForm(conv state.Conversation, tpl state.Template) templateForm {
+	f := templateForm{conv: conv, tpl: tpl, parsed: tpl.Parse()}
+	name := strings.TrimSpace(state.SanitizeLine(conv.ContactName))
+	for _, ph := range f.parsed.Placeholders {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = state.MaxParamLength + 100 // over the limit shows an error rather than cutting
+		if ph.Hint != "" {
+			in.Placeholder = "e.g. " + state.SanitizeLine(ph.Hint)
+		}
+		if ph.Name && name != "" {
+			v := name
+			if len(strings.Fields(ph.Hint)) == 1 { // the example shows a first name: "Hi [John]"
+				v = strings.Fields(name)[0]
+			}
+			in.SetValue(v)
+		}
+		f.fields = append(f.fields, in)
+		f.touched = append(f.touched, false)
+	}
+	return f
+}
+
+func (f *templateForm) Focus() tea.Cmd {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	for i := range f.fields {
+		f.fields[i].Blur()
+	}
+	return f.fields[f.focus].Focus()
+}
+
+// values are the fields by placeholder index.
+func (f *templateForm) values() map[int]string {
+	v := make(map[int]string, len(f.fields))
+	for i, ph := range f.parsed.Placeholders {
+		v[ph.Index] = f.fields[i].Value()
+	}
+	return v
+}
+
+// fieldError is field i's problem in words, "" when fine.
+func (f *templateForm) fieldError(i int) string {
+	if err := state.ValidateParam(f.fields[i].Value()); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// check validates everything; it returns the first bad field (-1: none)
+// and the whole text's problem.
+func (f *templateForm) check() (int, string) {
+	bad := -1
+	for i := range f.fields {
+		if f.fieldError(i) != "" && bad < 0 {
+			bad = i
+		}
+	}
+	body := f.parsed.Fill(f.values())
+	if n := utf8.RuneCountInString(body); n > state.MaxMessageLength {
+		return bad, fmt.Sprintf("The message would be %d characters, %d over the limit of %d: shorten the values.", n, n-state.MaxMessageLength, state.MaxMessageLength)
+	}
+	return bad, ""
+}
+
+func (f *templateForm) move(d int) tea.Cmd {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	f.touched[f.focus] = true
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	return f.Focus()
+}
+
+// Update handles a key: tab and shift+tab (↑/↓) move between fields,
+// enter moves on and on the last field sends, esc goes back to the
+// templates. Sending emits templateSubmitMsg once everything is valid.
+func (f *templateForm) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
+	if f.sending {
+		return nil
+	}
+	switch {
+	case k.String() == "esc":
+		return emit(templateBackMsg{conv: f.conv})
+	case k.String() == "tab" || key.Matches(k, km.PickerDown):
+		return f.move(1)
+	case k.String() == "shift+tab" || key.Matches(k, km.PickerUp):
+		return f.move(-1)
+	case k.String() == "enter":
+		if f.focus < len(f.fields)-1 && f.fieldError(f.focus) == "" {
+			return f.move(1)
+		}
+		return f.submit()
+	}
+	if len(f.fields) == 0 {
+		return nil
+	}
+	var cmd tea.Cmd
+	f.fields[f.focus], cmd = f.fields[f.focus].Update(k)
+	f.err = ""
+	return cmd
+}
+
+// Paste puts pasted text in the focused field (sanitized; a line break
+// stays so that the check can say so rather than silently joining lines).
+func (f *templateForm) Paste(text string) {
+	if len(f.fields) == 0 || f.sending {
+		return
+	}
+	in := &f.fields[f.focus]
+	in.SetValue(in.Value() + state.Sanitize(text))
+	in.CursorEnd()
+}
+
+func (f *templateForm) submit() tea.Cmd {
+	for i := range f.touched {
+		f.touched[i] = true
+	}
+	bad, whole := f.check()
+	if bad >= 0 {
+		f.focus = bad
+		f.err = "Fix the fields marked below: nothing was sent."
+		return f.Focus()
+	}
+	if whole != "" {
+		f.err = whole
+		return nil
+	}
+	f.sending = true
+	return emit(templateSubmitMsg{conv: f.conv, tpl: f.tpl, values: f.values()})
+}
+
+// Refused shows why the send was refused, with the values kept.
+func (f *templateForm) Refused(reason string) {
+	f.sending = false
+	f.err = reason
+}
+
+func (f *templateForm) View(st styles, w, h int) string {
+	inner := w - 4
+	lines := []string{
+		st.title.Render("Template " + line(f.tpl.Name) + " → " + line(f.conv.Label())),
+		"",
+	}
+	if f.err != "" {
+		for _, l := range wrap(f.err, inner) {
+			lines = append(lines, st.errorS.Render(l))
+		}
+		lines = append(lines, "")
+	}
+	labelW := 0
+	for _, ph := range f.parsed.Placeholders {
+		labelW = max(labelW, len(fmt.Sprintf("{{%d}}", ph.Index)))
+	}
+	for i, ph := range f.parsed.Placeholders {
+		label := fmt.Sprintf("%-*s ", labelW, fmt.Sprintf("{{%d}}", ph.Index))
+		in := f.fields[i]
+		in.SetWidth(max(4, inner-labelW-5))
+		mark := "  "
+		if i == f.focus {
+			mark = st.accent.Render("▸ ")
+		}
+		lines = append(lines, mark+st.key.Render(label)+in.View())
+		if e := f.fieldError(i); e != "" && (f.touched[i] || f.fields[i].Value() != "") {
+			lines = append(lines, strings.Repeat(" ", labelW+3)+st.errorS.Render("✗ "+e))
+		}
+	}
+	if len(f.fields) == 0 {
+		lines = append(lines, st.muted.Render("This template has nothing to fill in."))
+	}
+	for _, p := range f.parsed.Problems {
+		lines = append(lines, st.warning.Render("! "+line(p)))
+	}
+	lines = append(lines, "", st.muted.Render("Preview"))
+	room := max(1, h-2-len(lines)-2)
+	lines = append(lines, templatePreview(st, f.parsed, f.values(), inner, room)...)
+	hint := "tab next field · enter on the last field sends · esc back to templates"
+	if f.sending {
+		hint = "sending…"
+	}
+	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render(hint))
+	return st.dialog.Render(fitBlock(lines, w-4, min(h-2, len(lines))))
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// templatePicker lists the templates of the conversation's account:
+// Approved ones to choose, fuzzy-filtered as the agent types; Pending and
+// Rejected ones greyed with their status. The highlighted template is
+// previewed with its placeholders marked.
+type templatePicker struct {
+	conv      state.Conversation
+	templates []state.Template
+	list      pickList
+}
+
+func newTemplatePicker(conv state.Conversation, tpls []state.Template) templatePicker {
+	tpls = slices.Clone(tpls)
+	slices.SortStableFunc(tpls, func(a, b state.Template) int {
+		return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	p := templatePicker{conv: conv, templates: tpls, list: newPickList("Template: ", "type to filter")}
+	items := make([]pickItem, len(tpls))
+	for i, t := range tpls {
+		items[i] = pickItem{title: t.Name, disabled: !t.Approved()}
+		if !t.Approved() {
+			items[i].status = t.Status
+			if items[i].status == "" {
+				items[i].status = "not approved"
+			}
+		} else if n := len(t.Parse().Placeholders); n > 0 {
+			items[i].status = plural(n, "field")
+		}
+	}
+	p.list.SetItems(items)
+	return p
+}
+
+func (p *templatePicker) Focus() tea.Cmd { return p.list.input.Focus() }
+
+// Update handles a key; choosing emits templateChosenMsg, esc
+// dialogClosedMsg.
+func (p *templatePicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
+	switch {
+	case k.String() == "esc":
+		return emit(dialogClosedMsg{})
+	case k.String() == "enter":
+		i, ok := p.list.Selected()
+		if !ok {
+			if _, any := p.list.Highlighted(); any {
+				return emit(dialogErrorMsg{text: "That template is not approved: only approved templates can be sent."})
+			}
+			return nil
+		}
+		return emit(templateChosenMsg{conv: p.conv, tpl: p.templates[i]})
+	case key.Matches(k, km.PickerUp):
+		p.list.Move(-1)
+	case key.Matches(k, km.PickerDown):
+		p.list.Move(1)
+	default:
+		cmd, _ := p.list.Update(k)
+		return cmd
+	}
+	return nil
+}
+
+func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
+	inner := w - 4
+	title := st.title.Render("Send a template to " + line(p.conv.Label()))
+	lines := []string{title}
+	for _, l := range wrap(windowLine(p.conv, now), inner) {
+		lines = append(lines, st.muted.Render(l))
+	}
+	lines = append(lines, "")
+	// The list's and the preview's heights depend on the templates, not
+	// on the filter, so the box keeps its size while the agent types.
+	room := max(2, h-2-len(lines)-3) // rule, blank, hint
+	listH := max(2, min(len(p.templates)+1, room/2))
+	need := 1
+	for _, t := range p.templates {
+		need = max(need, len(wrap(state.Sanitize(t.Text), inner))+1) // +1: a "cannot be sent" line
+	}
+	previewH := max(1, min(need, 8, room-listH))
+	head := len(lines)
+	lines = append(lines, p.list.Lines(st, inner, listH)...)
+	for len(lines) < head+listH {
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.muted.Render(strings.Repeat("─", inner)))
+	var preview []string
+	if i, ok := p.list.Highlighted(); ok {
+		t := p.templates[i]
+		if !t.Approved() {
+			preview = append(preview, st.warning.Render(line(t.Name)+" is "+strings.ToLower(line(cmp.Or(t.Status, "not approved")))+": it cannot be sent"))
+		}
+		preview = append(preview, templatePreview(st, t.Parse(), nil, inner, previewH-len(preview))...)
+	}
+	for len(preview) < previewH {
+		preview = append(preview, "")
+	}
+	lines = append(lines, preview[:previewH]...)
+	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render("↑/↓ choose · enter fill in · esc close"))
+	return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
+}
+
+// templatePreview renders a template's text with values filled in (nil:
+// none) and the placeholders still empty marked, wrapped to w cells, at
+// most h lines.
+func templatePreview(st styles, p state.ParsedTemplate, values map[int]string, w, h int) []string {
+	var b strings.Builder
+	for _, s := range p.Segments {
+		switch v, ok := values[s.Placeholder]; {
+		case s.Placeholder == 0:
+			b.WriteString(state.Sanitize(s.Text))
+		case ok && v != "":
+			b.WriteString(st.accent.Render(state.Sanitize(v)))
+		default:
+			b.WriteString(st.template.Render("{{" + strconv.Itoa(s.Placeholder) + "}}"))
+		}
+	}
+	out := wrap(b.String(), w)
+	if len(out) > h {
+		out = append(out[:max(0, h-1)], st.muted.Render("…"))
+	}
+	return out
+}
+
+// windowLine says where the conversation's 24-hour window stands.
+func windowLine(c state.Conversation, now time.Time) string {
+	w := state.WindowAt(c.WindowExpiry(), now)
+	switch {
+	case state.IsNewConversation(c.ID):
+		return "A new conversation: the first message must be an approved template."
+	case !w.Open() && !w.Opened:
+		return "The customer has not written: only an approved template can reach them."
+	case !w.Open():
+		return "The 24-hour window closed " + state.FormatDuration(w.Closed) + " ago: only an approved template can reach them."
+	}
+	return "The 24-hour window is open (" + w.String() + "): a template is optional."
+}
