@@ -286,6 +286,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		title: "demo · Alex Agent", client: client, dbPath: filepath.Join(dir, "demo.db"),
 		keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 		refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
+		theme:   conf.theme, notify: conf.notify,
 	})
 	return code
 }
@@ -374,6 +375,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, client: sess.client, dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
+				theme: cfg.theme, notify: cfg.notify,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -699,6 +701,9 @@ type inboxParams struct {
 	username string
 	accounts []string
 	current  string
+	// From the config file: the palette and notifications.
+	theme  string
+	notify notifySettings
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -743,18 +748,10 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		editor = os.Getenv("EDITOR")
 	}
 	deps := ui.Deps{Store: store, Engine: engine, Account: p.title, Editor: editor,
-		Username: p.username, Accounts: p.accounts, Current: p.current}
+		Username: p.username, Accounts: p.accounts, Current: p.current,
+		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell}
 	if p.login != nil {
-		deps.Login = func(ctx context.Context, password string) error {
-			if err := p.login(ctx, password); err != nil {
-				return err
-			}
-			if me := p.client.UserID(); me != "" && engine.Me() == "" {
-				engine.SetMe(me)
-			}
-			engine.SyncNow()
-			return nil
-		}
+		deps.Login = loginAgain(p.login, p.client, engine)
 	}
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
@@ -773,6 +770,21 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		}
 	}
 	return 0, ""
+}
+
+// loginAgain is the inbox's Deps.Login: log in with the typed password
+// (login stores the token), learn who we are if still unknown, and sync.
+func loginAgain(login func(context.Context, string) error, client *msgboxx.Client, engine *state.Engine) func(context.Context, string) error {
+	return func(ctx context.Context, password string) error {
+		if err := login(ctx, password); err != nil {
+			return err
+		}
+		if me := client.UserID(); me != "" && engine.Me() == "" {
+			engine.SetMe(me)
+		}
+		engine.SyncNow()
+		return nil
+	}
 }
 
 // validName accepts account names: letters, digits, '-' and '_' (they

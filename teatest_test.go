@@ -43,6 +43,14 @@ func newTeaFlow(t *testing.T) *teaFlow {
 	t.Helper()
 	st, eng := fixture(t)
 	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	f := startTeaFlow(t, app, st)
+	f.waitFor("the inbox", "Ana Lima", "Select a conversation and press enter.")
+	return f
+}
+
+// startTeaFlow runs app as a program; the store must outlive it.
+func startTeaFlow(t *testing.T, app *ui.App, st *state.Store) *teaFlow {
+	t.Helper()
 	tm := teatest.NewTestModel(t, app,
 		teatest.WithInitialTermSize(teaW, teaH),
 		// The renderer picks its escape sequences by $TERM: pin it.
@@ -58,9 +66,7 @@ func newTeaFlow(t *testing.T) *teaFlow {
 		tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	})
 	scr := newVTScreen(teaW, teaH)
-	f := &teaFlow{t: t, tm: tm, store: st, scr: scr, out: io.TeeReader(tm.Output(), scr)}
-	f.waitFor("the inbox", "Ana Lima", "Select a conversation and press enter.")
-	return f
+	return &teaFlow{t: t, tm: tm, store: st, scr: scr, out: io.TeeReader(tm.Output(), scr)}
 }
 
 // waitFor waits until every want is on the screen.

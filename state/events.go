@@ -22,12 +22,16 @@ type Changes struct {
 	// id is gone from the store; a view showing it should follow the new
 	// id. Both ids are also in Conversations and Threads.
 	Rehomed map[string]string
+	// Inbound: conversations that received a customer message not seen
+	// before (for notifications; the first backfill reports its history
+	// too, so a notifier waits until the engine is first online).
+	Inbound map[string]struct{}
 }
 
 // Empty reports whether nothing changed.
 func (c Changes) Empty() bool {
 	return len(c.Conversations) == 0 && len(c.Threads) == 0 && !c.List && !c.Reference && !c.Outbox && !c.Connection &&
-		len(c.Rehomed) == 0
+		len(c.Rehomed) == 0 && len(c.Inbound) == 0
 }
 
 func (c *Changes) merge(o Changes) {
@@ -43,6 +47,10 @@ func (c *Changes) merge(o Changes) {
 		c.Rehomed = map[string]string{}
 	}
 	maps.Copy(c.Rehomed, o.Rehomed)
+	if len(o.Inbound) > 0 && c.Inbound == nil {
+		c.Inbound = map[string]struct{}{}
+	}
+	maps.Copy(c.Inbound, o.Inbound)
 	c.List = c.List || o.List
 	c.Reference = c.Reference || o.Reference
 	c.Outbox = c.Outbox || o.Outbox

@@ -415,6 +415,7 @@ func (e *Engine) apply(b Batch) (ApplyResult, error) {
 		List:          len(res.Changed) > 0 || len(res.NewConversations) > 0,
 		Outbox:        res.StatusChanges > 0 || res.NewMessages > 0,
 		Rehomed:       res.Rehomed,
+		Inbound:       idSet(res.NewInbound),
 	})
 	return res, nil
 }

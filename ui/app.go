@@ -36,6 +36,13 @@ type Deps struct {
 	// current one is Current. Fewer than two: no switching.
 	Accounts []string
 	Current  string
+
+	// Theme is "dark" or "light" to fix the palette; anything else follows
+	// the terminal's background.
+	Theme string
+	// Notify counts new customer messages in the window title and names
+	// them in the status bar; Bell also rings the terminal bell.
+	Notify, Bell bool
 }
 
 type focus int
@@ -94,6 +101,8 @@ type App struct {
 	flashSeq                      int
 	teams                         []state.Team
 	switchTo                      string
+	live                          bool // the engine has been online: inbound messages are news, not backfill
+	unseen                        int  // customer messages since the agent last pressed a key
 }
 
 // New builds the inbox. Call it once per program.
@@ -105,7 +114,7 @@ func New(d Deps, keys KeyMap) *App {
 		keys.SwitchAccount.SetEnabled(false)
 	}
 	a := &App{
-		d: d, keys: keys, st: newStyles(true),
+		d: d, keys: keys, st: newStyles(d.Theme != "light"),
 		list: newConvList(), thread: newThreadView(), comp: newComposer(keys),
 		bar: newStatusBar(d.Account), srch: newSearch(),
 		focus: focusList,
@@ -120,8 +129,12 @@ func New(d Deps, keys KeyMap) *App {
 
 // Init starts the listeners and the first reads.
 func (a *App) Init() tea.Cmd {
+	var askBackground tea.Cmd
+	if a.d.Theme != "dark" && a.d.Theme != "light" {
+		askBackground = tea.RequestBackgroundColor
+	}
 	return tea.Batch(
-		tea.RequestBackgroundColor,
+		askBackground,
 		waitChangesCmd(a.sub),
 		a.reloadSidebar(),
 		a.reloadList(""),
@@ -136,6 +149,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		return a, a.handleResize(msg)
 	case tea.BackgroundColorMsg:
+		if a.d.Theme == "dark" || a.d.Theme == "light" {
+			return a, nil // fixed in the config file
+		}
 		a.st = newStyles(msg.IsDark())
 		a.thread.Restyle()
 		return a, nil
@@ -261,6 +277,9 @@ func (a *App) View() tea.View {
 	v := tea.NewView(content)
 	v.AltScreen = true
 	v.WindowTitle = "mbx — " + line(a.d.Account)
+	if a.unseen > 0 {
+		v.WindowTitle = fmt.Sprintf("mbx (%d new) — %s", a.unseen, line(a.d.Account))
+	}
 	if a.focus == focusComposer && a.overlay == overlayNone && a.ready {
 		v.Cursor = a.composerCursor()
 	}
@@ -392,7 +411,11 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	ch := m.changes
 	if ch.Connection {
 		a.bar.conn = a.d.Engine.Status()
+		a.live = a.live || a.bar.conn.State == state.Online
 		cmds = append(cmds, a.offerLogin())
+	}
+	if len(ch.Inbound) > 0 {
+		cmds = append(cmds, a.notify(ch.Inbound))
 	}
 	listChanged := ch.List
 	for _, c := range a.list.rows {
@@ -433,6 +456,44 @@ func (a *App) handleMinute() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// notify tells of new customer messages, when the config asks for it:
+// a count in the window title, a word in the status bar (unless it says
+// something else), the bell. Not for the conversation the agent is in,
+// nor for the history of the first sync.
+func (a *App) notify(inbound map[string]struct{}) tea.Cmd {
+	if !a.d.Notify || !a.live {
+		return nil
+	}
+	var from []string
+	for id := range inbound {
+		if id == a.thread.conv.ID && (a.focus == focusThread || a.focus == focusComposer) {
+			continue
+		}
+		from = append(from, id)
+	}
+	if len(from) == 0 {
+		return nil
+	}
+	a.unseen += len(from)
+	var cmds []tea.Cmd
+	if a.bar.flash == "" && a.bar.busy == "" {
+		text := fmt.Sprintf("New messages in %d conversations", len(from))
+		if len(from) == 1 {
+			text = "New message"
+			for _, c := range a.list.rows {
+				if c.ID == from[0] {
+					text = "New message from " + line(c.Label())
+				}
+			}
+		}
+		cmds = append(cmds, a.flash(text, false))
+	}
+	if a.d.Bell {
+		cmds = append(cmds, tea.Raw("\a"))
+	}
+	return tea.Batch(cmds...)
+}
+
 // flash shows a message in the status bar for a few seconds.
 func (a *App) flash(text string, isErr bool) tea.Cmd {
 	a.flashSeq++
@@ -447,6 +508,7 @@ func (a *App) flash(text string, isErr bool) tea.Cmd {
 // ---- keys ----
 
 func (a *App) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	a.unseen = 0 // the agent is here
 	switch a.overlay {
 	case overlayHelp:
 		if key.Matches(k, a.keys.Help, a.keys.Back, a.keys.Quit) {
