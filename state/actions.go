@@ -514,7 +514,8 @@ const maxListed = 3
 
 // Summary turns the results of a Change into one sentence for a flash
 // message: "41 assigned to team Head Office, 2 failed: Ana Lima (team
-// Head Office does not work in Contract), +447700900123 (…)"; "Archived
+// Head Office does not work in Contract), +447700900123 (…)", or with one
+// reason for all "…, 2 failed: Ana Lima, Bo (reason)"; "Archived
 // Ana Lima"; "Could not mark Ana Lima as spam: …". assignee is the name
 // of the user or team assigned to, as the agent knows them ("me" reads
 // well too). At most three failures are named, then "and N more"; when
@@ -553,9 +554,7 @@ func Summary(results []ActionResult, ch Change, assignee string) string {
 	for _, f := range failed[1:] {
 		shared = shared && f.Reason() == reason
 	}
-	if shared {
-		b.WriteString(" (" + reason + ")")
-	}
+	// Names first: a status bar may cut the end of the sentence.
 	b.WriteString(": ")
 	for i, f := range failed[:min(len(failed), maxListed)] {
 		if i > 0 {
@@ -568,6 +567,9 @@ func Summary(results []ActionResult, ch Change, assignee string) string {
 	}
 	if n := len(failed) - maxListed; n > 0 {
 		fmt.Fprintf(&b, " and %d more", n)
+	}
+	if shared {
+		b.WriteString(" (" + reason + ")")
 	}
 	return b.String()
 }

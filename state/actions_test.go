@@ -447,15 +447,15 @@ func TestSummary(t *testing.T) {
 				"+447700900123 (the platform had a problem; try again)"},
 		{"one reason", append(many(41, ok("x")), bad("Ana Lima", down), bad("Bo", down)),
 			Change{Folder: FolderArchive}, "",
-			"41 archived, 2 failed (the platform had a problem; try again): Ana Lima, Bo"},
+			"41 archived, 2 failed: Ana Lima, Bo (the platform had a problem; try again)"},
 		{"and more", append([]ActionResult{ok("x")}, bad("A", refused), bad("B", down), bad("C", down), bad("D", down), bad("E", down)),
 			Change{Folder: FolderInbox}, "",
 			"1 moved to inbox, 5 failed: A (refused by the platform: folder is not valid), " +
 				"B (the platform had a problem; try again), " +
 				"C (the platform had a problem; try again) and 2 more"},
 		{"all failed", many(4, bad("Ana Lima", notLinked)), Change{TeamID: "t"}, "Head Office",
-			"Could not assign 4 conversations to team Head Office (team Head Office does not work in Contract): " +
-				"Ana Lima, Ana Lima, Ana Lima and 1 more"},
+			"Could not assign 4 conversations to team Head Office: " +
+				"Ana Lima, Ana Lima, Ana Lima and 1 more (team Head Office does not work in Contract)"},
 		{"no label", []ActionResult{{ConversationID: "c-9"}}, Change{Folder: FolderArchive}, "", "Archived c-9"},
 		{"long label", []ActionResult{ok(strings.Repeat("é", 50))}, Change{Folder: FolderArchive}, "",
 			"Archived " + strings.Repeat("é", 31) + "…"},

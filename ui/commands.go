@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -299,9 +301,13 @@ func loadAssigneesCmd(st *state.Store, e *state.Engine, ids []string) tea.Cmd {
 				msg.serves["t:"+t.ID] += perAccount[acct]
 			}
 		}
+		slices.SortStableFunc(msg.users, func(a, b state.User) int { return byName(a.Name(), b.Name()) })
+		slices.SortStableFunc(msg.teams, func(a, b state.Team) int { return byName(a.Name, b.Name) })
 		return msg
 	}
 }
+
+func byName(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.ToLower(b)) }
 
 // contactsLimit is how many contacts the panel lists.
 const contactsLimit = 100

@@ -327,14 +327,11 @@ func (p *contactsPanel) Paste(text string) tea.Cmd {
 
 func (p *contactsPanel) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	inner := w - 4
-	var lines []string
-	switch p.mode {
-	case contactsCreate:
-		lines = p.createLines(st, inner)
-	default:
-		lines = p.listLines(st, km, inner, h-2, now)
+	if p.mode == contactsCreate {
+		lines := p.createLines(st, inner)
+		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 	}
-	return st.dialog.Render(fitBlock(lines, w-4, h-2))
+	return st.dialog.Render(fitBlock(p.listLines(st, km, inner, h-2, now), inner, h-2))
 }
 
 func (p *contactsPanel) errLines(st styles, w int) []string {
