@@ -92,7 +92,7 @@ func TestTeatestLoginPrompt(t *testing.T) {
 	// The platform revokes the token; the next sync finds out.
 	srv.RevokeTokens()
 	f.tm.Send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
-	f.waitFor("the login prompt over the inbox", "Log in again", "User "+user, "Password:", "Folders")
+	f.waitFor("the login prompt over the inbox", "Log in", "msgboxx wants your password", "User "+user, "Password:", "Folders")
 
 	f.tm.Type("wrong-password")
 	f.waitFor("the password masked", "••••")
@@ -101,7 +101,7 @@ func TestTeatestLoginPrompt(t *testing.T) {
 	f.tm.Type(pass)
 	f.keys("enter")
 	f.waitUntil("the prompt closed and the inbox online again", func(s string) bool {
-		return !strings.Contains(s, "Log in again") && strings.Contains(s, "● online")
+		return !strings.Contains(s, "msgboxx wants your password") && strings.Contains(s, "● online")
 	})
 	if screen := f.scr.String(); strings.Contains(screen, pass) || strings.Contains(screen, "wrong-password") {
 		t.Errorf("a password was drawn:\n%s", screen)

@@ -250,7 +250,7 @@ func (a *App) offerLogin() tea.Cmd {
 	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || a.overlay != overlayNone || a.login.dismiss {
 		return nil
 	}
-	a.login = newLoginPrompt(a.d.Username, a.bar.conn.LastError)
+	a.login = newLoginPrompt(a.d.Username)
 	a.overlay = overlayLogin
 	return a.login.Focus()
 }

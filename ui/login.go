@@ -14,19 +14,18 @@ import (
 type loginPrompt struct {
 	input   textinput.Model
 	user    string
-	reason  string // why the platform wants a login, in words
 	err     string
 	busy    bool
 	dismiss bool // closed with esc: not reopened until asked (ctrl+r)
 }
 
-func newLoginPrompt(user, reason string) loginPrompt {
+func newLoginPrompt(user string) loginPrompt {
 	in := textinput.New()
 	in.Prompt = "Password: "
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	in.CharLimit = 1024
-	return loginPrompt{input: in, user: user, reason: reason}
+	return loginPrompt{input: in, user: user}
 }
 
 func (p *loginPrompt) Focus() tea.Cmd { return p.input.Focus() }
@@ -70,8 +69,8 @@ func (p *loginPrompt) Failed(reason string) {
 
 func (p *loginPrompt) View(st styles, w, h int) string {
 	inner := w - 4
-	lines := []string{st.title.Render("Log in again"), ""}
-	for _, l := range wrap(line(p.reason), inner) {
+	lines := []string{st.title.Render("Log in"), ""}
+	for _, l := range wrap("msgboxx wants your password: the stored login expired or was revoked, or this account has none yet.", inner) {
 		lines = append(lines, st.warning.Render(l))
 	}
 	lines = append(lines, "", "User "+line(p.user), "")
