@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,22 +28,7 @@ func TestTeatestLoginPrompt(t *testing.T) {
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	user, pass := srv.Credentials()
 
-	kr := newFakeKeyring()
-	e := testEnv(kr)
-	t.Setenv("MBX_PASSWORD", pass)
-	if code, _, errOut := mbx(t, e, "login", "--base-url", hs.URL, "--username", user); code != 0 {
-		t.Fatal(errOut)
-	}
-	t.Setenv("MBX_PASSWORD", "") // from now on only what is typed
-
-	cfg, _ := loadConfig(configPath())
-	secrets := &secretSet{}
-	var stderr bytes.Buffer
-	sess, _ := openSession(cfg, accountFlags{}, os.Getenv, newTokenStore(kr, time.Minute, secrets), e,
-		slog.New(slog.DiscardHandler), secrets, &stderr)
-	if sess == nil {
-		t.Fatal(stderr.String())
-	}
+	sess := loggedInSession(t, newFakeKeyring(), hs.URL, user, pass)
 	st, err := state.Open(filepath.Join(t.TempDir(), "login.db"))
 	if err != nil {
 		t.Fatal(err)

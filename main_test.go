@@ -381,18 +381,17 @@ func TestLoginRefusals(t *testing.T) {
 // TestSessionLoginAgain: a revoked token ends in "login required", not a
 // loop; the inbox's Deps.Login with a wrong password says so, with the
 // right one stores the new token.
-func TestSessionLoginAgain(t *testing.T) {
-	setXDG(t)
-	srv, base, user, pass := testServer(t)
-	kr := newFakeKeyring()
+// loggedInSession runs mbx login as user (password from MBX_PASSWORD),
+// then opens the session plain mbx would, with no password source left:
+// only the stored token, or what the agent types.
+func loggedInSession(t *testing.T, kr keyringAPI, base, user, pass string) *session {
+	t.Helper()
 	e := testEnv(kr)
 	t.Setenv("MBX_PASSWORD", pass)
 	if code, _, errOut := mbx(t, e, "login", "--base-url", base, "--username", user); code != 0 {
 		t.Fatal(errOut)
 	}
-	old := storedTokenIn(t, kr, "default")
 	t.Setenv("MBX_PASSWORD", "")
-
 	cfg, _ := loadConfig(configPath())
 	secrets := &secretSet{}
 	var stderr bytes.Buffer
@@ -401,6 +400,15 @@ func TestSessionLoginAgain(t *testing.T) {
 	if sess == nil {
 		t.Fatal(stderr.String())
 	}
+	return sess
+}
+
+func TestSessionLoginAgain(t *testing.T) {
+	setXDG(t)
+	srv, base, user, pass := testServer(t)
+	kr := newFakeKeyring()
+	sess := loggedInSession(t, kr, base, user, pass)
+	old := storedTokenIn(t, kr, "default")
 	srv.RevokeTokens()
 	ctx := context.Background()
 	_, err := sess.client.Teams(ctx)

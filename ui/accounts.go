@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -22,6 +21,9 @@ func newAccountPicker(names []string, current string) accountPicker {
 		}
 	}
 	p.list.SetItems(items)
+	if i, ok := p.list.Highlighted(); ok && items[i].current {
+		p.list.Move(1) // the one open now is rarely the one wanted
+	}
 	return p
 }
 
@@ -29,23 +31,15 @@ func (p *accountPicker) Focus() tea.Cmd { return p.list.input.Focus() }
 
 // Update handles a key: enter emits accountChosenMsg, esc dialogClosedMsg.
 func (p *accountPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	switch {
-	case k.String() == "esc":
+	out, cmd := p.list.Key(k, km)
+	switch out {
+	case pickClosed:
 		return emit(dialogClosedMsg{})
-	case k.String() == "enter":
-		if i, ok := p.list.Selected(); ok {
-			return emit(accountChosenMsg{name: p.names[i]})
-		}
-		return nil
-	case key.Matches(k, km.PickerUp):
-		p.list.Move(-1)
-	case key.Matches(k, km.PickerDown):
-		p.list.Move(1)
-	default:
-		cmd, _ := p.list.Update(k)
-		return cmd
+	case pickChosen:
+		i, _ := p.list.Selected()
+		return emit(accountChosenMsg{name: p.names[i]})
 	}
-	return nil
+	return cmd
 }
 
 func (p *accountPicker) View(st styles, w, h int) string {

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -57,25 +56,16 @@ func (p *assignPicker) Focus() tea.Cmd { return p.list.input.Focus() }
 // Update handles a key; choosing emits assigneeChosenMsg, esc
 // dialogClosedMsg.
 func (p *assignPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	switch {
-	case k.String() == "esc":
+	out, cmd := p.list.Key(k, km)
+	switch out {
+	case pickClosed:
 		return emit(dialogClosedMsg{})
-	case k.String() == "enter":
-		i, ok := p.list.Selected()
-		if !ok {
-			return nil
-		}
+	case pickChosen:
+		i, _ := p.list.Selected()
 		c := p.choices[i]
 		return emit(assigneeChosenMsg{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name})
-	case key.Matches(k, km.PickerUp):
-		p.list.Move(-1)
-	case key.Matches(k, km.PickerDown):
-		p.list.Move(1)
-	default:
-		cmd, _ := p.list.Update(k)
-		return cmd
 	}
-	return nil
+	return cmd
 }
 
 func (p *assignPicker) View(st styles, w, h int) string {

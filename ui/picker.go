@@ -3,6 +3,8 @@ package ui
 import (
 	"slices"
 
+	"charm.land/bubbles/v2/key"
+
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/sahilm/fuzzy"
@@ -126,6 +128,36 @@ func (p *pickList) Update(msg tea.Msg) (tea.Cmd, bool) {
 		p.filter()
 	}
 	return cmd, changed
+}
+
+// pickOutcome is what a key did to a picker.
+type pickOutcome int
+
+const (
+	pickTyped  pickOutcome = iota // moved, or typed in the filter
+	pickChosen                    // enter on a choosable item: Selected says which
+	pickClosed                    // esc
+)
+
+// Key handles a key the way every picker does: esc closes, enter
+// chooses, the picker keys move, anything else types in the filter.
+func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap) (pickOutcome, tea.Cmd) {
+	switch {
+	case k.String() == "esc":
+		return pickClosed, nil
+	case k.String() == "enter":
+		if _, ok := p.Selected(); ok {
+			return pickChosen, nil
+		}
+	case key.Matches(k, km.PickerUp):
+		p.Move(-1)
+	case key.Matches(k, km.PickerDown):
+		p.Move(1)
+	default:
+		cmd, _ := p.Update(k)
+		return pickTyped, cmd
+	}
+	return pickTyped, nil
 }
 
 // Lines renders the query and up to h-1 rows of w cells around the cursor.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -50,27 +49,18 @@ func (p *templatePicker) Focus() tea.Cmd { return p.list.input.Focus() }
 // Update handles a key; choosing emits templateChosenMsg, esc
 // dialogClosedMsg.
 func (p *templatePicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	switch {
-	case k.String() == "esc":
+	out, cmd := p.list.Key(k, km)
+	switch out {
+	case pickClosed:
 		return emit(dialogClosedMsg{})
-	case k.String() == "enter":
-		i, ok := p.list.Selected()
-		if !ok {
-			if _, any := p.list.Highlighted(); any {
-				return emit(dialogErrorMsg{text: "That template is not approved: only approved templates can be sent."})
-			}
-			return nil
-		}
+	case pickChosen:
+		i, _ := p.list.Selected()
 		return emit(templateChosenMsg{conv: p.conv, tpl: p.templates[i]})
-	case key.Matches(k, km.PickerUp):
-		p.list.Move(-1)
-	case key.Matches(k, km.PickerDown):
-		p.list.Move(1)
-	default:
-		cmd, _ := p.list.Update(k)
-		return cmd
 	}
-	return nil
+	if _, any := p.list.Highlighted(); any && k.String() == "enter" {
+		return emit(dialogErrorMsg{text: "That template is not approved: only approved templates can be sent."})
+	}
+	return cmd
 }
 
 func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
