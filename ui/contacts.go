@@ -70,6 +70,14 @@ func newField(placeholder string) textinput.Model {
 
 func (p *contactsPanel) Focus() tea.Cmd { return p.list.input.Focus() }
 
+// SetSize fits the inputs to a box w cells wide.
+func (p *contactsPanel) SetSize(w int) {
+	inner := w - 4
+	p.name.SetWidth(max(4, inner-12))
+	p.number.SetWidth(max(4, inner-12))
+	p.tags.SetWidth(max(4, inner-10))
+}
+
 // Query is the search as typed.
 func (p *contactsPanel) Query() string { return p.list.input.Value() }
 
@@ -385,7 +393,6 @@ func (p *contactsPanel) detailLines(st styles, c state.Contact, w int, now time.
 		lines = append(lines, row("Email", c.Email))
 	}
 	if p.mode == contactsTags {
-		p.tags.SetWidth(max(4, w-10))
 		lines = append(lines, st.muted.Render(fit("Tags", 9))+p.tags.View())
 	} else {
 		tags := strings.Join(c.Tags, ", ")
@@ -411,7 +418,6 @@ func (p *contactsPanel) createLines(st styles, w int) []string {
 		if p.formFocus == i {
 			mark = st.accent.Render("▸ ")
 		}
-		in.SetWidth(max(4, w-12))
 		return mark + st.key.Render(fit(label, 9)) + in.View()
 	}
 	acct := "none known yet"

@@ -13,9 +13,24 @@ import (
 // assignment picker and the contacts panel. Each dialog handles its keys
 // and emits what the agent chose; the root does the IO through commands.
 
+// The largest boxes of the dialogs; smaller terminals get all they have.
+const (
+	formW, formH         = 90, 30
+	contactsW, contactsH = 90, 28
+)
+
 // dialogSize is the box a dialog is drawn in.
 func (a *App) dialogSize(maxW, maxH int) (int, int) {
 	return min(a.width, maxW), min(a.height-1, maxH)
+}
+
+// sizeDialogs fits the dialogs' inputs to the terminal (from layout, and
+// when a dialog opens).
+func (a *App) sizeDialogs() {
+	w, _ := a.dialogSize(formW, formH)
+	a.tform.SetSize(w)
+	w, _ = a.dialogSize(contactsW, contactsH)
+	a.contacts.SetSize(w)
 }
 
 // handleDialogKey routes a key to the open dialog; ok false: no dialog.
@@ -41,16 +56,16 @@ func (a *App) handleDialogKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 func (a *App) dialogView() string {
 	switch a.overlay {
 	case overlayTemplates:
-		w, h := a.dialogSize(90, 30)
+		w, h := a.dialogSize(formW, formH)
 		return (a.tpick.View(a.st, w, h, a.d.Now()))
 	case overlayTemplateForm:
-		w, h := a.dialogSize(90, 30)
+		w, h := a.dialogSize(formW, formH)
 		return (a.tform.View(a.st, w, h))
 	case overlayAssign:
 		w, h := a.dialogSize(70, 24)
 		return (a.apick.View(a.st, w, h))
 	case overlayContacts:
-		w, h := a.dialogSize(90, 28)
+		w, h := a.dialogSize(contactsW, contactsH)
 		return (a.contacts.View(a.st, a.keys, w, h, a.d.Now()))
 	case overlayLogin:
 		w, h := a.dialogSize(70, 18)
@@ -93,6 +108,7 @@ func (a *App) handleTemplatesLoaded(m templatesLoadedMsg) tea.Cmd {
 
 func (a *App) handleTemplateChosen(m templateChosenMsg) tea.Cmd {
 	a.tform = newTemplateForm(m.conv, m.tpl)
+	a.sizeDialogs()
 	a.overlay = overlayTemplateForm
 	return a.tform.Focus()
 }
@@ -168,6 +184,7 @@ func (a *App) openContacts() tea.Cmd {
 		query = conv.ContactNumber
 	}
 	a.contacts = newContactsPanel(a.accounts, query)
+	a.sizeDialogs()
 	a.overlay = overlayContacts
 	a.contacts.reqID++
 	return tea.Batch(a.contacts.Focus(), searchContactsCmd(a.d.Store, a.contacts.reqID, query))

@@ -54,6 +54,7 @@ func (a *App) layout() {
 	a.thread.SetSize(p.threadW, threadH)
 	a.comp.SetSize(p.threadW, compH)
 	a.bar.width = w
+	a.sizeDialogs()
 }
 
 // box draws a pane with its border, highlighted when focused.

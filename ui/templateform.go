@@ -26,10 +26,14 @@ type templateForm struct {
 	focus   int
 	err     string // the form's own error (the whole text, or the send)
 	sending bool
+	labelW  int // cells of the widest "{{n}}"
 }
 
 func newTemplateForm(conv state.Conversation, tpl state.Template) templateForm {
 	f := templateForm{conv: conv, tpl: tpl, parsed: tpl.Parse()}
+	for _, ph := range f.parsed.Placeholders {
+		f.labelW = max(f.labelW, len(fmt.Sprintf("{{%d}}", ph.Index)))
+	}
 	name := strings.TrimSpace(state.SanitizeLine(conv.ContactName))
 	for _, ph := range f.parsed.Placeholders {
 		in := textinput.New()
@@ -49,6 +53,13 @@ func newTemplateForm(conv state.Conversation, tpl state.Template) templateForm {
 		f.touched = append(f.touched, false)
 	}
 	return f
+}
+
+// SetSize fits the fields to a box w cells wide.
+func (f *templateForm) SetSize(w int) {
+	for i := range f.fields {
+		f.fields[i].SetWidth(max(4, w-4-f.labelW-5))
+	}
 }
 
 func (f *templateForm) Focus() tea.Cmd {
@@ -179,14 +190,10 @@ func (f *templateForm) View(st styles, w, h int) string {
 		}
 		lines = append(lines, "")
 	}
-	labelW := 0
-	for _, ph := range f.parsed.Placeholders {
-		labelW = max(labelW, len(fmt.Sprintf("{{%d}}", ph.Index)))
-	}
+	labelW := f.labelW
 	for i, ph := range f.parsed.Placeholders {
 		label := fmt.Sprintf("%-*s ", labelW, fmt.Sprintf("{{%d}}", ph.Index))
 		in := f.fields[i]
-		in.SetWidth(max(4, inner-labelW-5))
 		mark := "  "
 		if i == f.focus {
 			mark = st.accent.Render("▸ ")
