@@ -225,6 +225,8 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_state ON outbox(state, created, local_id);
 CREATE INDEX outbox_created ON outbox(created, local_id);
 `,
+	// 2: a contact by number (a duplicate reported by the platform).
+	`CREATE INDEX contacts_number ON contacts(account_id, number);`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a
