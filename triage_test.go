@@ -329,3 +329,35 @@ func (b *tagBackend) UpdateContact(_ context.Context, c state.Contact) (state.Co
 }
 
 func keyCtrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
+
+// S lists the configured accounts; choosing another ends the program with
+// it as SwitchTo, for main to open; the current one is marked.
+func TestSwitchAccount(t *testing.T) {
+	st, eng := fixture(t)
+	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "work · Alex", Now: func() time.Time { return fixedNow },
+		Accounts: []string{"home", "work", "weekend"}, Current: "work"}, defaultKeyMap())
+	h := startHarness(t, app, 120, 40)
+	h.keys("S")
+	screen := h.frame(120)
+	if !strings.Contains(screen, "Switch account") || !strings.Contains(screen, "● work") || !strings.Contains(screen, "open now") {
+		t.Fatalf("account picker with the current account marked expected:\n%s", screen)
+	}
+	h.typ("wknd")
+	h.keys("enter")
+	if got := app.SwitchTo(); got != "weekend" {
+		t.Errorf("SwitchTo = %q, want weekend", got)
+	}
+
+	// One account: S neither acts nor shows in help.
+	st2, eng2 := fixture(t)
+	one := ui.New(ui.Deps{Store: st2, Engine: eng2, Now: func() time.Time { return fixedNow }, Accounts: []string{"work"}, Current: "work"}, defaultKeyMap())
+	h = startHarness(t, one, 120, 40)
+	h.keys("S")
+	if screen := h.frame(120); strings.Contains(screen, "Switch account") {
+		t.Errorf("a picker with one account:\n%s", screen)
+	}
+	h.keys("?")
+	if screen := h.frame(120); strings.Contains(screen, "switch account") {
+		t.Errorf("help offers switching with one account:\n%s", screen)
+	}
+}

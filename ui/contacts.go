@@ -344,7 +344,7 @@ func (p *contactsPanel) View(st styles, km KeyMap, w, h int, now time.Time) stri
 
 func (p *contactsPanel) errLines(st styles, w int) []string {
 	var out []string
-	for _, l := range wrap(p.err, w) {
+	for _, l := range wrap(line(p.err), w) { // the platform's words are untrusted
 		out = append(out, st.errorS.Render(l))
 	}
 	return out

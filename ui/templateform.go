@@ -185,7 +185,7 @@ func (f *templateForm) View(st styles, w, h int) string {
 		"",
 	}
 	if f.err != "" {
-		for _, l := range wrap(f.err, inner) {
+		for _, l := range wrap(line(f.err), inner) {
 			lines = append(lines, st.errorS.Render(l))
 		}
 		lines = append(lines, "")
