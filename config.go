@@ -670,7 +670,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		if f, _, _, err := tokens.load(account{Name: "default"}); err == nil && f.tok.Token != "" {
 			a := account{Name: "default", BaseURL: f.tok.BaseURL, Username: f.tok.Username}
 			fmt.Fprintf(w, "\ndefault (a login made without the config file)\n")
-			fmt.Fprintf(w, "  base_url      = %q\n  username      = %q\n  token         = %s\n", a.BaseURL, a.Username, tokenState(a))
+			fmt.Fprintf(w, "  base_url      = %q\n  username      = %q\n  token         = %s\n", msgboxx.SafeURL(a.BaseURL), a.Username, tokenState(a))
 		}
 	}
 	for _, name := range names {
@@ -680,7 +680,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 			mark = "  # opened by plain mbx"
 		}
 		fmt.Fprintf(w, "\n[accounts.%s]%s\n", name, mark)
-		fmt.Fprintf(w, "  base_url      = %s\n", quotedOr(a.BaseURL, "(not set: pass --base-url)"))
+		fmt.Fprintf(w, "  base_url      = %s\n", quotedOr(msgboxx.SafeURL(a.BaseURL), "(not set: pass --base-url)"))
 		fmt.Fprintf(w, "  username      = %s\n", quotedOr(a.Username, "(not set: pass --username)"))
 		pw := "not set (MBX_PASSWORD or a prompt)"
 		if a.PasswordCmd != "" {

@@ -782,7 +782,7 @@ func loginAgain(login func(context.Context, string) error, client *msgboxx.Clien
 		if me := client.UserID(); me != "" && engine.Me() == "" {
 			engine.SetMe(me)
 		}
-		engine.SyncNow()
+		engine.LoggedIn()
 		return nil
 	}
 }

@@ -120,15 +120,43 @@ func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
 		Direction: Outbound, Body: it.Body, Time: it.Created, Status: StatusPending,
 		Template: it.Kind == OutboxTemplate,
 	}
-	// The store clears the conversation's draft in the same transaction;
-	// a pending or in-flight draft write must not bring it back.
-	if err := e.drafts.clear(it.ConversationID, func() error { return e.store.Enqueue(it, msg) }); err != nil {
+	// A reply is the draft sent: the store clears the draft in the same
+	// transaction, and a pending or in-flight draft write must not bring
+	// it back. A template is not the draft, which stays.
+	enqueue := func() error { return e.store.Enqueue(it, msg) }
+	var err error
+	if it.Kind == OutboxMessage {
+		err = e.drafts.clear(it.ConversationID, enqueue)
+	} else {
+		err = enqueue()
+	}
+	if err != nil {
 		return OutboxItem{}, err
 	}
 	e.touch()
 	e.bus.publish(Changes{Conversations: idSet([]string{it.ConversationID}), Threads: idSet([]string{it.ConversationID}), List: true, Outbox: true})
 	e.kickOutbox()
 	return it, nil
+}
+
+// LoggedIn is called after the agent logged in again: replies held back
+// while the platform refused the old token are tried now, not after
+// their backoff, and a sync runs.
+func (e *Engine) LoggedIn() {
+	items, err := e.store.Outbox(OutboxQueued)
+	if err != nil {
+		e.log.Error("outbox: after login", "err", err)
+	}
+	for _, it := range items {
+		if it.NextAttempt.IsZero() {
+			continue
+		}
+		it.NextAttempt = time.Time{}
+		if err := e.store.UpdateOutbox(it); err != nil {
+			e.log.Error("outbox: after login", "err", err)
+		}
+	}
+	e.SyncNow()
 }
 
 // Resend puts a failed reply back in the queue, unchanged.

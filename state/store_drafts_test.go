@@ -59,3 +59,27 @@ func TestDrafts(t *testing.T) {
 		t.Errorf("Drafts = %+v, want newest first", ds)
 	}
 }
+
+// A template sent to a conversation is not its draft: the draft stays
+// (a reply clears it).
+func TestTemplateKeepsDraft(t *testing.T) {
+	st := openTest(t)
+	if err := st.SaveDraft(Draft{ConversationID: "c1", Text: "half a reply", Updated: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	item := OutboxItem{LocalID: "l1", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Kind: OutboxTemplate,
+		TemplateID: "t1", Body: "Hi Ana", Created: time.Now(), State: OutboxQueued}
+	if err := st.Enqueue(item, Message{LocalID: "l1", Direction: Outbound, Template: true}); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok, err := st.Draft("c1"); err != nil || !ok || d.Text != "half a reply" {
+		t.Fatalf("draft after a template = %+v %v %v, want it kept", d, ok, err)
+	}
+	item.LocalID, item.Kind = "l2", OutboxMessage
+	if err := st.Enqueue(item, Message{LocalID: "l2", Direction: Outbound}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := st.Draft("c1"); ok {
+		t.Fatal("a reply left the draft")
+	}
+}

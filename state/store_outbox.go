@@ -31,7 +31,8 @@ func validOutboxState(s OutboxState) bool {
 // Enqueue records a reply on its way, in one transaction: the outbox item,
 // its local message (shown at once in the thread: no platform id, status
 // Pending, outbound), the conversation's preview and last times (the row
-// is created when missing), and the removal of the conversation's draft.
+// is created when missing), and, for a reply (not a template), the removal
+// of the conversation's draft.
 // msg.LocalID must be empty or item.LocalID and msg.ID empty; empty
 // conversation, account, contact, body and time are taken from item. An
 // item without a state is queued; without a kind, a message.
@@ -76,8 +77,10 @@ func (s *Store) Enqueue(item OutboxItem, msg Message) error {
 		if _, err := (msgWriter{cache}).insert(msg); err != nil {
 			return fmt.Errorf("message row: %w", err)
 		}
-		if _, err := tx.Exec("DELETE FROM drafts WHERE conversation_id = ?", orStr(item.ConversationID, msg.ConversationID)); err != nil {
-			return fmt.Errorf("draft: %w", err)
+		if item.Kind != OutboxTemplate { // a reply is the draft, sent; a template leaves the draft alone
+			if _, err := tx.Exec("DELETE FROM drafts WHERE conversation_id = ?", orStr(item.ConversationID, msg.ConversationID)); err != nil {
+				return fmt.Errorf("draft: %w", err)
+			}
 		}
 		convs := newConvTracker(cache)
 		tc, err := convs.get(msg.ConversationID, msg.AccountID, msg.ContactID)

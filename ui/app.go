@@ -124,6 +124,7 @@ func New(d Deps, keys KeyMap) *App {
 	a.side.Activate("inbox")
 	a.list.Reset(state.View{Folder: state.FolderInbox})
 	a.bar.conn = d.Engine.Status()
+	a.bar.login = d.Login != nil
 	return a
 }
 
@@ -824,7 +825,7 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, km.LeaveComposer):
 		a.setFocus(focusThread)
-		return nil
+		return a.offerLogin() // held back while the agent was typing
 	case key.Matches(k, km.Editor):
 		return editorCmd(a.d.Editor, a.thread.conv.ID, a.comp.Value())
 	case key.Matches(k, km.Send):
@@ -847,11 +848,11 @@ func (a *App) handlePaste(m tea.PasteMsg) tea.Cmd {
 	case a.overlay == overlayContacts:
 		return a.contacts.Paste(m.Content)
 	case a.overlay == overlayTemplates:
-		a.tpick.list.input.SetValue(a.tpick.list.input.Value() + line(m.Content))
-		a.tpick.list.filter()
+		a.tpick.list.Paste(m.Content)
 	case a.overlay == overlayAssign:
-		a.apick.list.input.SetValue(a.apick.list.input.Value() + line(m.Content))
-		a.apick.list.filter()
+		a.apick.list.Paste(m.Content)
+	case a.overlay == overlayAccounts:
+		a.acctPick.list.Paste(m.Content)
 	case a.focus == focusComposer:
 		before := a.comp.Value()
 		a.comp.ta.InsertString(state.Sanitize(m.Content)) // pasted text can carry escapes too

@@ -24,7 +24,7 @@ type assignPicker struct {
 	list    pickList
 }
 
-func newAssignPicker(m assigneesLoadedMsg, me string) assignPicker {
+func newAssignPicker(m assigneesLoadedMsg) assignPicker {
 	p := assignPicker{ids: m.ids, what: m.what, list: newPickList("Assign to: ", "type a name or a team")}
 	var items []pickItem
 	for _, u := range m.users {
@@ -33,7 +33,7 @@ func newAssignPicker(m assigneesLoadedMsg, me string) assignPicker {
 			name = u.ID
 		}
 		detail := "user"
-		if u.ID == me {
+		if u.ID == m.me {
 			detail = "user · you"
 		}
 		p.choices = append(p.choices, assignee{userID: u.ID, name: name})
@@ -70,9 +70,14 @@ func (p *assignPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 
 func (p *assignPicker) View(st styles, w, h int) string {
 	inner := w - 4
-	lines := []string{st.title.Render("Assign " + line(p.what)), ""}
-	lines = append(lines, p.list.Lines(st, inner, max(2, h-2-len(lines)-2))...)
-	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render("↑/↓ choose · enter assign · esc close   ● current"))
+	lines := []string{st.title.Render("Assign " + line(p.what))}
+	gap := []string{""}
+	if h < 12 { // a small terminal: rows before blank lines
+		gap = nil
+	}
+	lines = append(lines, gap...)
+	lines = append(lines, p.list.Lines(st, inner, max(2, h-2-len(lines)-1-len(gap)))...)
+	lines = append(append(lines[:min(len(lines), h-3-len(gap))], gap...), st.muted.Render("↑/↓ choose · enter assign · esc close   ● current"))
 	return st.dialog.Render(fitBlock(lines, w-4, min(h-2, len(lines))))
 }
 

@@ -254,9 +254,9 @@ func sendTemplateCmd(e *state.Engine, conv state.Conversation, tpl state.Templat
 // teams of their accounts — for a selection across accounts, everyone who
 // may take at least one of them, with how many — and their assignee when
 // they share one.
-func loadAssigneesCmd(st *state.Store, e *state.Engine, ids []string) tea.Cmd {
+func loadAssigneesCmd(e *state.Engine, st *state.Store, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}}
+		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}, me: e.Me()}
 		perAccount := map[string]int{} // account → how many of the targets
 		var order []string
 		for i, id := range ids {

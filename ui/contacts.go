@@ -39,8 +39,9 @@ type contactsPanel struct {
 	existing     *state.Contact
 	busy         bool
 
-	tags textinput.Model
-	err  string
+	tags    textinput.Model
+	tagsFor string // the contact whose tags are being edited
+	err     string
 }
 
 // contactDetail is what the panel knows of a contact beyond the row.
@@ -81,8 +82,12 @@ func (p *contactsPanel) SetSize(w int) {
 // Query is the search as typed.
 func (p *contactsPanel) Query() string { return p.list.input.Value() }
 
-// SetResults shows a search's contacts.
+// SetResults shows a search's contacts. While a contact is being created
+// or its tags edited, the list stays as it is under the form.
 func (p *contactsPanel) SetResults(cs []state.Contact) {
+	if p.mode != contactsList {
+		return
+	}
 	p.contacts = cs
 	names := p.accountNames()
 	items := make([]pickItem, len(cs))
@@ -151,8 +156,12 @@ func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		p.mode, p.err = contactsTags, ""
-		p.tags.SetValue(strings.Join(c.Tags, ", "))
+		p.mode, p.err, p.tagsFor = contactsTags, "", c.ID
+		tags := make([]string, len(c.Tags))
+		for i, t := range c.Tags {
+			tags[i] = state.SanitizeLine(t) // the platform's text
+		}
+		p.tags.SetValue(strings.Join(tags, ", "))
 		p.tags.CursorEnd()
 		p.list.input.Blur()
 		return p.tags.Focus()
@@ -285,8 +294,7 @@ func (p *contactsPanel) updateTags(k tea.KeyPressMsg) tea.Cmd {
 	case "esc":
 		return p.back()
 	case "enter":
-		c, ok := p.Highlighted()
-		if !ok {
+		if p.tagsFor == "" {
 			return p.back()
 		}
 		var tags []string
@@ -296,7 +304,7 @@ func (p *contactsPanel) updateTags(k tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		p.busy = true
-		return emit(contactTagsMsg{contactID: c.ID, tags: tags})
+		return emit(contactTagsMsg{contactID: p.tagsFor, tags: tags})
 	}
 	var cmd tea.Cmd
 	p.tags, cmd = p.tags.Update(k)

@@ -101,6 +101,9 @@ func (a *App) handleTemplatesLoaded(m templatesLoadedMsg) tea.Cmd {
 	if len(m.tpls) == 0 {
 		return a.flash("This account has no templates yet: they are synced every few minutes (ctrl+r syncs now)", true)
 	}
+	if a.overlay != overlayNone && a.overlay != overlayContacts {
+		return nil // the agent has opened something else meanwhile
+	}
 	a.tpick = newTemplatePicker(m.conv, m.tpls)
 	a.overlay = overlayTemplates
 	return a.tpick.Focus()
@@ -140,7 +143,7 @@ func (a *App) openAssign() tea.Cmd {
 	if len(ids) == 0 {
 		return a.flash("Nothing selected", true)
 	}
-	return loadAssigneesCmd(a.d.Store, a.d.Engine, ids)
+	return loadAssigneesCmd(a.d.Engine, a.d.Store, ids)
 }
 
 // targets are the conversations an action applies to: the open one from
@@ -159,7 +162,10 @@ func (a *App) handleAssigneesLoaded(m assigneesLoadedMsg) tea.Cmd {
 	if len(m.users)+len(m.teams) == 0 {
 		return a.flash("Nobody may take "+line(m.what)+" (no user or team works in its account): sync with ctrl+r", true)
 	}
-	a.apick = newAssignPicker(m, a.d.Engine.Me())
+	if a.overlay != overlayNone {
+		return nil // the agent has opened something else meanwhile
+	}
+	a.apick = newAssignPicker(m)
 	a.overlay = overlayAssign
 	return a.apick.Focus()
 }
@@ -264,7 +270,10 @@ func (a *App) handleContactTagsSaved(m contactTagsSavedMsg) tea.Cmd {
 // the agent is not busy in another dialog (it opens when that closes)
 // and has not dismissed it (ctrl+r asks again).
 func (a *App) offerLogin() tea.Cmd {
-	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || a.overlay != overlayNone || a.login.dismiss {
+	// Never while the agent types a reply: their keys would go into the
+	// password field. The status bar says; leaving the composer opens it.
+	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || a.overlay != overlayNone || a.login.dismiss ||
+		a.focus == focusComposer {
 		return nil
 	}
 	a.login = newLoginPrompt(a.d.Username)

@@ -141,6 +141,7 @@ type assigneesLoadedMsg struct {
 	curUser, curTeam string         // the targets' common assignee, if they share one
 	serves           map[string]int // "u:ID" / "t:ID" → how many of the targets they may take
 	total            int            // the targets found in the store
+	me               string         // the current user, marked "you"
 	err              error
 }
 

@@ -160,6 +160,15 @@ func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap) (pickOutcome, tea.Cmd) {
 	return pickTyped, nil
 }
 
+// Paste types pasted text in the filter (one line of it).
+func (p *pickList) Paste(text string) {
+	p.input.SetValue(p.input.Value() + line(text))
+	p.input.CursorEnd()
+	if !p.external {
+		p.filter()
+	}
+}
+
 // Lines renders the query and up to h-1 rows of w cells around the cursor.
 func (p *pickList) Lines(st styles, w, h int) []string {
 	p.input.SetWidth(max(1, w-lipWidth(p.input.Prompt)-1))

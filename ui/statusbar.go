@@ -21,6 +21,7 @@ type statusBar struct {
 	flashID int
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
+	login   bool   // the inbox can log in again (ctrl+r opens the prompt)
 	spin    spinner.Model
 	help    help.Model
 }
@@ -29,7 +30,7 @@ func newStatusBar(account string) statusBar {
 	return statusBar{account: account, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), help: help.New()}
 }
 
-func (s *statusBar) connText(st styles, now time.Time) string {
+func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 	c := s.conn
 	switch c.State {
 	case state.Online:
@@ -47,6 +48,9 @@ func (s *statusBar) connText(st styles, now time.Time) string {
 		}
 		return st.statusErr.Render("○ offline" + wait + ": " + line(c.LastError))
 	case state.LoginRequired:
+		if s.login {
+			return st.statusErr.Render("✗ logged out: " + keys.Sync.Help().Key + " logs in")
+		}
 		return st.statusErr.Render("✗ " + line(c.LastError))
 	}
 	return st.muted.Render(s.spin.View() + " connecting")
@@ -56,7 +60,7 @@ func (s *statusBar) connText(st styles, now time.Time) string {
 // actions replace the short help while there are any.
 func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) string {
 	left := st.title.Render(" " + line(s.account) + " ")
-	conn := s.connText(st, now)
+	conn := s.connText(st, keys, now)
 	var mid string
 	switch {
 	case s.busy != "":

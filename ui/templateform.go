@@ -143,15 +143,21 @@ func (f *templateForm) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 	return cmd
 }
 
-// Paste puts pasted text in the focused field (sanitized; a line break
-// stays so that the check can say so rather than silently joining lines).
+// Paste puts pasted text in the focused field. A template value is one
+// line: a paste with a line break or a tab is refused with words rather
+// than silently joined or widened.
 func (f *templateForm) Paste(text string) {
 	if len(f.fields) == 0 || f.sending {
 		return
 	}
+	if strings.ContainsAny(strings.TrimRight(text, "\r\n"), "\r\n\t") {
+		f.err = "The pasted text has a line break or a tab, which a template value cannot hold: nothing was pasted. Paste one line."
+		return
+	}
 	in := &f.fields[f.focus]
-	in.SetValue(in.Value() + state.Sanitize(text))
+	in.SetValue(in.Value() + state.SanitizeLine(strings.TrimRight(text, "\r\n")))
 	in.CursorEnd()
+	f.err = ""
 }
 
 func (f *templateForm) submit() tea.Cmd {

@@ -67,10 +67,13 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 	inner := w - 4
 	title := st.title.Render("Send a template to " + line(p.conv.Label()))
 	lines := []string{title}
-	for _, l := range wrap(windowLine(p.conv, now), inner) {
-		lines = append(lines, st.muted.Render(l))
+	compact := h < 16 // a small terminal: the rows and the hint first
+	if !compact {
+		for _, l := range wrap(windowLine(p.conv, now), inner) {
+			lines = append(lines, st.muted.Render(l))
+		}
+		lines = append(lines, "")
 	}
-	lines = append(lines, "")
 	// The list's and the preview's heights depend on the templates, not
 	// on the filter, so the box keeps its size while the agent types.
 	room := max(2, h-2-len(lines)-3) // rule, blank, hint
@@ -80,6 +83,12 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 		need = max(need, len(wrap(state.Sanitize(t.Text), inner))+1) // +1: a "cannot be sent" line
 	}
 	previewH := max(1, min(need, 8, room-listH))
+	if compact {
+		listH = max(1, h-2-len(lines)-1) // the filter and rows, then the hint
+		lines = append(lines, p.list.Lines(st, inner, listH)...)
+		lines = append(lines[:min(len(lines), h-3)], st.muted.Render("↑/↓ choose · enter fill in · esc close"))
+		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
+	}
 	head := len(lines)
 	lines = append(lines, p.list.Lines(st, inner, listH)...)
 	for len(lines) < head+listH {

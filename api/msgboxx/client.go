@@ -144,13 +144,13 @@ func ValidateBaseURL(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as https://api.msgboxx.io: %w", redactURL(raw), ErrInvalid)
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as https://api.msgboxx.io: %w", SafeURL(raw), ErrInvalid)
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("base URL must not carry a username or password (give them with --username and MBX_PASSWORD): %w", ErrInvalid)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q must not have a query or fragment: %w", u.Redacted(), ErrInvalid)
+		return nil, fmt.Errorf("base URL %q must not have a query or fragment: %w", SafeURL(raw), ErrInvalid)
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
 		https := *u
@@ -170,6 +170,16 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// SafeURL is a base URL as it may be shown or logged: a user, password,
+// query or fragment, which can all carry secrets, are replaced by "…".
+func SafeURL(raw string) string {
+	s := redactURL(raw)
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i] + s[i:i+1] + "…"
+	}
+	return s
 }
 
 func redactURL(raw string) string {

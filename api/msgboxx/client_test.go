@@ -745,3 +745,19 @@ func TestSecretsNeverLeak(t *testing.T) {
 		t.Error("the Authorization header appears in logs or errors")
 	}
 }
+
+func TestSafeURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://api.msgboxx.io":                        "https://api.msgboxx.io",
+		"https://alice:hunter2@host/?token=SECRETTOKEN": "https://…@host/?…",
+		"https://host/api?access_token=SEKRIT":          "https://host/api?…",
+		"https://host/#frag":                            "https://host/#…",
+	} {
+		if got := msgboxx.SafeURL(raw); got != want {
+			t.Errorf("SafeURL(%q) = %q, want %q", raw, got, want)
+		}
+		if _, err := msgboxx.New(msgboxx.Config{BaseURL: raw}); err != nil && (strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "SEKRIT") || strings.Contains(err.Error(), "SECRETTOKEN")) {
+			t.Errorf("New(%q) error shows a secret: %v", raw, err)
+		}
+	}
+}
