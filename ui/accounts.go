@@ -31,15 +31,7 @@ func (p *accountPicker) Focus() tea.Cmd { return p.list.input.Focus() }
 
 // Update handles a key: enter emits accountChosenMsg, esc dialogClosedMsg.
 func (p *accountPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	out, cmd := p.list.Key(k, km)
-	switch out {
-	case pickClosed:
-		return emit(dialogClosedMsg{})
-	case pickChosen:
-		i, _ := p.list.Selected()
-		return emit(accountChosenMsg{name: p.names[i]})
-	}
-	return cmd
+	return p.list.Key(k, km, func(i int) tea.Msg { return accountChosenMsg{name: p.names[i]} })
 }
 
 func (p *accountPicker) View(st styles, w, h int) string {

@@ -56,16 +56,10 @@ func (p *assignPicker) Focus() tea.Cmd { return p.list.input.Focus() }
 // Update handles a key; choosing emits assigneeChosenMsg, esc
 // dialogClosedMsg.
 func (p *assignPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	out, cmd := p.list.Key(k, km)
-	switch out {
-	case pickClosed:
-		return emit(dialogClosedMsg{})
-	case pickChosen:
-		i, _ := p.list.Selected()
+	return p.list.Key(k, km, func(i int) tea.Msg {
 		c := p.choices[i]
-		return emit(assigneeChosenMsg{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name})
-	}
-	return cmd
+		return assigneeChosenMsg{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name}
+	})
 }
 
 func (p *assignPicker) View(st styles, w, h int) string {

@@ -130,24 +130,16 @@ func (p *pickList) Update(msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, changed
 }
 
-// pickOutcome is what a key did to a picker.
-type pickOutcome int
-
-const (
-	pickTyped  pickOutcome = iota // moved, or typed in the filter
-	pickChosen                    // enter on a choosable item: Selected says which
-	pickClosed                    // esc
-)
-
-// Key handles a key the way every picker does: esc closes, enter
-// chooses, the picker keys move, anything else types in the filter.
-func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap) (pickOutcome, tea.Cmd) {
+// Key handles a key the way every picker does: esc closes
+// (dialogClosedMsg), enter on a choosable item emits choose(its index),
+// the picker keys move, anything else types in the filter.
+func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap, choose func(i int) tea.Msg) tea.Cmd {
 	switch {
 	case k.String() == "esc":
-		return pickClosed, nil
+		return emit(dialogClosedMsg{})
 	case k.String() == "enter":
-		if _, ok := p.Selected(); ok {
-			return pickChosen, nil
+		if i, ok := p.Selected(); ok {
+			return emit(choose(i))
 		}
 	case key.Matches(k, km.PickerUp):
 		p.Move(-1)
@@ -155,9 +147,9 @@ func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap) (pickOutcome, tea.Cmd) {
 		p.Move(1)
 	default:
 		cmd, _ := p.Update(k)
-		return pickTyped, cmd
+		return cmd
 	}
-	return pickTyped, nil
+	return nil
 }
 
 // Paste types pasted text in the filter (one line of it).

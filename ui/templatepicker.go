@@ -49,18 +49,10 @@ func (p *templatePicker) Focus() tea.Cmd { return p.list.input.Focus() }
 // Update handles a key; choosing emits templateChosenMsg, esc
 // dialogClosedMsg.
 func (p *templatePicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	out, cmd := p.list.Key(k, km)
-	switch out {
-	case pickClosed:
-		return emit(dialogClosedMsg{})
-	case pickChosen:
-		i, _ := p.list.Selected()
-		return emit(templateChosenMsg{conv: p.conv, tpl: p.templates[i]})
-	}
-	if _, any := p.list.Highlighted(); any && k.String() == "enter" {
+	if i, ok := p.list.Highlighted(); ok && k.String() == "enter" && !p.templates[i].Approved() {
 		return emit(dialogErrorMsg{text: "That template is not approved: only approved templates can be sent."})
 	}
-	return cmd
+	return p.list.Key(k, km, func(i int) tea.Msg { return templateChosenMsg{conv: p.conv, tpl: p.templates[i]} })
 }
 
 func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
