@@ -188,6 +188,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.handleEditorDone(msg)
 	case minuteMsg:
 		return a, a.handleMinute()
+	case labelReadMsg:
+		if a.bar.flash == "" && a.bar.busy == "" && msg.label != "" {
+			return a, a.flash("New message from "+line(msg.label), false)
+		}
+		return a, nil
 	case flashExpiredMsg:
 		if msg.id == a.flashSeq {
 			a.bar.flash = ""
@@ -478,16 +483,17 @@ func (a *App) notify(inbound map[string]struct{}) tea.Cmd {
 	a.unseen += len(from)
 	var cmds []tea.Cmd
 	if a.bar.flash == "" && a.bar.busy == "" {
-		text := fmt.Sprintf("New messages in %d conversations", len(from))
 		if len(from) == 1 {
-			text = "New message"
+			// The name: from the rows shown, else read from the store.
+			cmds = append(cmds, labelCmd(a.d.Store, from[0]))
 			for _, c := range a.list.rows {
 				if c.ID == from[0] {
-					text = "New message from " + line(c.Label())
+					cmds = append(cmds[:0], a.flash("New message from "+line(c.Label()), false))
 				}
 			}
+		} else {
+			cmds = append(cmds, a.flash(fmt.Sprintf("New messages in %d conversations", len(from)), false))
 		}
-		cmds = append(cmds, a.flash(text, false))
 	}
 	if a.d.Bell {
 		cmds = append(cmds, tea.Raw("\a"))

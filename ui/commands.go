@@ -372,3 +372,11 @@ func setTagsCmd(e *state.Engine, contactID string, tags []string) tea.Cmd {
 		return contactTagsSavedMsg{contact: got, err: err}
 	}
 }
+
+// labelCmd reads the name of a conversation not in the rows shown.
+func labelCmd(st *state.Store, convID string) tea.Cmd {
+	return func() tea.Msg {
+		c, _, _ := st.Conversation(convID)
+		return labelReadMsg{label: c.Label()}
+	}
+}

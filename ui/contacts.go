@@ -39,9 +39,10 @@ type contactsPanel struct {
 	existing     *state.Contact
 	busy         bool
 
-	tags    textinput.Model
-	tagsFor string // the contact whose tags are being edited
-	err     string
+	tags      textinput.Model
+	tagsFor   string // the contact whose tags are being edited
+	prefilled bool   // the query is the open contact's number: typing replaces it
+	err       string
 }
 
 // contactDetail is what the panel knows of a contact beyond the row.
@@ -55,6 +56,7 @@ func newContactsPanel(accounts []state.Account, query string) contactsPanel {
 	p := contactsPanel{accounts: accounts, list: newPickList("Contact: ", "a name or a number")}
 	p.list.external = true
 	p.list.input.SetValue(query)
+	p.prefilled = query != ""
 	p.name = newField("Ana Lima")
 	p.number = newField("+44 7902 555123")
 	p.tags = newField("vip, spanish")
@@ -170,6 +172,10 @@ func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 	case key.Matches(k, km.PickerDown):
 		p.list.Move(1)
 	default:
+		if p.prefilled && (k.Text != "" || k.String() == "backspace") {
+			p.list.input.SetValue("") // typed over, as over a selection
+		}
+		p.prefilled = false
 		var changed bool
 		cmd, changed = p.list.Update(k)
 		if changed {

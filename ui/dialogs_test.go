@@ -62,3 +62,15 @@ func TestTemplateFormRefusesMultiLinePaste(t *testing.T) {
 		t.Fatalf("value %q, error %q", got, f.err)
 	}
 }
+
+// Opened from a thread, the panel searches the open contact's number;
+// typing a name replaces it rather than appending to it.
+func TestContactsPrefilledQueryIsTypedOver(t *testing.T) {
+	p := newContactsPanel(nil, "+447902111123")
+	p.Focus()
+	p.Update(tea.KeyPressMsg{Code: 'b', Text: "b"}, KeyMap{})
+	p.Update(tea.KeyPressMsg{Code: 'e', Text: "e"}, KeyMap{})
+	if got := p.Query(); got != "be" {
+		t.Errorf("query = %q, want %q", got, "be")
+	}
+}

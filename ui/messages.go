@@ -219,3 +219,6 @@ type loginDoneMsg struct{ err error }
 
 // accountChosenMsg: the agent chose another account to open.
 type accountChosenMsg struct{ name string }
+
+// labelReadMsg: the name of a conversation a new message arrived in.
+type labelReadMsg struct{ label string }
