@@ -722,6 +722,9 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	var envs []string
 	for _, k := range []string{"MBX_ACCOUNT", "MBX_BASE_URL", "MBX_USERNAME"} {
 		if v := os.Getenv(k); v != "" {
+			if k == "MBX_BASE_URL" {
+				v = msgboxx.SafeURL(v) // a user, password or query may carry a secret
+			}
 			envs = append(envs, fmt.Sprintf("%s=%q", k, v))
 		}
 	}

@@ -12,12 +12,14 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/adrg/xdg"
 	"github.com/zalando/go-keyring"
 
 	"github.com/mbx-inbox/mbx/api/msgboxx"
+	"github.com/mbx-inbox/mbx/state"
 )
 
 // Token storage.
@@ -91,7 +93,8 @@ type tokenStore struct {
 	timeout time.Duration // for each keyring call
 	dir     string        // token files
 	now     func() time.Time
-	secrets *secretSet // told every token it reads or writes
+	secrets *secretSet            // told every token it reads or writes
+	gone    atomic.Pointer[error] // set once the keyring failed in this run
 }
 
 func newTokenStore(kr keyringAPI, timeout time.Duration, secrets *secretSet) *tokenStore {
@@ -118,6 +121,9 @@ func (ts *tokenStore) call(op string, f func() (string, error)) (string, error) 
 	if ts.keyring == nil {
 		return "", fmt.Errorf("%w: none configured", errNoKeyring)
 	}
+	if err := ts.gone.Load(); err != nil {
+		return "", *err // found unusable earlier in this run: no new wait
+	}
 	ch := make(chan keyringResult, 1)
 	go func() {
 		s, err := f()
@@ -132,10 +138,18 @@ func (ts *tokenStore) call(op string, f func() (string, error)) (string, error) 
 		}
 		// Whatever went wrong, the keyring is not usable now. Its words
 		// go into messages: make sure they carry no secret.
-		return "", fmt.Errorf("%w: %s", errNoKeyring, ts.secrets.scrub(oneLine(r.err.Error())))
+		return "", ts.unusable(fmt.Errorf("%w: %s", errNoKeyring, ts.secrets.scrub(oneLine(r.err.Error()))))
 	case <-t.C:
-		return "", fmt.Errorf("%w: no answer within %v (is it locked?)", errNoKeyring, ts.timeout)
+		return "", ts.unusable(fmt.Errorf("%w: no answer within %v (is it locked?)", errNoKeyring, ts.timeout))
 	}
+}
+
+// unusable remembers that the keyring failed, so that the rest of the run
+// goes straight to files instead of waiting out the timeout again (a
+// token renewal, a second lookup at start).
+func (ts *tokenStore) unusable(err error) error {
+	ts.gone.CompareAndSwap(nil, &err)
+	return err
 }
 
 // tokenPath is the fallback file of an account (names are checked by
@@ -383,9 +397,10 @@ func (t *typedPassword) get() string {
 // or token.
 func loginWords(a account, err error) string {
 	if msgboxx.IsBadCredentials(err) {
-		return fmt.Sprintf("%s refused the username or password for %s: check them and try again", a.BaseURL, a.Username)
+		return fmt.Sprintf("%s refused the username or password for %s: check them and try again", msgboxx.SafeURL(a.BaseURL), a.Username)
 	}
-	return fmt.Sprintf("could not log in to %s: %v", a.BaseURL, err)
+	// The error carries the server's words: untrusted, through the one sanitizer.
+	return fmt.Sprintf("could not log in to %s: %s", msgboxx.SafeURL(a.BaseURL), state.SanitizeLine(err.Error()))
 }
 
 func oneLine(s string) string {

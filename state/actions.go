@@ -67,17 +67,27 @@ func (e *Engine) SetMe(userID string) {
 	if err := e.store.SetMeta(metaMe, userID); err != nil {
 		e.log.Error("actions: recording the current user", "err", err)
 	}
+	e.mu.Lock()
+	e.me, e.meRead = userID, true
+	e.mu.Unlock()
 }
 
 // Me returns the current user's id, "" when unknown. "Assign to me" and
 // the Mine view use it; callers must treat "" as "no Mine view" (an
-// empty View.UserID selects everyone's conversations).
+// empty View.UserID selects everyone's conversations). The store is read
+// once; after that it is a field (the UI asks on every key).
 func (e *Engine) Me() string {
-	id, err := e.store.GetMeta(metaMe)
-	if err != nil {
-		e.log.Error("actions: reading the current user", "err", err)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.meRead {
+		id, err := e.store.GetMeta(metaMe)
+		if err != nil {
+			e.log.Error("actions: reading the current user", "err", err)
+			return ""
+		}
+		e.me, e.meRead = id, true
 	}
-	return id
+	return e.me
 }
 
 // Assignees returns who may take a conversation of the account: the

@@ -115,7 +115,7 @@ func CheckContactName(name string) (string, error) {
 		return "", &InputError{"the contact needs a name"}
 	case !utf8.ValidString(name):
 		return "", &InputError{"the name is not valid text: type it again"}
-	case strings.IndexFunc(name, badNameRune) >= 0:
+	case !cleanLine(name):
 		return "", &InputError{"the name has a control character (a tab, a line break or an escape): type it on one line"}
 	}
 	if n := utf8.RuneCountInString(name); n > MaxContactName {
@@ -124,15 +124,11 @@ func CheckContactName(name string) (string, error) {
 	return name, nil
 }
 
-// badNameRune reports the characters a name or tag typed here may not
-// hold: control characters, line and paragraph separators and the
-// bidirectional controls (which can make text read differently from what
-// it is).
-func badNameRune(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' ||
-		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') || r == '\u200E' || r == '\u200F' ||
-		r == '\u061C' || r == '\uFEFF'
-}
+// cleanLine reports whether text typed here for the platform (a name, a
+// tag) is one line the sanitizer would draw unchanged: no control,
+// separator, bidi or invisible formatting character. One rule, the
+// sanitizer's, for what is shown and what may be sent.
+func cleanLine(s string) bool { return SanitizeLine(s) == s }
 
 // NormalizeTags cleans the tags the agent typed: each trimmed, empty ones
 // dropped, duplicates that differ only in letter case dropped (the first
@@ -146,7 +142,7 @@ func NormalizeTags(tags []string) ([]string, error) {
 		if t == "" {
 			continue
 		}
-		if !utf8.ValidString(t) || strings.IndexFunc(t, badNameRune) >= 0 {
+		if !cleanLine(t) {
 			return nil, &InputError{fmt.Sprintf("tag %q has a control character: type it on one line", truncateRunes(SanitizeLine(t), 19))}
 		}
 		if n := utf8.RuneCountInString(t); n > MaxTagLength {

@@ -231,8 +231,9 @@ func (w msgWriter) byLocalID(localID string) (storedMessage, bool, error) {
 
 // attachWindow is how much earlier than its outbox item's creation a
 // platform message may be and still be recognised as that item's message
-// (clocks differ).
-const attachWindow = 5 * time.Minute
+// (clocks differ). Reconciling looks back exactly as far: one constant,
+// or a reply found by neither would be sent twice.
+const attachWindow = reconcileMargin
 
 // ApplyMessages writes what a sync step learned, in one transaction:
 //

@@ -96,6 +96,8 @@ type Engine struct {
 	bus   bus
 
 	mu       sync.Mutex
+	me       string // the current user (SetMe), read from the store once
+	meRead   bool
 	status   ConnStatus
 	lastNews time.Time
 

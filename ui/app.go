@@ -102,6 +102,7 @@ type App struct {
 	teams                         []state.Team
 	switchTo                      string
 	live                          bool // the engine has been online: inbound messages are news, not backfill
+	spinning                      bool // the status bar's spinner is ticking
 	unseen                        int  // customer messages since the agent last pressed a key
 }
 
@@ -140,120 +141,140 @@ func (a *App) Init() tea.Cmd {
 		a.reloadSidebar(),
 		a.reloadList(""),
 		minuteCmd(),
-		a.bar.spin.Tick,
+		a.startSpinner(),
 	)
 }
 
 // Update is a short switch delegating to named handlers.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.update(msg)
+	if !a.spinning && a.bar.spinning() {
+		// Something to animate again (a sync, a bulk action): restart
+		// the spinner, which stops ticking when nothing shows it.
+		cmd = tea.Batch(cmd, a.startSpinner())
+	}
+	return a, cmd
+}
+
+func (a *App) startSpinner() tea.Cmd {
+	a.spinning = true
+	return a.bar.spin.Tick
+}
+
+// update is Update's type switch, delegating to named handlers.
+func (a *App) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		return a, a.handleResize(msg)
+		return a.handleResize(msg)
 	case tea.BackgroundColorMsg:
 		if a.d.Theme == "dark" || a.d.Theme == "light" {
-			return a, nil // fixed in the config file
+			return nil // fixed in the config file
 		}
 		a.st = newStyles(msg.IsDark())
 		a.thread.Restyle()
-		return a, nil
+		return nil
 	case tea.KeyPressMsg:
-		return a, a.handleKey(msg)
+		return a.handleKey(msg)
 	case tea.PasteMsg:
-		return a, a.handlePaste(msg)
+		return a.handlePaste(msg)
 	case listLoadedMsg:
-		return a, a.handleListLoaded(msg)
+		return a.handleListLoaded(msg)
 	case sidebarLoadedMsg:
-		return a, a.handleSidebarLoaded(msg)
+		return a.handleSidebarLoaded(msg)
 	case threadLoadedMsg:
-		return a, a.handleThreadLoaded(msg)
+		return a.handleThreadLoaded(msg)
 	case draftLoadedMsg:
-		if msg.convID == a.thread.conv.ID && a.comp.convID != msg.convID {
-			a.comp.Load(msg.convID, msg.text)
-		}
-		return a, nil
+		return a.handleDraftLoaded(msg)
 	case changesMsg:
-		return a, a.handleChanges(msg)
+		return a.handleChanges(msg)
 	case replyQueuedMsg:
-		return a, a.handleReplyQueued(msg)
+		return a.handleReplyQueued(msg)
 	case actionDoneMsg:
 		a.bar.busy = ""
-		return a, a.flash(msg.summary, msg.failed > 0)
+		return a.flash(msg.summary, msg.failed > 0)
 	case actionProgressMsg:
-		return a, a.handleActionProgress(msg)
+		return a.handleActionProgress(msg)
 	case searchDoneMsg:
-		return a, a.handleSearchDone(msg)
+		return a.handleSearchDone(msg)
 	case olderLoadedMsg:
-		return a, a.handleOlderLoaded(msg)
+		return a.handleOlderLoaded(msg)
 	case editorDoneMsg:
-		return a, a.handleEditorDone(msg)
+		return a.handleEditorDone(msg)
 	case minuteMsg:
-		return a, a.handleMinute()
+		return a.handleMinute()
 	case labelReadMsg:
-		if a.bar.flash == "" && a.bar.busy == "" && msg.label != "" {
-			return a, a.flash("New message from "+line(msg.label), false)
+		if a.bar.flash != "" || a.bar.busy != "" {
+			return nil
 		}
-		return a, nil
+		if msg.label == "" {
+			return a.flash("New message", false)
+		}
+		return a.flash("New message from "+line(msg.label), false)
 	case flashExpiredMsg:
 		if msg.id == a.flashSeq {
 			a.bar.flash = ""
 		}
-		return a, nil
+		return nil
 	case dialogClosedMsg:
 		a.overlay = overlayNone
-		return a, a.offerLogin()
+		return a.offerLogin()
 	case dialogErrorMsg:
-		return a, a.flash(msg.text, true)
+		return a.flash(msg.text, true)
 	case templatesLoadedMsg:
-		return a, a.handleTemplatesLoaded(msg)
+		return a.handleTemplatesLoaded(msg)
 	case templateChosenMsg:
-		return a, a.handleTemplateChosen(msg)
+		return a.handleTemplateChosen(msg)
 	case templateBackMsg:
 		a.overlay = overlayTemplates
-		return a, a.tpick.Focus()
+		return a.tpick.Focus()
 	case templateSubmitMsg:
-		return a, a.handleTemplateSubmit(msg)
+		return a.handleTemplateSubmit(msg)
 	case templateQueuedMsg:
-		return a, a.handleTemplateQueued(msg)
+		return a.handleTemplateQueued(msg)
 	case assigneesLoadedMsg:
-		return a, a.handleAssigneesLoaded(msg)
+		return a.handleAssigneesLoaded(msg)
 	case assigneeChosenMsg:
-		return a, a.handleAssigneeChosen(msg)
+		return a.handleAssigneeChosen(msg)
 	case contactsQueryMsg:
-		return a, searchContactsCmd(a.d.Store, msg.reqID, msg.query)
+		return searchContactsCmd(a.d.Store, msg.reqID, msg.query)
 	case contactsFoundMsg:
-		return a, a.handleContactsFound(msg)
+		return a.handleContactsFound(msg)
 	case contactHighlightedMsg:
-		return a, contactDetailCmd(a.d.Store, msg.contact)
+		return contactDetailCmd(a.d.Store, msg.contact)
 	case contactDetailMsg:
 		a.contacts.detail = msg.detail
-		return a, nil
+		return nil
 	case contactOpenMsg:
-		return a, a.handleContactOpen(msg)
+		return a.handleContactOpen(msg)
 	case conversationStartedMsg:
-		return a, a.handleConversationStarted(msg)
+		return a.handleConversationStarted(msg)
 	case contactCreateMsg:
-		return a, createContactCmd(a.d.Engine, msg.contact)
+		return createContactCmd(a.d.Engine, msg.contact)
 	case contactCreatedMsg:
-		return a, a.handleContactCreated(msg)
+		return a.handleContactCreated(msg)
 	case contactTagsMsg:
-		return a, setTagsCmd(a.d.Engine, msg.contactID, msg.tags)
+		return setTagsCmd(a.d.Engine, msg.contactID, msg.tags)
 	case contactTagsSavedMsg:
-		return a, a.handleContactTagsSaved(msg)
+		return a.handleContactTagsSaved(msg)
 	case loginSubmitMsg:
-		return a, loginCmd(a.d.Login, msg.password)
+		return loginCmd(a.d.Login, msg.password)
 	case loginDoneMsg:
-		return a, a.handleLoginDone(msg)
+		return a.handleLoginDone(msg)
 	case accountChosenMsg:
-		return a, a.handleAccountChosen(msg)
+		return a.handleAccountChosen(msg)
 	case spinner.TickMsg:
+		if !a.bar.spinning() {
+			a.spinning = false // idle: no more frames for a spinner nobody sees
+			return nil
+		}
 		var cmd tea.Cmd
 		a.bar.spin, cmd = a.bar.spin.Update(msg)
-		return a, cmd
+		return cmd
 	}
 	if a.focus == focusComposer {
-		return a, a.comp.Update(msg)
+		return a.comp.Update(msg)
 	}
-	return a, nil
+	return nil
 }
 
 // View draws the frame. Before the first size, a loading frame.
@@ -769,8 +790,8 @@ func (a *App) openConversation(c state.Conversation, f focus) tea.Cmd {
 		a.d.Engine.FlushDrafts()
 	}
 	a.thread.Open(c)
-	a.comp.convID = ""
-	a.comp.Load("", "")
+	a.comp.Load(c.ID, "")
+	a.comp.draftPending = true
 	a.comp.closed = !state.WindowAt(c.WindowExpiry(), a.d.Now()).Open()
 	a.updateThreadHeader()
 	a.setFocus(f)
@@ -867,7 +888,31 @@ func (a *App) handlePaste(m tea.PasteMsg) tea.Cmd {
 	return nil
 }
 
+// handleDraftLoaded puts the saved draft in the composer. Whatever the
+// agent typed before it arrived goes after it: neither is lost.
+func (a *App) handleDraftLoaded(m draftLoadedMsg) tea.Cmd {
+	if m.convID != a.thread.conv.ID || !a.comp.draftPending {
+		return nil
+	}
+	a.comp.draftPending = false
+	typed := a.comp.Value()
+	if typed == "" {
+		a.comp.Load(m.convID, m.text)
+		return nil
+	}
+	text := typed
+	if m.text != "" {
+		text = m.text + "\n" + typed
+	}
+	a.comp.Load(m.convID, text)
+	a.d.Engine.SaveDraft(m.convID, text)
+	return nil
+}
+
 func (a *App) saveDraftIfChanged(before string) {
+	if a.comp.draftPending {
+		return // the saved draft is on its way: saved together when it arrives
+	}
 	if v := a.comp.Value(); v != before && a.thread.conv.ID != "" {
 		a.comp.convID = a.thread.conv.ID
 		a.d.Engine.SaveDraft(a.thread.conv.ID, v)
@@ -897,11 +942,16 @@ func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
 		a.thread.scroll = 0
 		return a.reloadThread()
 	}
-	// Refused before anything was written: give the text back.
-	if a.comp.Value() == "" && a.thread.conv.ID == m.convID {
-		a.comp.Load(m.convID, m.text)
-		a.d.Engine.SaveDraft(m.convID, m.text)
+	// Refused before anything was written: give the text back, in front
+	// of anything typed since.
+	text := m.text
+	if a.thread.conv.ID == m.convID {
+		if cur := a.comp.Value(); cur != "" {
+			text += "\n" + cur
+		}
+		a.comp.Load(m.convID, text)
 	}
+	a.d.Engine.SaveDraft(m.convID, text)
 	if errors.Is(m.err, state.ErrWindowClosed) {
 		a.comp.closed = true
 	}
@@ -912,10 +962,11 @@ func (a *App) handleEditorDone(m editorDoneMsg) tea.Cmd {
 	if m.err != nil {
 		return a.flash("the editor failed: "+m.err.Error()+" (your text is unchanged)", true)
 	}
+	text := state.Sanitize(m.text) // the file may have picked up anything
 	if m.convID == a.thread.conv.ID {
-		a.comp.Load(m.convID, m.text)
-		a.d.Engine.SaveDraft(m.convID, m.text)
+		a.comp.Load(m.convID, text)
 	}
+	a.d.Engine.SaveDraft(m.convID, text)
 	return nil
 }
 

@@ -20,6 +20,9 @@ type composer struct {
 	height  int
 	focused bool
 	closed  bool // the window is closed: no freeform text
+	// draftPending: the conversation's saved draft is being read; what is
+	// typed meanwhile is kept and put after it when it arrives.
+	draftPending bool
 }
 
 func newComposer(keys KeyMap) composer {

@@ -291,7 +291,7 @@ func (p *contactsPanel) Created(err error) {
 		p.existing = &c
 		p.err = err.Error()
 	case err != nil:
-		p.err = err.Error()
+		p.err = state.Words(err) // the platform's error in words
 	}
 }
 

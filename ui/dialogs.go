@@ -31,6 +31,7 @@ func (a *App) sizeDialogs() {
 	a.tform.SetSize(w)
 	w, _ = a.dialogSize(contactsW, contactsH)
 	a.contacts.SetSize(w)
+	a.srch.SetWidth(min(a.width, 100))
 }
 
 // handleDialogKey routes a key to the open dialog; ok false: no dialog.
@@ -110,7 +111,10 @@ func (a *App) handleTemplatesLoaded(m templatesLoadedMsg) tea.Cmd {
 }
 
 func (a *App) handleTemplateChosen(m templateChosenMsg) tea.Cmd {
-	a.tform = newTemplateForm(m.conv, m.tpl)
+	// Back to the list and the same template again: the values typed stay.
+	if a.tform.tpl.ID != m.tpl.ID || a.tform.conv.ID != m.conv.ID || a.tform.sending {
+		a.tform = newTemplateForm(m.conv, m.tpl)
+	}
 	a.sizeDialogs()
 	a.overlay = overlayTemplateForm
 	return a.tform.Focus()
@@ -129,6 +133,7 @@ func (a *App) handleTemplateQueued(m templateQueuedMsg) tea.Cmd {
 		return a.flash(m.err.Error(), true)
 	}
 	a.overlay = overlayNone
+	a.tform = templateForm{} // sent: the next form starts empty
 	return tea.Batch(
 		a.openConversation(m.conv, focusThread),
 		a.reloadList(m.conv.ID),
@@ -187,7 +192,7 @@ func (a *App) handleActionProgress(m actionProgressMsg) tea.Cmd {
 func (a *App) openContacts() tea.Cmd {
 	query := ""
 	if conv, ok := a.target(); ok && a.focus != focusList {
-		query = conv.ContactNumber
+		query = line(conv.ContactNumber)
 	}
 	a.contacts = newContactsPanel(a.accounts, query)
 	a.sizeDialogs()

@@ -54,8 +54,11 @@ func (s *search) Move(d int) {
 	}
 }
 
+// SetWidth fits the query input to a box w cells wide (from layout, so
+// the input scrolls at the width it is drawn at).
+func (s *search) SetWidth(w int) { s.input.SetWidth(w - 6) }
+
 func (s search) View(st styles, w, h int, now time.Time) string {
-	s.input.SetWidth(w - 6)
 	lines := []string{s.input.View(), ""}
 	switch {
 	case s.err != nil:

@@ -30,6 +30,12 @@ func newStatusBar(account string) statusBar {
 	return statusBar{account: account, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), help: help.New()}
 }
 
+// spinning reports whether the bar shows the spinner: while connecting,
+// syncing or busy.
+func (s *statusBar) spinning() bool {
+	return s.busy != "" || s.conn.State != state.Online && s.conn.State != state.Offline && s.conn.State != state.LoginRequired
+}
+
 func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 	c := s.conn
 	switch c.State {

@@ -17,9 +17,10 @@ import (
 // Rejected ones greyed with their status. The highlighted template is
 // previewed with its placeholders marked.
 type templatePicker struct {
-	conv      state.Conversation
-	templates []state.Template
-	list      pickList
+	conv        state.Conversation
+	templates   []state.Template
+	list        pickList
+	need, needW int // previewNeed's answer and the width it is for
 }
 
 func newTemplatePicker(conv state.Conversation, tpls []state.Template) templatePicker {
@@ -70,11 +71,7 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 	// on the filter, so the box keeps its size while the agent types.
 	room := max(2, h-2-len(lines)-3) // rule, blank, hint
 	listH := max(2, min(len(p.templates)+1, room/2))
-	need := 1
-	for _, t := range p.templates {
-		need = max(need, len(wrap(state.Sanitize(t.Text), inner))+1) // +1: a "cannot be sent" line
-	}
-	previewH := max(1, min(need, 8, room-listH))
+	previewH := max(1, min(p.previewNeed(inner), 8, room-listH))
 	if compact {
 		listH = max(1, h-2-len(lines)-1) // the filter and rows, then the hint
 		lines = append(lines, p.list.Lines(st, inner, listH)...)
@@ -101,6 +98,20 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 	lines = append(lines, preview[:previewH]...)
 	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render("↑/↓ choose · enter fill in · esc close"))
 	return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
+}
+
+// previewNeed is the most lines a template's preview takes at width w
+// (plus one for a "cannot be sent" line), computed once per width: the
+// box keeps its size while the agent types, and frames do not re-wrap
+// every template.
+func (p *templatePicker) previewNeed(w int) int {
+	if p.needW != w {
+		p.need, p.needW = 1, w
+		for _, t := range p.templates {
+			p.need = max(p.need, len(wrap(state.Sanitize(t.Text), w))+1)
+		}
+	}
+	return p.need
 }
 
 // templatePreview renders a template's text with values filled in (nil:
