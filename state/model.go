@@ -253,6 +253,7 @@ type ApplyResult struct {
 	NewConversations []string // created by this batch: their folder and assignee are unknown
 	Changed          []string // conversations whose list row changed
 	NewInbound       []string // conversations that received a customer message not seen before
+	Threads          []string // conversations with a message inserted, placed or changed (a thread to redraw)
 	NewMessages      int      // messages not seen before
 	StatusChanges    int      // messages whose status moved
 	Latest           time.Time

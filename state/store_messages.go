@@ -264,7 +264,7 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 	var res ApplyResult
 	err := s.write("apply messages", func(tx *sql.Tx) error {
 		res = ApplyResult{}
-		var changed, inbound idList
+		var changed, inbound, threads idList
 		renamed, err := upsertContacts(tx, b.Contacts, true)
 		if err != nil {
 			return err
@@ -297,12 +297,15 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 			}
 			switch {
 			case found:
-				moved, err := updateMessage(w, convs, old, m, given)
+				changedMsg, moved, err := updateMessage(w, convs, old, m, given)
 				if err != nil {
 					return fmt.Errorf("message %s: %w", m.ID, err)
 				}
 				if moved {
 					res.StatusChanges++
+				}
+				if changedMsg {
+					threads.add(m.ConversationID)
 				}
 				continue
 			case pending && m.Direction == Outbound:
@@ -314,6 +317,7 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 					if moved {
 						res.StatusChanges++
 					}
+					threads.add(m.ConversationID)
 					continue
 				}
 			}
@@ -321,6 +325,7 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 				return fmt.Errorf("insert message %s: %w", m.ID, err)
 			}
 			res.NewMessages++
+			threads.add(m.ConversationID)
 			tc, err := convs.get(m.ConversationID, m.AccountID, m.ContactID)
 			if err != nil {
 				return err
@@ -353,6 +358,7 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 		}
 		res.NewConversations, res.Changed, res.NewInbound = created, changed.ids, inbound.ids
 		res.Rehomed = convs.rehomed
+		res.Threads = threads.ids
 		return nil
 	})
 	if err != nil {
@@ -362,7 +368,7 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 }
 
 // updateMessage is point 1 of ApplyMessages. moved reports a status change.
-func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message, timeGiven bool) (moved bool, err error) {
+func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message, timeGiven bool) (changed, moved bool, err error) {
 	n := old.Message
 	n.Status = Later(old.Status, m.Status)
 	if m.Reason != "" {
@@ -383,16 +389,16 @@ func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message
 	n.AccountID = orStr(old.AccountID, m.AccountID)
 	n.ContactID = orStr(old.ContactID, m.ContactID)
 	if n == old.Message {
-		return false, nil
+		return false, false, nil
 	}
 	if _, err := w.update(old.seq, old.Message, n); err != nil {
-		return false, err
+		return true, false, err
 	}
 	timeMoved, convMoved := !n.Time.Equal(old.Time), n.ConversationID != old.ConversationID
 	if timeMoved || convMoved || n.Body != old.Body {
 		tc, err := convs.get(n.ConversationID, n.AccountID, n.ContactID)
 		if err != nil {
-			return false, err
+			return true, false, err
 		}
 		// The preview, or the last times, may have changed.
 		if tc != nil && (timeMoved || convMoved || tc.cur.previewKey == n.Key()) {
@@ -402,10 +408,10 @@ func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message
 	if rehomes(old.ConversationID, n.ConversationID) {
 		// The platform placed a message of a conversation started here.
 		if err := convs.rehome(old.ConversationID, n.ConversationID); err != nil {
-			return false, err
+			return true, false, err
 		}
 	}
-	return n.Status != old.Status, nil
+	return true, n.Status != old.Status, nil
 }
 
 // rehomes reports whether a message stored in conversation stored and

@@ -24,6 +24,7 @@ func TestApplyMessagesInsertAndConversation(t *testing.T) {
 		NewConversations: []string{"c1", "c2"},
 		Changed:          []string{"c1", "c2"},
 		NewInbound:       []string{"c1", "c2"},
+		Threads:          []string{"c1", "c2"},
 		NewMessages:      3,
 		Latest:           at(-time.Hour),
 	}
@@ -536,5 +537,28 @@ func TestApplyMessagesKeepsContactDetails(t *testing.T) {
 	}
 	if got, ok, _ := s.Contact("k2"); !ok || got.Number != "+447911123457" {
 		t.Errorf("new contact from a message: %+v", got)
+	}
+}
+
+// A poll re-reads an overlap: messages applied again unchanged name no
+// thread to redraw; a status that moves names its conversation.
+func TestApplyMessagesThreadsOnlyWhenChanged(t *testing.T) {
+	s := openTest(t)
+	b := Batch{Messages: []Message{
+		inMsg("m1", "c1", "Hello there", at(-3*time.Hour)),
+		outMsg("m2", "c2", "On its way", at(-2*time.Hour), StatusSent),
+	}}
+	_, err := s.ApplyMessages(b, t0)
+	must(t, err)
+	res, err := s.ApplyMessages(b, t0)
+	must(t, err)
+	if len(res.Threads) != 0 {
+		t.Errorf("the same batch again: Threads = %v, want none", res.Threads)
+	}
+	b.Messages[1].Status = StatusDelivered
+	res, err = s.ApplyMessages(b, t0)
+	must(t, err)
+	if !slices.Equal(res.Threads, []string{"c2"}) {
+		t.Errorf("a status moved: Threads = %v, want [c2]", res.Threads)
 	}
 }

@@ -404,10 +404,9 @@ func (e *Engine) apply(b Batch) (ApplyResult, error) {
 	if err != nil {
 		return res, err
 	}
-	threads := make([]string, 0, len(b.Messages)+2*len(res.Rehomed))
-	for _, m := range b.Messages {
-		threads = append(threads, m.ConversationID)
-	}
+	// Only threads whose messages changed: a poll re-reads a two-minute
+	// overlap, and an unchanged thread need not be redrawn (or marked read).
+	threads := append(make([]string, 0, len(res.Threads)+2*len(res.Rehomed)), res.Threads...)
 	for from, to := range res.Rehomed {
 		threads = append(threads, from, to)
 	}
