@@ -99,7 +99,6 @@ type App struct {
 
 	listReq, threadReq, searchReq int
 	flashSeq                      int
-	teams                         []state.Team
 	switchTo                      string
 	live                          bool // the engine has been online: inbound messages are news, not backfill
 	spinning                      bool // the status bar's spinner is ticking
@@ -386,7 +385,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	if m.err != nil {
 		return a.flash("cannot read the folders: "+m.err.Error(), true)
 	}
-	a.teams, a.accounts = m.teams, m.accounts
+	a.accounts = m.accounts
 	clear(a.list.teams)
 	for _, t := range m.teams {
 		a.list.teams[t.ID] = t.Name
@@ -525,7 +524,7 @@ func (a *App) notify(inbound map[string]struct{}) tea.Cmd {
 // flash shows a message in the status bar for a few seconds.
 func (a *App) flash(text string, isErr bool) tea.Cmd {
 	a.flashSeq++
-	a.bar.flash, a.bar.isError, a.bar.flashID = text, isErr, a.flashSeq
+	a.bar.flash, a.bar.isError = text, isErr
 	d := 5 * time.Second
 	if isErr {
 		d = 10 * time.Second
@@ -660,7 +659,6 @@ func (a *App) setFocus(f focus) {
 	a.focus = f
 	a.side.focused = f == focusSidebar
 	a.list.focused = f == focusList
-	a.thread.focused = f == focusThread
 }
 
 func (a *App) showEntry(key string) tea.Cmd {

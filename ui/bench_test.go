@@ -309,7 +309,6 @@ func benchThread(tb testing.TB, n, w, h int, st styles) (threadView, int) {
 	tb.Helper()
 	t := newThreadView()
 	t.SetSize(w, h)
-	t.focused = true
 	conv := state.Conversation{ID: "c1", AccountID: "a1", ContactID: "k1", ContactName: "Ana Lima",
 		ContactNumber: "+447902111123", LastInbound: benchNow.Add(-2 * time.Hour), LastActivity: benchNow}
 	t.Open(conv)

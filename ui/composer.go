@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -14,12 +15,11 @@ import (
 // composer is the reply box under the thread. Its text belongs to one
 // conversation; the root saves it as a draft on every change.
 type composer struct {
-	ta      textarea.Model
-	convID  string
-	width   int
-	height  int
-	focused bool
-	closed  bool // the window is closed: no freeform text
+	ta     textarea.Model
+	convID string
+	width  int
+	height int
+	closed bool // the window is closed: no freeform text
 	// draftPending: the conversation's saved draft is being read; what is
 	// typed meanwhile is kept and put after it when it arrives.
 	draftPending bool
@@ -53,12 +53,10 @@ func (c *composer) Load(convID, text string) {
 func (c *composer) Value() string { return c.ta.Value() }
 
 func (c *composer) Focus() tea.Cmd {
-	c.focused = true
 	return c.ta.Focus()
 }
 
 func (c *composer) Blur() {
-	c.focused = false
 	c.ta.Blur()
 }
 
@@ -93,17 +91,5 @@ func (c composer) View(st styles, keys KeyMap) string {
 	if c.closed {
 		status = st.windowClosed.Render("window closed — the draft is kept")
 	}
-	return fitBlock(append(splitLines(c.ta.View()), spread(status, counter, c.width)), c.width, c.height)
-}
-
-func splitLines(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
+	return fitBlock(append(strings.Split(c.ta.View(), "\n"), spread(status, counter, c.width)), c.width, c.height)
 }

@@ -18,7 +18,6 @@ type statusBar struct {
 	account string
 	conn    state.ConnStatus
 	flash   string
-	flashID int
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
 	login   bool   // the inbox can log in again (ctrl+r opens the prompt)

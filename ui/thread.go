@@ -22,7 +22,6 @@ type threadView struct {
 	askedPlatform bool // the platform was asked for history before the oldest
 	platformDone  bool // … and had nothing more
 	scroll        int  // lines scrolled up from the bottom
-	focused       bool
 	cache         map[string][]string
 	cacheWidth    int
 	header        string // extra header text: the assignee
