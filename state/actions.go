@@ -10,7 +10,9 @@ import (
 	"sync"
 )
 
-// Conversation actions: move to a folder, assign to a user or a team.
+// Conversation actions: move to a folder (FolderMover) or resolve and
+// reopen (Resolver), assign to a user and/or a team, unassign
+// (Unassigner).
 //
 // They are optimistic. The change is written to the store before any
 // request, so the list, the views and their counts move at once; then the
@@ -25,12 +27,16 @@ import (
 // platform's truth.
 
 // Change is what to do to conversations: move to a folder and/or assign
-// to a user or a team (never both). Empty fields are left as they are; the
-// platform has no way to unassign.
+// to a user or a team (both only on a UserAndTeamAssigner), or unassign.
+// Empty fields are left as they are. On a Resolver, FolderArchive
+// resolves and FolderInbox reopens.
 type Change struct {
 	Folder Folder
 	UserID string
 	TeamID string
+	// Unassign takes the user and the team away (Unassigner). It goes on
+	// its own: with nothing else in the Change.
+	Unassign bool
 }
 
 // ActionResult is the outcome of a Change for one conversation.
@@ -91,8 +97,10 @@ func (e *Engine) Me() string {
 }
 
 // Assignees returns who may take a conversation of the account: the
-// users linked to it and the teams serving it (its own and the global
-// ones), each sorted by name, for the assignment picker.
+// users who work in it (User.WorksIn) and the teams serving it
+// (Team.Serves: its own and the global ones), each sorted by name, for
+// the assignment picker. The rule is the platform's data: each adapter
+// fills User.AccountIDs and Team.AccountIDs as its platform links them.
 func (e *Engine) Assignees(accountID string) ([]User, []Team, error) {
 	users, err := e.store.Users()
 	if err != nil {
@@ -102,7 +110,7 @@ func (e *Engine) Assignees(accountID string) ([]User, []Team, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	users = slices.DeleteFunc(users, func(u User) bool { return !slices.Contains(u.AccountIDs, accountID) })
+	users = slices.DeleteFunc(users, func(u User) bool { return !u.WorksIn(accountID) })
 	teams = slices.DeleteFunc(teams, func(t Team) bool { return !t.Serves(accountID) })
 	slices.SortStableFunc(users, func(a, b User) int { return compareNames(a.Name(), b.Name()) })
 	slices.SortStableFunc(teams, func(a, b Team) int { return compareNames(a.Name, b.Name) })
@@ -161,7 +169,7 @@ func (e *Engine) Apply(ctx context.Context, ids []string, ch Change, progress Pr
 		return results
 	}
 
-	err := checkChange(ch)
+	err := e.checkChange(ch)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -193,7 +201,7 @@ func (e *Engine) Apply(ctx context.Context, ids []string, ch Change, progress Pr
 		case err != nil:
 			results[i].Err = err
 			settled(1)
-		case p.update == (ConversationMeta{}):
+		case !p.sends():
 			settled(1) // already so: nothing to send
 		default:
 			p.index = i
@@ -231,7 +239,7 @@ func (e *Engine) Apply(ctx context.Context, ids []string, ch Change, progress Pr
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			err := e.be.UpdateConversation(ctx, p.id, p.update)
+			err := e.push(ctx, p)
 			results[p.index].Err = err
 			if e.settle(p, err, true) {
 				fmu.Lock()
@@ -259,6 +267,43 @@ type pendingAction struct {
 	before, after ConversationMeta // the row's folder and assignee before and after the optimistic write
 	knownBefore   bool             // MetaKnown before it
 	update        ConversationMeta // what the platform is sent
+	unassign      bool             // the platform is asked to unassign
+}
+
+// sends reports whether the platform has to be asked anything.
+func (p *pendingAction) sends() bool { return p.unassign || p.update != (ConversationMeta{}) }
+
+// push asks the platform for one conversation's change: in one request
+// on a FolderMover; otherwise the assignee (Assign), then the folder as
+// resolve or reopen (Resolver). Unassigning is a request of its own.
+func (e *Engine) push(ctx context.Context, p *pendingAction) error {
+	if p.unassign {
+		u, ok := e.be.(Unassigner)
+		if !ok {
+			return e.errNoCapability("take a conversation's assignee away")
+		}
+		return u.Unassign(ctx, p.id)
+	}
+	if fm, ok := e.be.(FolderMover); ok {
+		return fm.UpdateConversation(ctx, p.id, p.update)
+	}
+	if p.update.UserID != "" || p.update.TeamID != "" {
+		if err := e.be.Assign(ctx, p.id, Assignment{UserID: p.update.UserID, TeamID: p.update.TeamID}); err != nil {
+			return err
+		}
+	}
+	switch r, ok := e.be.(Resolver); {
+	case p.update.Folder == "":
+	case !ok:
+		return e.errNoCapability("file conversations in folders")
+	case p.update.Folder == FolderArchive:
+		return r.Resolve(ctx, p.id)
+	case p.update.Folder == FolderInbox:
+		return r.Reopen(ctx, p.id)
+	default:
+		return e.errNoCapability("mark conversations as spam")
+	}
+	return nil
 }
 
 // actionRefs is the reference data a change is checked against.
@@ -301,15 +346,28 @@ func (r actionRefs) account(id string) string {
 	return "this conversation's account"
 }
 
-// checkChange refuses a change that is wrong whatever the conversation.
-func checkChange(ch Change) error {
+// checkChange refuses a change that is wrong whatever the conversation,
+// or that the platform cannot make.
+func (e *Engine) checkChange(ch Change) error {
+	caps := e.Capabilities()
 	switch {
-	case ch.UserID != "" && ch.TeamID != "":
+	case ch.Unassign && (ch.UserID != "" || ch.TeamID != ""):
+		return &InputError{"assign or unassign, not both: choose one"}
+	case ch.Unassign && ch.Folder != "":
+		return &InputError{"unassign on its own, then move the conversation"}
+	case ch.Unassign && !caps.Unassign:
+		return e.errNoCapability("take a conversation's assignee away: assign it to someone else")
+	case ch.UserID != "" && ch.TeamID != "" && !caps.UserAndTeam:
 		return &InputError{"a conversation is assigned to a person or to a team, not both: choose one"}
 	case ch.Folder != "" && !ch.Folder.Valid():
 		return &InputError{fmt.Sprintf("%q is not a folder: choose inbox, archive or spam", truncateRunes(string(ch.Folder), 19))}
 	case ch == Change{}:
 		return &InputError{"nothing to change: choose a folder or someone to assign to"}
+	case ch.Folder == "" || caps.Folders:
+	case !caps.Resolve:
+		return e.errNoCapability("file conversations in folders")
+	case ch.Folder == FolderSpam:
+		return e.errNoCapability("mark conversations as spam")
 	}
 	return nil
 }
@@ -322,7 +380,7 @@ func (r actionRefs) checkAssignee(conv Conversation, ch Change) error {
 		if !ok {
 			return &InputError{"this person is not in mbx's list of users yet: wait for the next sync and try again"}
 		}
-		if !slices.Contains(u.AccountIDs, conv.AccountID) {
+		if !u.WorksIn(conv.AccountID) {
 			return &InputError{fmt.Sprintf("%s does not work in %s", userName(u), r.account(conv.AccountID))}
 		}
 	}
@@ -373,9 +431,10 @@ func metaOf(c Conversation) ConversationMeta {
 // written).
 func (e *Engine) prepare(id string, ch Change, ref actionRefs) (*pendingAction, error) {
 	p := &pendingAction{id: id, label: id}
+	keepsBoth := e.Capabilities().UserAndTeam
 	if IsNewConversation(id) {
 		p.label = e.label(id)
-		return p, &InputError{"this conversation starts when msgboxx accepts its first template; assign or move it after that"}
+		return p, &InputError{"this conversation starts when " + e.platformName() + " accepts its first template; assign or move it after that"}
 	}
 	// Compare-and-swap: a sync writing the row between the read and the
 	// write makes the swap fail, and the change is worked out again.
@@ -392,17 +451,29 @@ func (e *Engine) prepare(id string, ch Change, ref actionRefs) (*pendingAction, 
 			return p, err
 		}
 		p.before, p.knownBefore = metaOf(conv), conv.MetaKnown
-		p.after, p.update = p.before, ConversationMeta{}
+		p.after, p.update, p.unassign = p.before, ConversationMeta{}, false
 		if ch.Folder != "" {
 			p.after.Folder = ch.Folder
 		}
 		switch {
+		case ch.Unassign:
+			p.after.UserID, p.after.TeamID = "", ""
+			// Unknown metadata may hide an assignee: ask anyway.
+			p.unassign = !conv.MetaKnown || conv.UserID != "" || conv.TeamID != ""
+		case ch.UserID != "" && ch.TeamID != "":
+			p.after.UserID, p.after.TeamID = ch.UserID, ch.TeamID
+		case ch.UserID != "" && keepsBoth:
+			p.after.UserID = ch.UserID
+		case ch.TeamID != "" && keepsBoth:
+			p.after.TeamID = ch.TeamID
 		case ch.UserID != "":
 			p.after.UserID, p.after.TeamID = ch.UserID, ""
 		case ch.TeamID != "":
 			p.after.UserID, p.after.TeamID = "", ch.TeamID
 		}
-		if !conv.MetaKnown {
+		if ch.Unassign {
+			// nothing else in the change (checkChange)
+		} else if !conv.MetaKnown {
 			// What the store holds is a guess (folder inbox, unassigned):
 			// send the whole change, not a difference from the guess.
 			p.update = ConversationMeta{Folder: ch.Folder, UserID: ch.UserID, TeamID: ch.TeamID}
@@ -417,7 +488,7 @@ func (e *Engine) prepare(id string, ch Change, ref actionRefs) (*pendingAction, 
 				p.update.TeamID = ch.TeamID
 			}
 		}
-		if p.update == (ConversationMeta{}) {
+		if !p.sends() {
 			return p, nil
 		}
 		swapped, err := e.store.SwapConversationMeta(id, p.before, p.after, false)
@@ -616,6 +687,13 @@ func phrasesOf(ch Change, assignee string) changePhrases {
 	}
 	name := strings.TrimSpace(assignee)
 	switch {
+	case ch.Unassign:
+		ps = append(ps, changePhrase{"unassigned", "unassign", ""})
+	case ch.UserID != "" && ch.TeamID != "":
+		if name == "" {
+			name = ch.UserID
+		}
+		ps = append(ps, changePhrase{"assigned", "assign", "to " + name})
 	case ch.UserID != "":
 		if name == "" {
 			name = ch.UserID

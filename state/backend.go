@@ -8,41 +8,65 @@ import (
 	"time"
 )
 
-// Backend is what mbx needs from a messaging platform. api/msgboxx
-// implements it (and api/getchat will); state never sees the wire.
+// Backend is the core every platform provides: who the user is,
+// reference data, the messages changed since a point, a page of one
+// conversation's history, sending, and assignment. Everything else a
+// platform may or may not do is an optional capability, a small interface
+// of its own detected by type assertion (FolderMover, Resolver,
+// ConversationTagger, SavedResponder, ContactEditor, Unassigner,
+// UserAndTeamAssigner, EventStreamer, TemplateFollower; see
+// Capabilities). api/msgboxx implements it (and api/getchat will); state
+// never sees the wire. Failures are *BackendError.
 type Backend interface {
+	// Me is the logged-in user.
+	Me(ctx context.Context) (User, error)
+
+	// Reference data, read at start and every Config.RefreshEvery.
 	Accounts(ctx context.Context) ([]Account, error)
-	Inboxes(ctx context.Context) ([]Inbox, error)
 	Users(ctx context.Context) ([]User, error)
 	Teams(ctx context.Context) ([]Team, error)
 	Templates(ctx context.Context) ([]Template, error)
 	// Contacts yields every contact the user may see, page by page.
 	Contacts(ctx context.Context) iter.Seq2[[]Contact, error]
-	// Messages yields the messages matching q page by page, oldest first,
-	// each page with the contacts its messages name.
+
+	// Messages yields the messages matching q page by page, each page
+	// with the contacts its messages name (and, on a platform that has
+	// them, the conversations' metadata: Batch.Conversations). Pages may
+	// come in any order: the engine moves its cursor only when a whole
+	// pass has succeeded, or as far as a page's Through promises.
 	Messages(ctx context.Context, q MessageQuery) iter.Seq2[Batch, error]
+	// History is one page of a conversation's messages from before
+	// q.Before (the platform decides how much a page holds), for an agent
+	// scrolling past the synced window.
+	History(ctx context.Context, q HistoryQuery) (Batch, error)
+	// Message reads one message again (its status moves).
 	Message(ctx context.Context, id string) (Message, error)
+	// ConversationMeta reads a conversation's folder (FolderMover:
+	// inbox, archive or spam; Resolver: archive when resolved, else
+	// inbox; otherwise empty, read as inbox) and assignee.
 	ConversationMeta(ctx context.Context, id string) (ConversationMeta, error)
-	UpdateConversation(ctx context.Context, id string, change ConversationMeta) error
-	SendMessage(ctx context.Context, accountID, contactID, body string) (Message, error)
-	// SendTemplate sends a filled template. The platform may answer before
-	// the message exists: then Message.ID is empty and BroadcastID is how
-	// to follow it (Broadcast).
-	SendTemplate(ctx context.Context, accountID, contactID, templateID, body string) (TemplateSent, error)
-	Broadcast(ctx context.Context, id string) (TemplateSent, error)
-	// Broadcasts lists the template sends to one contact, newest last.
-	Broadcasts(ctx context.Context, accountID, contactID string) ([]TemplateSent, error)
-	// CreateContact adds a contact; a number the account already has is a
-	// KindConflict error.
-	CreateContact(ctx context.Context, c Contact) (Contact, error)
-	// UpdateContact replaces a contact's name, number, email and tags.
-	UpdateContact(ctx context.Context, c Contact) (Contact, error)
-	// ContactByNumber finds the account's contact with that E.164 number.
-	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
+
+	// Send sends a text or a template. The platform may accept a send
+	// before it is a message: then Sent.Message.ID is empty and, on a
+	// TemplateFollower, Sent.FollowUp says how to follow it.
+	Send(ctx context.Context, out Outgoing) (Sent, error)
+	// Assign sets a conversation's assignee: a user, a team, or (on a
+	// UserAndTeamAssigner) both; an empty field is left as it is. On a
+	// platform with one assignee, assigning a user clears the team and
+	// the other way round.
+	Assign(ctx context.Context, conversationID string, a Assignment) error
+}
+
+// Assignment is who takes a conversation: an optional user plus an
+// optional team.
+type Assignment struct {
+	UserID string
+	TeamID string
 }
 
 // MessageQuery narrows Backend.Messages. From is inclusive, To exclusive;
-// zero To means now.
+// zero To means now. AccountID, ContactID and ConversationID narrow it
+// further when set.
 type MessageQuery struct {
 	From, To       time.Time
 	AccountID      string
@@ -50,23 +74,226 @@ type MessageQuery struct {
 	ConversationID string
 }
 
+// HistoryQuery asks for a page of a conversation's history: messages
+// before Before (zero: now).
+type HistoryQuery struct {
+	ConversationID string
+	AccountID      string
+	Before         time.Time
+}
+
 // ConversationMeta is what the platform says of a conversation beyond its
-// messages: folder and assignee (a user or a team, never both). In an
-// update, empty fields are left unchanged.
+// messages: folder and assignee. In an update, empty fields are left
+// unchanged.
 type ConversationMeta struct {
 	Folder Folder
 	UserID string
 	TeamID string
 }
 
-// TemplateSent is the platform's record of a template send.
-type TemplateSent struct {
-	BroadcastID string
-	AccountID   string
-	ContactID   string
-	Body        string
-	Time        time.Time
-	Message     Message // ID empty until the platform has queued it
+// Outgoing is one message to send: text, or a template reference with
+// its parameters. Text is always the body as the agent sees it (for a
+// template: its text filled in), shown locally and used to recognise the
+// platform's copy.
+type Outgoing struct {
+	AccountID      string
+	ContactID      string
+	ConversationID string // "" or a NewConversationID when the platform has none yet
+	Text           string
+	Template       *TemplateRef // nil: a text message
+}
+
+// IsTemplate reports whether out is a template send.
+func (out Outgoing) IsTemplate() bool { return out.Template != nil }
+
+// TemplateRef names a template and the values of its placeholders. A
+// platform uses the id or the name and language, whichever it knows
+// templates by.
+type TemplateRef struct {
+	ID       string
+	Name     string
+	Language string
+	// Params are the placeholder values in order: Params[i] fills {{i+1}}
+	// (a placeholder the template does not use is "").
+	Params []string
+}
+
+// Param returns the value of placeholder {{index}} ("" when none).
+func (r TemplateRef) Param(index int) string {
+	if index < 1 || index > len(r.Params) {
+		return ""
+	}
+	return r.Params[index-1]
+}
+
+// Sent is the platform's answer to a send.
+type Sent struct {
+	// Message is the platform's message; its ID is empty when the
+	// platform accepted the send but has no message for it yet.
+	Message Message
+	// FollowUp is, for such a send on a TemplateFollower, the token to
+	// follow it with.
+	FollowUp string
+}
+
+// ---- optional capabilities ----
+
+// FolderMover is a platform with folders (inbox, archive, spam): msgboxx.
+// UpdateConversation moves and/or assigns a conversation in one request;
+// empty fields are left unchanged. When the backend is a FolderMover, the
+// engine makes every conversation change through it, assignments
+// included.
+type FolderMover interface {
+	UpdateConversation(ctx context.Context, id string, change ConversationMeta) error
+}
+
+// Resolver is a platform where a conversation is open or resolved
+// instead of filed (get.chat). The store keeps a resolved conversation
+// in FolderArchive: Change{Folder: FolderArchive} resolves,
+// Change{Folder: FolderInbox} reopens; there is no spam.
+type Resolver interface {
+	Resolve(ctx context.Context, conversationID string) error
+	Reopen(ctx context.Context, conversationID string) error
+}
+
+// ConversationTagger is a platform that tags conversations (as well as,
+// or instead of, contacts). SetConversationTags replaces them.
+type ConversationTagger interface {
+	SetConversationTags(ctx context.Context, conversationID string, tags []string) error
+}
+
+// SavedResponse is a canned reply the agent can insert.
+type SavedResponse struct {
+	ID   string
+	Name string
+	Text string
+}
+
+// SavedResponder is a platform with saved (canned) responses.
+type SavedResponder interface {
+	SavedResponses(ctx context.Context) ([]SavedResponse, error)
+}
+
+// ContactEditor is a platform whose contacts can be created and edited
+// from mbx (msgboxx).
+type ContactEditor interface {
+	// CreateContact adds a contact; a number the account already has is
+	// a KindConflict error.
+	CreateContact(ctx context.Context, c Contact) (Contact, error)
+	// UpdateContact replaces a contact's name, number, email and tags.
+	UpdateContact(ctx context.Context, c Contact) (Contact, error)
+	// ContactByNumber finds the account's contact with that E.164 number.
+	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
+}
+
+// contactCreator is the part of ContactEditor that CreateContact needs.
+type contactCreator interface {
+	CreateContact(ctx context.Context, c Contact) (Contact, error)
+	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
+}
+
+// Unassigner is a platform that can take a conversation's assignee away
+// (user and team both).
+type Unassigner interface {
+	Unassign(ctx context.Context, conversationID string) error
+}
+
+// UserAndTeamAssigner is a platform whose conversations have a user and a
+// team at once (get.chat: an assignee and a group). Its Assign takes both
+// together, and assigning one keeps the other. Without it, a change
+// naming both is refused before any request.
+type UserAndTeamAssigner interface {
+	AssignsUserAndTeam()
+}
+
+// EventStreamer is a platform that pushes changes (get.chat's websocket).
+// Events yields each change as a Batch, applied like a page of Messages,
+// until ctx ends or the stream breaks (an error). The engine still polls
+// (less often while the stream is up, as the idle interval) and, after a
+// break, syncs to catch up and streams again after a backoff.
+type EventStreamer interface {
+	Events(ctx context.Context) iter.Seq2[Batch, error]
+}
+
+// TemplateFollower is a platform that may accept a template send before
+// it is a message and hands back a token to follow it with (msgboxx: a
+// broadcast).
+type TemplateFollower interface {
+	// FollowUp says what became of the send accepted with token: a
+	// Message with an ID once it is one, a zero Message until then, a
+	// KindNotFound error when the platform lost it.
+	FollowUp(ctx context.Context, token string) (Message, error)
+	// FindSend looks, for an outbox item whose request may or may not
+	// have arrived, for a send of out the platform accepted at or after
+	// since whose token claimed does not hold (tokens other items
+	// already follow).
+	FindSend(ctx context.Context, out Outgoing, since time.Time, claimed func(token string) bool) (Sent, bool, error)
+}
+
+// InboxLister is a platform that groups an account's conversations into
+// inboxes (msgboxx); the store keeps them.
+type InboxLister interface {
+	Inboxes(ctx context.Context) ([]Inbox, error)
+}
+
+// PlatformNamer names the platform in the agent's words ("msgboxx");
+// without it, messages say "the platform".
+type PlatformNamer interface {
+	PlatformName() string
+}
+
+// Capabilities is what the platform behind an engine can do beyond the
+// core, for the UI to show only that.
+type Capabilities struct {
+	Folders          bool // FolderMover: inbox, archive, spam
+	Resolve          bool // Resolver: resolve and reopen
+	Tags             bool // ConversationTagger
+	SavedResponses   bool // SavedResponder
+	ContactEditing   bool // ContactEditor: create contacts, edit their tags
+	Unassign         bool // Unassigner
+	UserAndTeam      bool // UserAndTeamAssigner: a user and a team at once
+	PushedEvents     bool // EventStreamer
+	TemplateFollowUp bool // TemplateFollower
+}
+
+// CapabilitiesOf reports what be can do beyond the core (zero for nil).
+func CapabilitiesOf(be Backend) Capabilities {
+	if be == nil {
+		return Capabilities{}
+	}
+	var c Capabilities
+	_, c.Folders = be.(FolderMover)
+	_, c.Resolve = be.(Resolver)
+	_, c.Tags = be.(ConversationTagger)
+	_, c.SavedResponses = be.(SavedResponder)
+	_, c.ContactEditing = be.(ContactEditor)
+	_, c.Unassign = be.(Unassigner)
+	_, c.UserAndTeam = be.(UserAndTeamAssigner)
+	_, c.PushedEvents = be.(EventStreamer)
+	_, c.TemplateFollowUp = be.(TemplateFollower)
+	return c
+}
+
+// Capabilities reports what the engine's platform can do beyond the core;
+// the zero value for an engine without a backend.
+func (e *Engine) Capabilities() Capabilities {
+	if e == nil {
+		return Capabilities{}
+	}
+	return CapabilitiesOf(e.be)
+}
+
+// platformName is the platform in words.
+func (e *Engine) platformName() string {
+	if n, ok := e.be.(PlatformNamer); ok && n.PlatformName() != "" {
+		return n.PlatformName()
+	}
+	return "the platform"
+}
+
+// errNoCapability refuses what the platform cannot do, in words.
+func (e *Engine) errNoCapability(what string) error {
+	return &InputError{fmt.Sprintf("%s cannot %s", upperFirst(e.platformName()), what)}
 }
 
 // ErrorKind says what a failed platform call means for the caller.

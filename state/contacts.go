@@ -11,8 +11,10 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// Contacts: creating one, and editing its tags. Everything the agent types
-// is checked here, before any request (see doc.go).
+// Contacts: creating one, and editing its tags, on a platform that allows
+// it (ContactEditor; creating needs only CreateContact and
+// ContactByNumber). Everything the agent types is checked here, before
+// any request (see doc.go).
 
 const (
 	// MaxContactName is the longest contact name the platform takes, in
@@ -185,8 +187,12 @@ func (e *Engine) CreateContact(ctx context.Context, c Contact) (Contact, error) 
 	}
 	c.Email = strings.TrimSpace(c.Email)
 	c.ID = ""
+	be, ok := e.be.(contactCreator)
+	if !ok {
+		return Contact{}, e.errNoCapability("add contacts from mbx")
+	}
 	e.touch()
-	got, err := e.be.CreateContact(ctx, c)
+	got, err := be.CreateContact(ctx, c)
 	switch KindOf(err) {
 	case 0:
 		if err != nil {
@@ -198,7 +204,7 @@ func (e *Engine) CreateContact(ctx context.Context, c Contact) (Contact, error) 
 		// The answer was lost: the contact may have been created. If the
 		// platform has it, it was (a number taken before would have been
 		// a conflict, unless someone else just created it).
-		ex, ok, lerr := e.be.ContactByNumber(ctx, c.AccountID, c.Number)
+		ex, ok, lerr := be.ContactByNumber(ctx, c.AccountID, c.Number)
 		if lerr != nil || !ok {
 			return Contact{}, err
 		}
@@ -226,7 +232,11 @@ func (e *Engine) existingContact(ctx context.Context, accountID, number string, 
 	if ex, ok, err := e.store.ContactByNumber(accountID, number); err == nil && ok {
 		return &ContactExistsError{Existing: ex}
 	}
-	ex, ok, err := e.be.ContactByNumber(ctx, accountID, number)
+	be, ok := e.be.(contactCreator)
+	if !ok {
+		return conflict
+	}
+	ex, ok, err := be.ContactByNumber(ctx, accountID, number)
 	if err != nil || !ok {
 		if err != nil {
 			e.log.Info("contacts: looking up a duplicate number", "err", err)
@@ -250,6 +260,10 @@ func (e *Engine) SetContactTags(ctx context.Context, contactID string, tags []st
 	if err != nil {
 		return Contact{}, err
 	}
+	be, ok := e.be.(ContactEditor)
+	if !ok {
+		return Contact{}, e.errNoCapability("edit contacts from mbx")
+	}
 	c, ok, err := e.store.Contact(contactID)
 	if err != nil {
 		return Contact{}, err
@@ -258,13 +272,13 @@ func (e *Engine) SetContactTags(ctx context.Context, contactID string, tags []st
 		return Contact{}, &InputError{"this contact is not in mbx yet: wait for the next sync and try again"}
 	}
 	e.touch()
-	if cur, ok, err := e.be.ContactByNumber(ctx, c.AccountID, c.Number); err != nil {
+	if cur, ok, err := be.ContactByNumber(ctx, c.AccountID, c.Number); err != nil {
 		return Contact{}, err
 	} else if ok && cur.ID == c.ID {
 		c = filledContact(cur, c)
 	}
 	c.Tags = tags
-	got, err := e.be.UpdateContact(ctx, c)
+	got, err := be.UpdateContact(ctx, c)
 	if err != nil {
 		return Contact{}, err
 	}

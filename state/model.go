@@ -125,6 +125,7 @@ type Template struct {
 	ID        string
 	AccountID string
 	Name      string
+	Language  string // e.g. "en_GB"; "" when the platform does not say
 	Status    string // Approved, Pending, Rejected
 	Text      string
 	Example   string
@@ -142,6 +143,18 @@ type User struct {
 	FirstName  string
 	LastName   string
 	AccountIDs []string
+}
+
+// WorksIn reports whether the user may take conversations of the account
+// (one of AccountIDs; a platform with a single account lists it for
+// every user).
+func (u User) WorksIn(accountID string) bool {
+	for _, a := range u.AccountIDs {
+		if a == accountID {
+			return true
+		}
+	}
+	return false
 }
 
 // Name is the full name.
@@ -210,15 +223,33 @@ type OutboxItem struct {
 	AccountID      string
 	ContactID      string
 	Kind           OutboxKind
-	TemplateID     string // for templates
-	Body           string
-	Created        time.Time // when the agent sent it (local clock)
-	State          OutboxState
-	Attempts       int
-	NextAttempt    time.Time // zero: as soon as possible
-	Reason         string    // the last failure, in words
-	ServerID       string    // the platform's message id, once known
-	BroadcastID    string    // for templates: the platform's broadcast id, once known
+	// For templates: the reference and its placeholder values in order
+	// (TemplateRef.Params). Items queued before these were kept have only
+	// TemplateID and Body.
+	TemplateID       string
+	TemplateName     string
+	TemplateLanguage string
+	Params           []string
+	Body             string    // the text, or the template filled in
+	Created          time.Time // when the agent sent it (local clock)
+	State            OutboxState
+	Attempts         int
+	NextAttempt      time.Time // zero: as soon as possible
+	Reason           string    // the last failure, in words
+	ServerID         string    // the platform's message id, once known
+	// FollowUp is the token of a send the platform accepted before it
+	// was a message (TemplateFollower; msgboxx: the broadcast id).
+	FollowUp string
+}
+
+// Outgoing is what the backend is handed for the item.
+func (it OutboxItem) Outgoing() Outgoing {
+	out := Outgoing{AccountID: it.AccountID, ContactID: it.ContactID, ConversationID: it.ConversationID, Text: it.Body}
+	if it.Kind == OutboxTemplate {
+		out.Template = &TemplateRef{ID: it.TemplateID, Name: it.TemplateName, Language: it.TemplateLanguage,
+			Params: append([]string(nil), it.Params...)}
+	}
+	return out
 }
 
 // View selects conversations for the list: a folder, narrowed by assignee
@@ -246,6 +277,15 @@ type SearchHit struct {
 type Batch struct {
 	Messages []Message
 	Contacts []Contact
+	// Conversations is the metadata (folder, assignee) of conversations,
+	// by id, from a platform whose changes carry it: those are not looked
+	// up one by one.
+	Conversations map[string]ConversationMeta
+	// Through, when set, is the platform's promise that every message
+	// of the pass dated at or before it has been yielded by this page or
+	// an earlier one, so the sync cursor may move there before the pass
+	// ends. Zero promises nothing (pages in any order).
+	Through time.Time
 }
 
 // ApplyResult says what a Batch changed.

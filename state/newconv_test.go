@@ -289,7 +289,7 @@ func TestStartConversationAndApplyRefusal(t *testing.T) {
 		t.Helper()
 		res := e.Apply(context.Background(), []string{conv.ID}, Change{TeamID: tHO}, nil)
 		var ie *InputError
-		if !errors.As(res[0].Err, &ie) || ie.Msg != "this conversation starts when msgboxx accepts its first template; assign or move it after that" {
+		if !errors.As(res[0].Err, &ie) || ie.Msg != "this conversation starts when the platform accepts its first template; assign or move it after that" {
 			t.Errorf("%s: Apply on a new conversation: %v", when, res[0].Err)
 		}
 	}

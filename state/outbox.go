@@ -107,8 +107,24 @@ func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]st
 	}
 	return e.enqueue(OutboxItem{
 		ConversationID: conv.ID, AccountID: conv.AccountID, ContactID: conv.ContactID,
-		Kind: OutboxTemplate, TemplateID: tpl.ID, Body: body,
+		Kind: OutboxTemplate, TemplateID: tpl.ID, TemplateName: tpl.Name, TemplateLanguage: tpl.Language,
+		Params: templateParams(p, values), Body: body,
 	})
+}
+
+// templateParams are the values of a parsed template's placeholders in
+// order: element i fills {{i+1}}, "" where the template has no such
+// placeholder. Never nil for a template (an empty list is kept as such).
+func templateParams(p ParsedTemplate, values map[int]string) []string {
+	n := 0
+	for _, ph := range p.Placeholders {
+		n = max(n, ph.Index)
+	}
+	params := make([]string, n)
+	for _, ph := range p.Placeholders {
+		params[ph.Index-1] = values[ph.Index]
+	}
+	return params
 }
 
 func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
@@ -225,8 +241,8 @@ func (e *Engine) processOutbox(ctx context.Context) time.Time {
 		}
 		var after OutboxItem
 		switch {
-		case it.BroadcastID != "" && it.ServerID == "":
-			after = e.followBroadcast(ctx, it)
+		case it.FollowUp != "" && it.ServerID == "":
+			after = e.followUp(ctx, it)
 		case it.State == OutboxSending || it.State == OutboxUncertain:
 			after = e.reconcile(ctx, it)
 		default:
@@ -266,29 +282,36 @@ func (e *Engine) sendItem(ctx context.Context, it OutboxItem) OutboxItem {
 		it.NextAttempt = now.Add(5 * time.Second)
 		return it
 	}
-	var (
-		msg Message
-		err error
-	)
-	if it.Kind == OutboxTemplate {
-		var ts TemplateSent
-		ts, err = e.be.SendTemplate(ctx, it.AccountID, it.ContactID, it.TemplateID, it.Body)
-		if err == nil && ts.Message.ID == "" {
-			it.BroadcastID = ts.BroadcastID
-			it.NextAttempt = now.Add(2 * time.Second)
-			if uerr := e.store.UpdateOutbox(it); uerr != nil {
-				e.log.Error("outbox: recording broadcast", "err", uerr)
-			}
-			return it
-		}
-		msg = ts.Message
-	} else {
-		msg, err = e.be.SendMessage(ctx, it.AccountID, it.ContactID, it.Body)
+	sent, err := e.be.Send(ctx, it.Outgoing())
+	if err == nil && sent.Message.ID == "" {
+		return e.accepted(it, sent.FollowUp)
 	}
 	if err == nil {
-		return e.complete(it, msg)
+		return e.complete(it, sent.Message)
 	}
 	return e.failed(it, err)
+}
+
+// accepted records a send the platform accepted before it was a message.
+// On a TemplateFollower with a token it is followed; otherwise it is
+// looked for among the contact's messages, like a send whose answer was
+// lost (uncertain), and never sent again while it may be found.
+func (e *Engine) accepted(it OutboxItem, token string) OutboxItem {
+	now := e.cfg.Now()
+	if _, ok := e.be.(TemplateFollower); ok && token != "" {
+		it.FollowUp = token
+		it.NextAttempt = now.Add(2 * time.Second)
+		if err := e.store.UpdateOutbox(it); err != nil {
+			e.log.Error("outbox: recording the follow-up", "err", err)
+		}
+		return it
+	}
+	it.State = OutboxUncertain
+	it.NextAttempt = now.Add(2 * time.Second)
+	if err := e.store.UpdateOutbox(it); err != nil {
+		e.log.Error("outbox: recording an accepted send", "err", err)
+	}
+	return it
 }
 
 // failed decides what an attempt's error means for the item.
@@ -344,7 +367,8 @@ func (e *Engine) complete(it OutboxItem, msg Message) OutboxItem {
 // reconcile looks for an item whose request may have been acted on. The
 // store attaches a platform message with the same conversation and body,
 // dated no earlier than reconcileMargin before the item, as the sync
-// applies it; for templates the broadcasts are searched too. Found: sent.
+// applies it; for templates on a TemplateFollower, the platform's accepted
+// sends are searched too (FindSend). Found: sent.
 // Not found: the request did not arrive, and the item is sent again.
 func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 	now := e.cfg.Now()
@@ -364,27 +388,25 @@ func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 	if cur.State == OutboxSent {
 		return cur
 	}
-	if it.Kind == OutboxTemplate {
-		sends, err := e.be.Broadcasts(ctx, it.AccountID, it.ContactID)
+	if f, ok := e.be.(TemplateFollower); ok && it.Kind == OutboxTemplate {
+		claimed, err := e.claimedTokens()
 		if err != nil {
 			return e.postpone(it, err)
 		}
-		claimed, err := e.claimedBroadcasts()
+		found, ok, err := f.FindSend(ctx, it.Outgoing(), from, func(token string) bool { return claimed[token] })
 		if err != nil {
 			return e.postpone(it, err)
 		}
-		for _, b := range sends {
-			if b.Body == it.Body && !b.Time.Before(from) && !claimed[b.BroadcastID] {
-				cur.BroadcastID = b.BroadcastID
-				if b.Message.ID != "" {
-					return e.complete(cur, b.Message)
-				}
-				cur.NextAttempt = now.Add(2 * time.Second)
-				if err := e.store.UpdateOutbox(cur); err != nil {
-					e.log.Error("outbox: recording broadcast", "err", err)
-				}
-				return cur
+		if ok {
+			cur.FollowUp = found.FollowUp
+			if found.Message.ID != "" {
+				return e.complete(cur, found.Message)
 			}
+			cur.NextAttempt = now.Add(2 * time.Second)
+			if err := e.store.UpdateOutbox(cur); err != nil {
+				e.log.Error("outbox: recording the follow-up", "err", err)
+			}
+			return cur
 		}
 	}
 	e.log.Info("outbox: not on the platform, sending again", "local_id", it.LocalID)
@@ -395,42 +417,44 @@ func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 	return e.sendItem(ctx, cur)
 }
 
-func (e *Engine) claimedBroadcasts() (map[string]bool, error) {
+// claimedTokens are the follow-up tokens outbox items already hold: a
+// send found while reconciling must not be one of them.
+func (e *Engine) claimedTokens() (map[string]bool, error) {
 	all, err := e.store.Outbox()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, o := range all {
-		if o.BroadcastID != "" {
-			out[o.BroadcastID] = true
+		if o.FollowUp != "" {
+			out[o.FollowUp] = true
 		}
 	}
 	return out, nil
 }
 
-// followBroadcast waits for an accepted template send to become a message.
-func (e *Engine) followBroadcast(ctx context.Context, it OutboxItem) OutboxItem {
-	ts, err := e.be.Broadcast(ctx, it.BroadcastID)
+// followUp waits for a send the platform accepted to become a message
+// (TemplateFollower), checking less often as attempts grow (up to 30 s).
+func (e *Engine) followUp(ctx context.Context, it OutboxItem) OutboxItem {
+	f, ok := e.be.(TemplateFollower)
+	if !ok { // a token kept from another platform's run: look for the message instead
+		it.FollowUp, it.State = "", OutboxUncertain
+		return e.reconcile(ctx, it)
+	}
+	m, err := f.FollowUp(ctx, it.FollowUp)
 	if err != nil {
 		if KindOf(err) == KindNotFound {
 			return e.fail(it, "the platform lost this template send; send it again")
 		}
 		return e.postpone(it, err)
 	}
-	if ts.Message.ID == "" {
+	if m.ID == "" {
 		it.Attempts++
 		it.NextAttempt = e.cfg.Now().Add(min(2*time.Second*time.Duration(it.Attempts), 30*time.Second))
 		if err := e.store.UpdateOutbox(it); err != nil {
-			e.log.Error("outbox: following broadcast", "err", err)
+			e.log.Error("outbox: following a send", "err", err)
 		}
 		return it
-	}
-	m := ts.Message
-	if m.Body == "" {
-		if full, err := e.be.Message(ctx, m.ID); err == nil {
-			m = full
-		}
 	}
 	return e.complete(it, m)
 }

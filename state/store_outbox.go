@@ -2,6 +2,7 @@ package state
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,15 +10,32 @@ import (
 
 // outboxCols are the outbox columns scanOutbox reads, in order.
 const outboxCols = `local_id, conversation_id, account_id, contact_id, kind, template_id, body, created, state,
-	attempts, next_attempt, reason, server_id, broadcast_id`
+	attempts, next_attempt, reason, server_id, follow_up, template_name, template_language, template_params`
 
 func scanOutbox(r scanner) (OutboxItem, error) {
 	var it OutboxItem
 	var created, next int64
+	var params string
 	err := r.Scan(&it.LocalID, &it.ConversationID, &it.AccountID, &it.ContactID, &it.Kind, &it.TemplateID, &it.Body,
-		&created, &it.State, &it.Attempts, &next, &it.Reason, &it.ServerID, &it.BroadcastID)
+		&created, &it.State, &it.Attempts, &next, &it.Reason, &it.ServerID, &it.FollowUp, &it.TemplateName,
+		&it.TemplateLanguage, &params)
 	it.Created, it.NextAttempt = fromNanos(created), fromNanos(next)
+	if err == nil && params != "" {
+		if jerr := json.Unmarshal([]byte(params), &it.Params); jerr != nil {
+			err = fmt.Errorf("template parameters of %s: %w", it.LocalID, jerr)
+		}
+	}
 	return it, err
+}
+
+// encodeParams is the template_params column for params: a JSON array,
+// or ” for none.
+func encodeParams(params []string) (string, error) {
+	if params == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(params)
+	return string(b), err
 }
 
 func validOutboxState(s OutboxState) bool {
@@ -65,11 +83,15 @@ func (s *Store) Enqueue(item OutboxItem, msg Message) error {
 	if msg.Time.IsZero() {
 		msg.Time = item.Created
 	}
+	params, err := encodeParams(item.Params)
+	if err != nil {
+		return fmt.Errorf("store: enqueue %s: %w", item.LocalID, err)
+	}
 	return s.write("enqueue "+item.LocalID, func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			item.LocalID, item.ConversationID, item.AccountID, item.ContactID, item.Kind, item.TemplateID, item.Body,
 			toNanos(item.Created), item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason, item.ServerID,
-			item.BroadcastID); err != nil {
+			item.FollowUp, item.TemplateName, item.TemplateLanguage, params); err != nil {
 			return fmt.Errorf("outbox row: %w", err)
 		}
 		cache := newStmtCache(tx)
@@ -124,15 +146,15 @@ func (s *Store) Outbox(states ...OutboxState) ([]OutboxItem, error) {
 }
 
 // UpdateOutbox writes the item's State, Attempts, NextAttempt, Reason,
-// ServerID and BroadcastID. It fails with ErrNotFound for an unknown item.
+// ServerID and FollowUp. It fails with ErrNotFound for an unknown item.
 func (s *Store) UpdateOutbox(item OutboxItem) error {
 	if !validOutboxState(item.State) {
 		return fmt.Errorf("store: update outbox %s: unknown state %q", item.LocalID, item.State)
 	}
 	return s.write("update outbox "+item.LocalID, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, reason = ?, server_id = ?,
-			broadcast_id = ? WHERE local_id = ?`, item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason,
-			item.ServerID, item.BroadcastID, item.LocalID)
+			follow_up = ? WHERE local_id = ?`, item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason,
+			item.ServerID, item.FollowUp, item.LocalID)
 		if err != nil {
 			return err
 		}

@@ -122,7 +122,7 @@ func TestOutboxListAndUpdate(t *testing.T) {
 		t.Errorf("Outbox() = %v, want %v", ids(all), want)
 	}
 	it := all[1]
-	it.State, it.Attempts, it.NextAttempt, it.Reason, it.ServerID, it.BroadcastID = OutboxUncertain, 2, at(time.Minute), "timeout", "", "b1"
+	it.State, it.Attempts, it.NextAttempt, it.Reason, it.ServerID, it.FollowUp = OutboxUncertain, 2, at(time.Minute), "timeout", "", "b1"
 	it.Body = "ignored"
 	must(t, s.UpdateOutbox(it))
 	got, _, _ := s.OutboxItem("L2")

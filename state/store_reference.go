@@ -224,15 +224,16 @@ func (s *Store) Teams() ([]Team, error) {
 // ReplaceTemplates replaces the stored templates (of every account) with ts.
 func (s *Store) ReplaceTemplates(ts []Template) error {
 	return s.replaceSet("replace templates", []string{"templates"}, func(tx *sql.Tx) error {
-		st, err := tx.Prepare(`INSERT INTO templates(id, account_id, name, status, text, example) VALUES (?, ?, ?, ?, ?, ?)
+		st, err := tx.Prepare(`INSERT INTO templates(id, account_id, name, status, text, example, language)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,
-			status = excluded.status, text = excluded.text, example = excluded.example`)
+			status = excluded.status, text = excluded.text, example = excluded.example, language = excluded.language`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for _, t := range ts {
-			if _, err := st.Exec(t.ID, t.AccountID, t.Name, t.Status, t.Text, t.Example); err != nil {
+			if _, err := st.Exec(t.ID, t.AccountID, t.Name, t.Status, t.Text, t.Example, t.Language); err != nil {
 				return fmt.Errorf("template %s: %w", t.ID, err)
 			}
 		}
@@ -244,7 +245,7 @@ func (s *Store) ReplaceTemplates(ts []Template) error {
 // approved ones first, then by name.
 func (s *Store) Templates(accountID string) ([]Template, error) {
 	const order = ` ORDER BY lower(trim(status)) = 'approved' DESC, name COLLATE NOCASE, name, id`
-	const cols = "SELECT id, account_id, name, status, text, example FROM templates"
+	const cols = "SELECT id, account_id, name, status, text, example, language FROM templates"
 	var rows *sql.Rows
 	var err error
 	if accountID == "" {
@@ -257,7 +258,7 @@ func (s *Store) Templates(accountID string) ([]Template, error) {
 	}
 	return collect(rows, "templates", func(r *sql.Rows) (Template, error) {
 		var t Template
-		return t, r.Scan(&t.ID, &t.AccountID, &t.Name, &t.Status, &t.Text, &t.Example)
+		return t, r.Scan(&t.ID, &t.AccountID, &t.Name, &t.Status, &t.Text, &t.Example, &t.Language)
 	})
 }
 

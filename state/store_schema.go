@@ -227,6 +227,18 @@ CREATE INDEX outbox_created ON outbox(created, local_id);
 `,
 	// 2: a contact by number (a duplicate reported by the platform).
 	`CREATE INDEX contacts_number ON contacts(account_id, number);`,
+	// 3: platform-neutral sends. The outbox keeps a template's reference
+	// (id, name, language) and its placeholder values (a JSON array of
+	// strings, Params[i] filling {{i+1}}; '' for items queued before,
+	// which have only template_id and body), and "broadcast_id" becomes
+	// the neutral follow-up token. Templates get their language.
+	`
+ALTER TABLE outbox ADD COLUMN template_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN template_language TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN template_params TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox RENAME COLUMN broadcast_id TO follow_up;
+ALTER TABLE templates ADD COLUMN language TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a

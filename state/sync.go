@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -95,11 +97,12 @@ type Engine struct {
 	log   *slog.Logger
 	bus   bus
 
-	mu       sync.Mutex
-	me       string // the current user (SetMe), read from the store once
-	meRead   bool
-	status   ConnStatus
-	lastNews time.Time
+	mu        sync.Mutex
+	me        string // the current user (SetMe), read from the store once
+	meRead    bool
+	status    ConnStatus
+	lastNews  time.Time
+	streaming bool // an EventStreamer's stream is up: polls are a safety net
 
 	nudge       chan struct{}
 	outboxNudge chan struct{}
@@ -189,6 +192,9 @@ func (e *Engine) setStatus(f func(*ConnStatus)) {
 func (e *Engine) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { e.runOutbox(ctx) })
+	if es, ok := e.be.(EventStreamer); ok {
+		wg.Go(func() { e.runEvents(ctx, es) })
+	}
 	defer wg.Wait()
 	defer e.drafts.flush()
 
@@ -238,7 +244,7 @@ func (e *Engine) wait(ctx context.Context, nudge <-chan struct{}, d time.Duratio
 
 func (e *Engine) pollInterval() time.Duration {
 	e.mu.Lock()
-	idle := e.cfg.Now().Sub(e.lastNews) > e.cfg.IdleAfter
+	idle := e.streaming || e.cfg.Now().Sub(e.lastNews) > e.cfg.IdleAfter
 	e.mu.Unlock()
 	if idle {
 		return e.cfg.IdlePoll
@@ -364,12 +370,21 @@ func (e *Engine) poll(ctx context.Context) error {
 }
 
 // pullMessages applies every page of q and moves the cursor forward.
+//
+// Pages may come in any order (oldest first, newest first, or none), so
+// the cursor moves to the newest message seen only once the whole pass
+// has succeeded: a pass that fails half-way leaves it where it was, and
+// the next pass reads the same span again (messages already stored are
+// skipped). Before that it moves only as far as a page's Through
+// promises. The metadata of conversations a page carries
+// (Batch.Conversations) is stored, and those are not looked up.
 func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func(int)) (ApplyResult, error) {
 	var sum ApplyResult
 	cur, err := e.cursor()
 	if err != nil {
 		return sum, err
 	}
+	var latest time.Time
 	for batch, err := range e.be.Messages(ctx, q) {
 		if err != nil {
 			return sum, err
@@ -379,11 +394,15 @@ func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func
 		if err != nil {
 			return sum, err
 		}
-		sum.NewConversations = append(sum.NewConversations, res.NewConversations...)
-		sum.NewInbound = append(sum.NewInbound, res.NewInbound...)
+		known := func(id string) bool { _, ok := batch.Conversations[id]; return ok }
+		sum.NewConversations = append(sum.NewConversations, slices.DeleteFunc(res.NewConversations, known)...)
+		sum.NewInbound = append(sum.NewInbound, slices.DeleteFunc(res.NewInbound, known)...)
 		sum.NewMessages += res.NewMessages
-		if res.Latest.After(cur) {
-			cur = res.Latest
+		if res.Latest.After(latest) {
+			latest = res.Latest
+		}
+		if through := minTime(batch.Through, latest); through.After(cur) {
+			cur = through
 			if err := e.setCursor(cur); err != nil {
 				return sum, err
 			}
@@ -392,17 +411,41 @@ func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func
 			progress(len(batch.Messages))
 		}
 	}
+	if latest.After(cur) {
+		if err := e.setCursor(latest); err != nil {
+			return sum, err
+		}
+	}
+	sum.Latest = latest
 	return sum, nil
+}
+
+// minTime is the earlier of a and b.
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // apply writes a batch and tells subscribers what changed.
 func (e *Engine) apply(b Batch) (ApplyResult, error) {
-	if len(b.Messages) == 0 && len(b.Contacts) == 0 {
+	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 {
 		return ApplyResult{}, nil
 	}
 	res, err := e.store.ApplyMessages(b, e.cfg.Now())
 	if err != nil {
 		return res, err
+	}
+	for _, id := range slices.Sorted(maps.Keys(b.Conversations)) {
+		meta := b.Conversations[id]
+		changed, err := e.store.SetConversationMeta(id, meta.Folder, meta.UserID, meta.TeamID)
+		if err != nil {
+			return res, err
+		}
+		if changed && !slices.Contains(res.Changed, id) {
+			res.Changed = append(res.Changed, id)
+		}
 	}
 	// Only threads whose messages changed: a poll re-reads a two-minute
 	// overlap, and an unchanged thread need not be redrawn (or marked read).
@@ -559,16 +602,20 @@ func (e *Engine) refreshStatuses(ctx context.Context) error {
 	return err
 }
 
-// refreshReference reloads accounts, inboxes, users, teams and templates.
+// refreshReference reloads accounts, inboxes (InboxLister), users, teams
+// and templates, and learns who the user is.
 func (e *Engine) refreshReference(ctx context.Context) error {
-	e.count(func(s *SyncStats) { s.ReferenceCalls += 5 })
+	e.count(func(s *SyncStats) { s.ReferenceCalls += 4 })
 	accounts, err := e.be.Accounts(ctx)
 	if err != nil {
 		return err
 	}
-	inboxes, err := e.be.Inboxes(ctx)
-	if err != nil {
-		return err
+	var inboxes []Inbox
+	if il, ok := e.be.(InboxLister); ok {
+		e.count(func(s *SyncStats) { s.ReferenceCalls++ })
+		if inboxes, err = il.Inboxes(ctx); err != nil {
+			return err
+		}
 	}
 	users, err := e.be.Users(ctx)
 	if err != nil {
@@ -579,6 +626,11 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 		return err
 	}
 	templates, err := e.be.Templates(ctx)
+	if err != nil {
+		return err
+	}
+	// After Users: an adapter may answer from what it just read.
+	me, err := e.be.Me(ctx)
 	if err != nil {
 		return err
 	}
@@ -593,9 +645,60 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 			return err
 		}
 	}
+	if me.ID != "" && me.ID != e.Me() {
+		e.SetMe(me.ID)
+	}
 	e.lastRefresh = e.cfg.Now()
 	e.bus.publish(Changes{Reference: true})
 	return nil
+}
+
+// runEvents applies what an EventStreamer pushes, until ctx ends. While
+// the stream is up the poll runs at the idle interval; when it breaks, a
+// sync catches up on what it missed and the stream is opened again after
+// a backoff.
+func (e *Engine) runEvents(ctx context.Context, es EventStreamer) {
+	failures := 0
+	setStreaming := func(on bool) {
+		e.mu.Lock()
+		e.streaming = on
+		e.mu.Unlock()
+	}
+	for ctx.Err() == nil {
+		connected := false
+		var serr error
+		for b, err := range es.Events(ctx) {
+			if err != nil {
+				serr = err
+				break
+			}
+			if !connected {
+				connected, failures = true, 0
+				setStreaming(true)
+			}
+			res, err := e.apply(b)
+			if err != nil {
+				e.log.Error("events: applying", "err", err)
+				continue
+			}
+			if res.NewMessages > 0 {
+				e.touch()
+			}
+		}
+		setStreaming(false)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			e.SyncNow() // what the break missed
+		}
+		failures++
+		wait := backoff(failures, time.Second, e.cfg.MaxBackoff)
+		e.log.Info("events: stream ended", "err", serr, "retry_in", wait)
+		if !e.wait(ctx, nil, wait) {
+			return
+		}
+	}
 }
 
 // SyncOnce runs one round now (the backfill until it has finished, then a
@@ -612,9 +715,9 @@ func (e *Engine) SyncOnce(ctx context.Context) error {
 // earliest postponed item is due. For tests and tools: not while Run runs.
 func (e *Engine) SendPending(ctx context.Context) time.Time { return e.processOutbox(ctx) }
 
-// LoadOlder reads a conversation's messages from before `before` from the
-// platform — history older than the synced window — a week at a time, and
-// reports how many it added. The UI calls it when the agent scrolls past
+// LoadOlder reads a page of a conversation's messages from before
+// `before` from the platform (Backend.History) — history older than the
+// synced window — and reports how many it added. The UI calls it when the agent scrolls past
 // the oldest stored message.
 func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before time.Time) (int, error) {
 	c, ok, err := e.store.Conversation(conversationID)
@@ -624,17 +727,10 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 	if before.IsZero() {
 		before = e.cfg.Now()
 	}
-	added := 0
-	for batch, err := range e.be.Messages(ctx, MessageQuery{ConversationID: c.ID, AccountID: c.AccountID,
-		From: before.Add(-7 * 24 * time.Hour), To: before}) {
-		if err != nil {
-			return added, err
-		}
-		res, err := e.apply(batch)
-		if err != nil {
-			return added, err
-		}
-		added += res.NewMessages
+	batch, err := e.be.History(ctx, HistoryQuery{ConversationID: c.ID, AccountID: c.AccountID, Before: before})
+	if err != nil {
+		return 0, err
 	}
-	return added, nil
+	res, err := e.apply(batch)
+	return res.NewMessages, err
 }

@@ -6,19 +6,62 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/mbx-inbox/mbx/state"
 )
 
-// Backend adapts a Client to state.Backend: wire types become domain
-// types, and errors become state.BackendErrors whose kind tells the sync
-// engine and the outbox what to do.
-type Backend struct{ c *Client }
+// Backend adapts a Client to state.Backend and the capabilities msgboxx
+// has (see doc.go): wire types become domain types, and errors become
+// state.BackendErrors whose kind tells the sync engine and the outbox
+// what to do.
+type Backend struct {
+	c *Client
+
+	mu    sync.Mutex
+	users []state.User // the last Users answer, for Me
+}
 
 // NewBackend wraps a client.
 func NewBackend(c *Client) *Backend { return &Backend{c: c} }
 
-var _ state.Backend = (*Backend)(nil)
+var (
+	_ state.Backend          = (*Backend)(nil)
+	_ state.FolderMover      = (*Backend)(nil)
+	_ state.ContactEditor    = (*Backend)(nil)
+	_ state.TemplateFollower = (*Backend)(nil)
+	_ state.InboxLister      = (*Backend)(nil)
+	_ state.PlatformNamer    = (*Backend)(nil)
+)
+
+// PlatformName is "msgboxx".
+func (b *Backend) PlatformName() string { return "msgboxx" }
+
+// Me is the logged-in user: the token's subject, named from the users
+// list (the last one read, else read now). msgboxx has no "me" endpoint.
+func (b *Backend) Me(ctx context.Context) (state.User, error) {
+	b.mu.Lock()
+	users := b.users
+	b.mu.Unlock()
+	id := b.c.UserID()
+	if id == "" || users == nil {
+		var err error
+		if users, err = b.Users(ctx); err != nil { // logs in if need be
+			return state.User{}, err
+		}
+		id = b.c.UserID()
+	}
+	if id == "" {
+		return state.User{}, nil
+	}
+	for _, u := range users {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return state.User{ID: id}, nil
+}
 
 // Client returns the wrapped client.
 func (b *Backend) Client() *Client { return b.c }
@@ -85,8 +128,8 @@ func toContact(c Contact) state.Contact {
 		Status: c.Status, Email: c.Email, Tags: tags, Created: c.Created.Time}
 }
 
-func toTemplateSent(b Broadcast) state.TemplateSent {
-	ts := state.TemplateSent{BroadcastID: b.ID, AccountID: b.APIAccountID, ContactID: b.ContactID, Body: b.Message, Time: b.Created.Time}
+func toTemplateSent(b Broadcast) TemplateSent {
+	ts := TemplateSent{BroadcastID: b.ID, AccountID: b.APIAccountID, ContactID: b.ContactID, Body: b.Message, Time: b.Created.Time}
 	if b.MessageID != "" {
 		ts.Message = state.Message{ID: b.MessageID, AccountID: b.APIAccountID, ContactID: b.ContactID, Direction: state.Outbound,
 			Body: b.Message, Time: b.Created.Time, Template: true,
@@ -141,6 +184,12 @@ func (b *Backend) Users(ctx context.Context) ([]state.User, error) {
 			out[i].AccountIDs = append(out[i].AccountIDs, l.APIAccount.ID)
 		}
 	}
+	if out == nil {
+		out = []state.User{}
+	}
+	b.mu.Lock()
+	b.users = out
+	b.mu.Unlock()
 	return out, nil
 }
 
@@ -196,7 +245,10 @@ func (b *Backend) Contacts(ctx context.Context) iter.Seq2[[]state.Contact, error
 }
 
 // Messages yields pages of messages as batches, with the contacts the
-// messages name (name, number, status: what a message carries).
+// messages name (name, number, status: what a message carries). The
+// reference does not say in which order GET /message pages come, so no
+// page promises a Through: the engine moves its cursor at the end of a
+// pass.
 func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[state.Batch, error] {
 	f := MessageFilter{APIAccountID: q.AccountID, ContactID: q.ContactID, ConversationID: q.ConversationID, From: q.From, To: q.To}
 	return func(yield func(state.Batch, error) bool) {
@@ -221,6 +273,28 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 		}
 	}
 }
+
+// History is a conversation's week of messages before q.Before, every
+// page of it in one batch.
+func (b *Backend) History(ctx context.Context, q state.HistoryQuery) (state.Batch, error) {
+	before := q.Before
+	if before.IsZero() {
+		before = b.c.now()
+	}
+	var out state.Batch
+	for batch, err := range b.Messages(ctx, state.MessageQuery{ConversationID: q.ConversationID, AccountID: q.AccountID,
+		From: before.Add(-historyPage), To: before}) {
+		if err != nil {
+			return out, err
+		}
+		out.Messages = append(out.Messages, batch.Messages...)
+		out.Contacts = append(out.Contacts, batch.Contacts...)
+	}
+	return out, nil
+}
+
+// historyPage is how far back one History page reaches.
+const historyPage = 7 * 24 * time.Hour
 
 // Message fetches one message.
 func (b *Backend) Message(ctx context.Context, id string) (state.Message, error) {
@@ -249,9 +323,72 @@ func (b *Backend) ConversationMeta(ctx context.Context, id string) (state.Conver
 	return meta, nil
 }
 
-// UpdateConversation moves and/or assigns a conversation.
+// Assign assigns a conversation to a user or a team (msgboxx keeps one
+// assignee: a user and a team together are refused by the client).
+func (b *Backend) Assign(ctx context.Context, id string, a state.Assignment) error {
+	return b.UpdateConversation(ctx, id, state.ConversationMeta{UserID: a.UserID, TeamID: a.TeamID})
+}
+
+// UpdateConversation moves and/or assigns a conversation in one PUT.
 func (b *Backend) UpdateConversation(ctx context.Context, id string, change state.ConversationMeta) error {
 	return wrap(b.c.UpdateConversation(ctx, id, ConversationUpdate{UserID: change.UserID, TeamID: change.TeamID, Folder: Folder(change.Folder)}))
+}
+
+// Send sends a session message (POST /message) or a template as a
+// broadcast (POST /broadcast, by template id, with the text filled in:
+// msgboxx takes no parameters). A broadcast the platform has not made a
+// message yet comes back with an empty Message.ID and its id as the
+// follow-up token.
+func (b *Backend) Send(ctx context.Context, out state.Outgoing) (state.Sent, error) {
+	if out.Template == nil {
+		m, err := b.SendMessage(ctx, out.AccountID, out.ContactID, out.Text)
+		return state.Sent{Message: m}, err
+	}
+	if out.Template.ID == "" {
+		return state.Sent{}, &state.BackendError{Kind: state.KindRefused, Op: "POST /broadcast",
+			Message: "msgboxx sends a template by its id, and this one has none"}
+	}
+	ts, err := b.SendTemplate(ctx, out.AccountID, out.ContactID, out.Template.ID, out.Text)
+	if err != nil {
+		return state.Sent{}, err
+	}
+	return state.Sent{Message: ts.Message, FollowUp: ts.BroadcastID}, nil
+}
+
+// FollowUp follows a broadcast: its message once msgboxx made one (read
+// in full when the broadcast carries no body).
+func (b *Backend) FollowUp(ctx context.Context, token string) (state.Message, error) {
+	ts, err := b.Broadcast(ctx, token)
+	if err != nil || ts.Message.ID == "" {
+		return state.Message{}, err
+	}
+	m := ts.Message
+	if m.Body == "" {
+		if full, err := b.Message(ctx, m.ID); err == nil {
+			m = full
+		}
+	}
+	return m, nil
+}
+
+// FindSend looks among the contact's broadcasts for one of out's text
+// created at or after since and not claimed: a template send whose
+// answer was lost. msgboxx has no idempotency key; the text and the time
+// are what tell a send apart.
+func (b *Backend) FindSend(ctx context.Context, out state.Outgoing, since time.Time, claimed func(string) bool) (state.Sent, bool, error) {
+	if out.Template == nil {
+		return state.Sent{}, false, nil
+	}
+	sends, err := b.Broadcasts(ctx, out.AccountID, out.ContactID)
+	if err != nil {
+		return state.Sent{}, false, err
+	}
+	for _, bc := range sends {
+		if bc.Body == out.Text && !bc.Time.Before(since) && !claimed(bc.BroadcastID) {
+			return state.Sent{Message: bc.Message, FollowUp: bc.BroadcastID}, true, nil
+		}
+	}
+	return state.Sent{}, false, nil
 }
 
 // SendMessage sends a session message.
@@ -274,19 +411,29 @@ func (b *Backend) SendMessage(ctx context.Context, accountID, contactID, body st
 	return sm, nil
 }
 
+// TemplateSent is msgboxx's record of a template send: a broadcast.
+type TemplateSent struct {
+	BroadcastID string
+	AccountID   string
+	ContactID   string
+	Body        string
+	Time        time.Time
+	Message     state.Message // ID empty until the platform has queued it
+}
+
 // SendTemplate sends a filled template as a broadcast. When the platform
 // already names the message, it is fetched for its conversation id.
-func (b *Backend) SendTemplate(ctx context.Context, accountID, contactID, templateID, body string) (state.TemplateSent, error) {
+func (b *Backend) SendTemplate(ctx context.Context, accountID, contactID, templateID, body string) (TemplateSent, error) {
 	bc, err := b.c.SendBroadcast(ctx, NewBroadcast{APIAccountID: accountID, ContactID: contactID, TemplateID: templateID, Message: body})
 	if err != nil {
-		return state.TemplateSent{}, wrap(err)
+		return TemplateSent{}, wrap(err)
 	}
 	return b.withMessage(ctx, toTemplateSent(bc)), nil
 }
 
 // withMessage completes a template send with its message's conversation
 // id; on failure the send stands as it is and is followed up later.
-func (b *Backend) withMessage(ctx context.Context, ts state.TemplateSent) state.TemplateSent {
+func (b *Backend) withMessage(ctx context.Context, ts TemplateSent) TemplateSent {
 	if ts.Message.ID == "" {
 		return ts
 	}
@@ -298,17 +445,17 @@ func (b *Backend) withMessage(ctx context.Context, ts state.TemplateSent) state.
 }
 
 // Broadcast follows one template send.
-func (b *Backend) Broadcast(ctx context.Context, id string) (state.TemplateSent, error) {
+func (b *Backend) Broadcast(ctx context.Context, id string) (TemplateSent, error) {
 	bc, err := b.c.Broadcast(ctx, id)
 	if err != nil {
-		return state.TemplateSent{}, wrap(err)
+		return TemplateSent{}, wrap(err)
 	}
 	return b.withMessage(ctx, toTemplateSent(bc)), nil
 }
 
 // Broadcasts lists the template sends to one contact.
-func (b *Backend) Broadcasts(ctx context.Context, accountID, contactID string) ([]state.TemplateSent, error) {
-	var out []state.TemplateSent
+func (b *Backend) Broadcasts(ctx context.Context, accountID, contactID string) ([]TemplateSent, error) {
+	var out []TemplateSent
 	for bc, err := range b.c.Broadcasts(ctx, BroadcastFilter{APIAccountID: accountID, ContactID: contactID}) {
 		if err != nil {
 			return nil, wrap(err)

@@ -395,7 +395,7 @@ func TestTemplateSendFollowsTheBroadcast(t *testing.T) {
 	}
 	r.engine.SendPending(context.Background())
 	got, _, _ := r.store.OutboxItem(item.LocalID)
-	if got.BroadcastID == "" || got.State == state.OutboxSent {
+	if got.FollowUp == "" || got.State == state.OutboxSent {
 		t.Fatalf("before the queue delay: %+v", got)
 	}
 	r.clock.Add(5 * time.Second)

@@ -137,7 +137,7 @@ func TestTemplateStartsNewConversation(t *testing.T) {
 			r.engine.SendPending(context.Background())
 			if tt.syncFirst {
 				got, _, _ := r.store.OutboxItem(item.LocalID)
-				if got.BroadcastID == "" || got.State == state.OutboxSent {
+				if got.FollowUp == "" || got.State == state.OutboxSent {
 					t.Fatalf("before the queue delay: %+v", got)
 				}
 				r.clock.Add(5 * time.Second)
