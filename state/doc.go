@@ -4,6 +4,69 @@
 // UI what changed through Subscriptions. It imports the standard library
 // and the SQLite driver only.
 //
+// # The core and the capabilities
+//
+// Backend is the small core every platform provides:
+//
+//   - Me: the logged-in user. The engine asks after each reference
+//     refresh and records the id (SetMe), so "assign to me" and the Mine
+//     view work offline at the next start too.
+//   - Reference data: Accounts, Users, Teams, Templates, Contacts.
+//   - Messages: the messages since a point (narrowed to an account, a
+//     contact or a conversation), page by page in any order. A page may
+//     carry the metadata of its conversations (Batch.Conversations), which
+//     a platform with a conversation list has; otherwise the engine reads
+//     it with ConversationMeta.
+//   - History: one page of a conversation's history before a time.
+//   - Message: one message again, to follow its status.
+//   - Send: an Outgoing, either text or a TemplateRef {ID or Name,
+//     Language, Params in order} with the rendered text beside it for
+//     local display and for recognising the platform's copy. The answer
+//     is the platform's message, or an accepted send with no message yet.
+//   - Assign: an optional user plus an optional team.
+//
+// Anything else is an optional capability: a small interface the backend
+// implements or not, detected by type assertion. Engine.Capabilities
+// (CapabilitiesOf) sums them up for the UI, which shows only what the
+// platform can do; the engine refuses the rest before any request, with
+// an *InputError in words ("The platform cannot …").
+//
+//   - FolderMover (Capabilities.Folders; msgboxx): inbox, archive and
+//     spam. UpdateConversation moves and assigns in one request, and the
+//     engine sends every conversation change through it.
+//   - Resolver (Resolve; get.chat): resolve and reopen. The store files a
+//     resolved conversation in FolderArchive, so the views, counts and
+//     Change{Folder} work unchanged: archive resolves, inbox reopens,
+//     spam is refused.
+//   - ConversationTagger (Tags): Engine.SetConversationTags. The store
+//     keeps no conversation tags yet.
+//   - SavedResponder (SavedResponses): Engine.SavedResponses.
+//   - ContactEditor (ContactEditing; msgboxx): CreateContact,
+//     UpdateContact, ContactByNumber, behind Engine.CreateContact (which
+//     needs only the first and the last) and Engine.SetContactTags.
+//   - Unassigner (Unassign): Change{Unassign: true}, on its own.
+//   - UserAndTeamAssigner (UserAndTeam; get.chat): a conversation has a
+//     user and a team at once; assigning one keeps the other. Without it
+//     assigning a user clears the team and the other way round, and a
+//     Change naming both is refused.
+//   - EventStreamer (PushedEvents; get.chat's websocket): while Run runs,
+//     pushed batches are applied as they come and the poll drops to the
+//     idle interval; after a break the engine syncs and reconnects with a
+//     backoff.
+//   - TemplateFollower (TemplateFollowUp; msgboxx broadcasts): a send
+//     accepted before it is a message comes with a token (Sent.FollowUp,
+//     kept in the outbox) that the outbox follows; FindSend finds such a
+//     send when reconciling an uncertain one. The platform's own words
+//     for it (a broadcast) stay in its package.
+//   - InboxLister (msgboxx) and PlatformNamer ("msgboxx" instead of "the
+//     platform" in the few messages that name it) are minor ones the UI
+//     needs no flag for.
+//
+// Who may take a conversation is the platform's data, read with a neutral
+// rule: a user works in User.AccountIDs, a team serves Team.AccountIDs
+// (all accounts when it lists none); each adapter fills them as its
+// platform links users and teams to accounts (Engine.Assignees).
+//
 // # Store
 //
 // One SQLite database per account (modernc.org/sqlite, pure Go), at a path
@@ -15,14 +78,21 @@
 //
 // # Sync
 //
-// The platform has no conversation list, only messages (which name their
-// conversation) and a per-conversation lookup of folder and assignee. So:
+// The sync assumes the least a platform gives: messages (which name their
+// conversation) and a per-conversation lookup of folder and assignee
+// (msgboxx has no conversation list; a platform that has one puts the
+// metadata in its pages and skips the lookups). So:
 //
 //   - First start: HistoryDays (7) of messages page by page, then the
 //     folder and assignee of every conversation they name (MetaConcurrency
-//     at a time), then contacts; accounts, inboxes, users, teams and
-//     templates first of all. The cursor moves with every page, so an
-//     interrupted backfill resumes.
+//     at a time), then contacts; accounts, inboxes, users, teams,
+//     templates and the current user first of all.
+//   - The cursor (the newest message seen) moves only when a whole pass
+//     has succeeded, since pages may come in any order: a pass that fails
+//     half-way is read again from where it started (messages already
+//     stored are skipped). A platform that pages oldest first may promise
+//     it (Batch.Through), and then an interrupted pass keeps what it
+//     finished.
 //   - Then a poll every Poll (5 s; IdlePoll, 30 s, after IdleAfter without
 //     news; exponential backoff with jitter up to MaxBackoff while offline)
 //     for messages since the newest seen minus Overlap (2 min, for clock
@@ -78,9 +148,11 @@
 //     contact's messages since the item's creation minus 5 minutes; a
 //     platform message with the same body, outbound, not already claimed,
 //     is taken as the item's. The same rule runs on every sync, so a reply
-//     whose answer was lost is recognised as soon as it is seen. Templates
-//     are also looked for among the contact's broadcasts. Only when nothing
-//     is found is the item sent again. (The platform has no idempotency
+//     whose answer was lost is recognised as soon as it is seen. On a
+//     TemplateFollower, templates are also looked for among the platform's
+//     accepted sends (FindSend; msgboxx: the contact's broadcasts, other
+//     items' tokens excluded). Only when nothing is found is the item sent
+//     again. (The platform has no idempotency
 //     key: a request the platform acts on after we concluded it had not
 //     arrived would still give two copies; reconciling after the
 //     connection is gone makes that window as small as the API allows.)
@@ -89,13 +161,24 @@
 //   - A queued reply whose window closed meanwhile (offline for hours)
 //     fails with that reason instead of being refused by the platform; its
 //     text is kept.
-//   - Templates: the platform may accept a broadcast before it has a
-//     message; the item keeps the broadcast id and follows it.
+//   - Templates: the item keeps the template's reference — id, name,
+//     language — and its placeholder values in order (Params[i] fills
+//     {{i+1}}), as well as the filled text, and the backend gets an
+//     Outgoing built from them (OutboxItem.Outgoing; items queued before
+//     migration 3 have only the id and the text). A TemplateFollower may
+//     accept a send before it has a message: the item keeps the token
+//     (OutboxItem.FollowUp) and follows it, less often as it waits. On a
+//     platform without that capability a send answered without a message
+//     is treated as uncertain and looked for before any repeat.
 //
 // # New conversations
 //
-// The platform creates a conversation only with the first message or
-// template to a contact. StartConversation gives a contact without one a
+// This part is neutral: any platform that creates a conversation only
+// with the first message to a contact and names it itself fits it (on
+// msgboxx that first message is always a template; a platform whose
+// conversation ids are known in advance simply never sees a "new:" id
+// outlive its first sync). The platform creates a conversation only with
+// the first message or template to a contact. StartConversation gives a contact without one a
 // conversation of mbx's own, id "new:" + account + ":" + contact
 // (NewConversationID): inbox, unassigned, window closed, meta known (the
 // platform is never asked about it), and not stored until SendTemplate

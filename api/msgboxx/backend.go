@@ -44,14 +44,13 @@ func (b *Backend) Me(ctx context.Context) (state.User, error) {
 	b.mu.Lock()
 	users := b.users
 	b.mu.Unlock()
-	id := b.c.UserID()
-	if id == "" || users == nil {
+	if users == nil {
 		var err error
 		if users, err = b.Users(ctx); err != nil { // logs in if need be
 			return state.User{}, err
 		}
-		id = b.c.UserID()
 	}
+	id := b.c.UserID()
 	if id == "" {
 		return state.User{}, nil
 	}

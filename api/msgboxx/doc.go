@@ -15,6 +15,48 @@
 // Malformed, truncated or oversized (> 32 MiB) answers are errors naming
 // the route, never panics; unknown fields are ignored.
 //
+// # As a state.Backend
+//
+// Backend adapts the client to state's core and declares the capabilities
+// msgboxx has (state.Capabilities{Folders, ContactEditing,
+// TemplateFollowUp}):
+//
+//   - Me: msgboxx has no "me" endpoint. The user is the login token's
+//     subject, named from the /user list the engine has just read (read
+//     now when none was), so asking costs no request.
+//   - Messages: GET /message filtered by time, account, contact and
+//     conversation. The reference does not say in which order the pages
+//     come, so no page promises state.Batch.Through: the engine moves its
+//     cursor after a whole pass. Pages carry no conversation metadata:
+//     ConversationMeta reads GET /conversation/{id} (a folder outside
+//     inbox/archive/spam reads as inbox; the user wins over the team).
+//   - History: one week of a conversation before the given time, every
+//     page of it in one batch.
+//   - Send: text is POST /message; a template is POST /broadcast with the
+//     template's id and the text filled in (msgboxx takes no parameters:
+//     state's TemplateRef.Params are kept in the outbox but not sent; a
+//     reference without an id is refused). A broadcast without a message
+//     yet is answered with an empty Message.ID and the broadcast id as the
+//     follow-up token.
+//   - TemplateFollower: FollowUp reads GET /broadcast/{id} (and the message
+//     in full when the broadcast carries no text); FindSend looks through
+//     the contact's broadcasts for one with the same text, created no
+//     earlier than the item (minus state's margin), whose id no other
+//     outbox item holds.
+//   - FolderMover: UpdateConversation is one PUT /conversation/{id} with
+//     what changes; Assign is the same PUT with a user or a team. msgboxx
+//     keeps one assignee (no UserAndTeamAssigner) and documents no way to
+//     unassign (no Unassigner); there is no resolve, no conversation
+//     tags, no saved responses and no push to mbx (webhooks need a public
+//     URL).
+//   - ContactEditor: POST /contact (then a PUT for the tags, which the
+//     create body lacks), PUT /contact/{id}, GET /contact?mobileNumber=…
+//     checked digit for digit.
+//   - InboxLister: GET /inbox. PlatformNamer: "msgboxx".
+//   - Who may take a conversation: /user's (user, api account) pairs become
+//     state.User.AccountIDs, /team's accounts state.Team.AccountIDs (none:
+//     every account); state's neutral rule reads them.
+//
 // # Auth
 //
 // POST /oauth/token with X-Calling-Application ("mbx/<version>"; sent on
