@@ -294,8 +294,8 @@ func (e *Engine) sendItem(ctx context.Context, it OutboxItem) OutboxItem {
 
 // accepted records a send the platform accepted before it was a message.
 // On a TemplateFollower with a token it is followed; otherwise it is
-// looked for among the contact's messages, like a send whose answer was
-// lost (uncertain), and never sent again while it may be found.
+// uncertain, like a send whose answer was lost: looked for among the
+// contact's messages before it is ever sent again.
 func (e *Engine) accepted(it OutboxItem, token string) OutboxItem {
 	now := e.cfg.Now()
 	if _, ok := e.be.(TemplateFollower); ok && token != "" {

@@ -291,7 +291,8 @@ func (e *Engine) setCursor(t time.Time) error {
 }
 
 // backfill loads HistoryDays of messages, then everything the inbox needs
-// to show them. It resumes from its cursor after an interruption.
+// to show them. After an interruption it starts again from its cursor,
+// which moves when a pass completes (or as far as pages promise Through).
 func (e *Engine) backfill(ctx context.Context) error {
 	now := e.cfg.Now()
 	from := now.Add(-time.Duration(e.cfg.HistoryDays) * 24 * time.Hour)
