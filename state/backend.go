@@ -175,7 +175,10 @@ type SavedResponder interface {
 }
 
 // ContactEditor is a platform whose contacts can be created and edited
-// from mbx (msgboxx).
+// from mbx (msgboxx). A platform implements all of it; the engine asks
+// each action only for the part it uses (creating: CreateContact and
+// ContactByNumber; tags: UpdateContact and ContactByNumber), so a test
+// double may implement just that part.
 type ContactEditor interface {
 	// CreateContact adds a contact; a number the account already has is
 	// a KindConflict error.
@@ -186,9 +189,15 @@ type ContactEditor interface {
 	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
 }
 
-// contactCreator is the part of ContactEditor that CreateContact needs.
+// contactCreator is the part of ContactEditor Engine.CreateContact needs.
 type contactCreator interface {
 	CreateContact(ctx context.Context, c Contact) (Contact, error)
+	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
+}
+
+// contactUpdater is the part of ContactEditor Engine.SetContactTags needs.
+type contactUpdater interface {
+	UpdateContact(ctx context.Context, c Contact) (Contact, error)
 	ContactByNumber(ctx context.Context, accountID, number string) (Contact, bool, error)
 }
 
@@ -249,7 +258,7 @@ type Capabilities struct {
 	Resolve          bool // Resolver: resolve and reopen
 	Tags             bool // ConversationTagger
 	SavedResponses   bool // SavedResponder
-	ContactEditing   bool // ContactEditor: create contacts, edit their tags
+	ContactEditing   bool // ContactEditor (or the part of it one action needs): create contacts, edit their tags
 	Unassign         bool // Unassigner
 	UserAndTeam      bool // UserAndTeamAssigner: a user and a team at once
 	PushedEvents     bool // EventStreamer
@@ -266,7 +275,9 @@ func CapabilitiesOf(be Backend) Capabilities {
 	_, c.Resolve = be.(Resolver)
 	_, c.Tags = be.(ConversationTagger)
 	_, c.SavedResponses = be.(SavedResponder)
-	_, c.ContactEditing = be.(ContactEditor)
+	_, creates := be.(contactCreator)
+	_, updates := be.(contactUpdater)
+	c.ContactEditing = creates || updates
 	_, c.Unassign = be.(Unassigner)
 	_, c.UserAndTeam = be.(UserAndTeamAssigner)
 	_, c.PushedEvents = be.(EventStreamer)

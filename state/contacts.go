@@ -260,7 +260,7 @@ func (e *Engine) SetContactTags(ctx context.Context, contactID string, tags []st
 	if err != nil {
 		return Contact{}, err
 	}
-	be, ok := e.be.(ContactEditor)
+	be, ok := e.be.(contactUpdater)
 	if !ok {
 		return Contact{}, e.errNoCapability("edit contacts from mbx")
 	}

@@ -265,6 +265,7 @@ func TestCapabilities(t *testing.T) {
 		{"nil backend", nil, Capabilities{}},
 		{"core only", core, Capabilities{}},
 		{"folders", &actionBackend{}, Capabilities{Folders: true}},
+		{"creating contacts only", &contactBackend{}, Capabilities{ContactEditing: true}},
 		{"every capability but folders", &fullBackend{coreBackend: core}, Capabilities{Resolve: true, Tags: true,
 			SavedResponses: true, ContactEditing: true, Unassign: true, UserAndTeam: true, PushedEvents: true,
 			TemplateFollowUp: true}},
@@ -370,6 +371,12 @@ func TestCoreBackendEngine(t *testing.T) {
 	if _, err := e.CreateContact(ctx, Contact{AccountID: "a1", Name: "Zoë", Number: "+447902111123"}); !errors.As(err, &ie) {
 		t.Errorf("CreateContact without the capability: %v", err)
 	}
+	if _, err := e.SetContactTags(ctx, "k1", []string{"vip"}); !errors.As(err, &ie) {
+		t.Errorf("SetContactTags without the capability: %v", err)
+	}
+	if err := e.SetConversationTags(ctx, "c-k1", []string{"vip"}); !errors.As(err, &ie) {
+		t.Errorf("SetConversationTags without the capability: %v", err)
+	}
 	if _, err := e.SavedResponses(ctx); !errors.As(err, &ie) {
 		t.Errorf("SavedResponses without the capability: %v", err)
 	}
@@ -440,6 +447,13 @@ func TestFullBackendEngine(t *testing.T) {
 	}
 	if len(be.sends) != 1 {
 		t.Errorf("sent %d times", len(be.sends))
+	}
+
+	if err := e.SetConversationTags(ctx, "c-k1", []string{" vip ", "VIP", "late"}); err != nil || be.calls[len(be.calls)-1] != "tags c-k1" {
+		t.Errorf("SetConversationTags: %v, calls %v", err, be.calls)
+	}
+	if rs, err := e.SavedResponses(ctx); err != nil || len(rs) != 1 {
+		t.Errorf("SavedResponses = %v, %v", rs, err)
 	}
 
 	// Pushed events are applied while the engine runs.

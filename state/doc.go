@@ -43,7 +43,8 @@
 //   - SavedResponder (SavedResponses): Engine.SavedResponses.
 //   - ContactEditor (ContactEditing; msgboxx): CreateContact,
 //     UpdateContact, ContactByNumber, behind Engine.CreateContact (which
-//     needs only the first and the last) and Engine.SetContactTags.
+//     needs only the first and the last) and Engine.SetContactTags (the
+//     last two). The flag is set when either part is there.
 //   - Unassigner (Unassign): Change{Unassign: true}, on its own.
 //   - UserAndTeamAssigner (UserAndTeam; get.chat): a conversation has a
 //     user and a team at once; assigning one keeps the other. Without it
