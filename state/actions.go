@@ -268,6 +268,7 @@ type pendingAction struct {
 	knownBefore   bool             // MetaKnown before it
 	update        ConversationMeta // what the platform is sent
 	unassign      bool             // the platform is asked to unassign
+	partial       bool             // a first request (Assign) succeeded before a later one failed
 }
 
 // sends reports whether the platform has to be asked anything.
@@ -291,6 +292,7 @@ func (e *Engine) push(ctx context.Context, p *pendingAction) error {
 		if err := e.be.Assign(ctx, p.id, Assignment{UserID: p.update.UserID, TeamID: p.update.TeamID}); err != nil {
 			return err
 		}
+		p.partial = p.update.Folder != "" // a failure from here on leaves the assignment made
 	}
 	switch r, ok := e.be.(Resolver); {
 	case p.update.Folder == "":
@@ -520,7 +522,7 @@ func (e *Engine) settle(p *pendingAction, err error, sent bool) (forgot bool) {
 	} else {
 		// Put back what the agent saw before; if the request may have
 		// acted, also have it read again.
-		uncertain := sent && mayHaveActed(err)
+		uncertain := sent && (mayHaveActed(err) || p.partial)
 		swapped, serr := e.store.SwapConversationMeta(p.id, p.after, p.before, uncertain || !p.knownBefore)
 		if serr != nil {
 			e.log.Error("actions: putting a conversation back", "id", p.id, "err", serr)

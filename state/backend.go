@@ -304,7 +304,11 @@ func (e *Engine) platformName() string {
 
 // errNoCapability refuses what the platform cannot do, in words.
 func (e *Engine) errNoCapability(what string) error {
-	return &InputError{fmt.Sprintf("%s cannot %s", upperFirst(e.platformName()), what)}
+	name := e.platformName()
+	if _, named := e.be.(PlatformNamer); !named {
+		name = upperFirst(name) // "The platform"; a name keeps its spelling
+	}
+	return &InputError{fmt.Sprintf("%s cannot %s", name, what)}
 }
 
 // ErrorKind says what a failed platform call means for the caller.

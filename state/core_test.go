@@ -156,9 +156,10 @@ func (b *coreBackend) Assign(_ context.Context, id string, a Assignment) error {
 // shape), recording what it was asked.
 type fullBackend struct {
 	*coreBackend
-	calls    []string
-	events   chan Batch
-	followed int
+	resolveErr error // Resolve fails with it
+	calls      []string
+	events     chan Batch
+	followed   int
 }
 
 func (b *fullBackend) record(s string) error {
@@ -168,8 +169,13 @@ func (b *fullBackend) record(s string) error {
 	return nil
 }
 
-func (b *fullBackend) Resolve(_ context.Context, id string) error { return b.record("resolve " + id) }
-func (b *fullBackend) Reopen(_ context.Context, id string) error  { return b.record("reopen " + id) }
+func (b *fullBackend) Resolve(_ context.Context, id string) error {
+	if b.resolveErr != nil {
+		return b.resolveErr
+	}
+	return b.record("resolve " + id)
+}
+func (b *fullBackend) Reopen(_ context.Context, id string) error { return b.record("reopen " + id) }
 func (b *fullBackend) Unassign(_ context.Context, id string) error {
 	return b.record("unassign " + id)
 }
@@ -426,6 +432,14 @@ func TestFullBackendEngine(t *testing.T) {
 	if res := e.Apply(ctx, []string{"c-k1"}, Change{Folder: FolderSpam}, nil); res[0].Err == nil {
 		t.Error("spam on a platform without folders")
 	}
+	// Assigned, then refused the resolve: the row cannot say what the
+	// platform holds, so it is read again.
+	be.resolveErr = &BackendError{Kind: KindRefused, Message: "no"}
+	res := e.Apply(ctx, []string{"c-k1"}, Change{Folder: FolderArchive, UserID: "u-2"}, nil)
+	if c := getConv(t, s, "c-k1"); res[0].Err == nil || c.MetaKnown || c.Folder != FolderInbox {
+		t.Errorf("after a half-made change: %v, %+v", res[0].Err, c)
+	}
+	be.resolveErr = nil
 
 	// A template accepted before it is a message is followed by its token.
 	conv := getConv(t, s, "c-k1")
