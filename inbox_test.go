@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -110,62 +110,69 @@ func fixture(t testing.TB) (*state.Store, *state.Engine) {
 		Kind: state.OutboxMessage, Body: "Sending…", Created: at(time.Minute), State: state.OutboxQueued},
 		state.Message{LocalID: "l2", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Direction: state.Outbound,
 			Body: "Sending…", Time: at(time.Minute), Status: state.StatusPending}))
-	eng := state.NewEngine(st, nil, state.Config{Now: func() time.Time { return fixedNow }})
+	eng := state.NewEngine(st, &fakeBackend{}, state.Config{Now: func() time.Time { return fixedNow }})
 	eng.SetMe("u-me")
 	return st, eng
 }
 
-// harness runs the root model the way the program does: every command
-// runs in its own goroutine and its message is fed back whenever it
-// arrives — the engine's change events included. A round ends after
-// quiet ms without a message (generous: a loaded CI machine under -race).
-const quiet = 300 * time.Millisecond
-
+// harness runs the root model deterministically: every command a step
+// returns is run to completion, in order, and its message fed back, until
+// nothing is left; then the engine's published changes are fed in the
+// same way. No clock, no quiet periods: a step ends when the work it
+// caused has ended. Timers (flash expiry, the minute, the spinner) never
+// fire on their own (noTick).
 type harness struct {
-	t    testing.TB
-	app  *ui.App
-	msgs chan tea.Msg
+	t   testing.TB
+	app *ui.App
 }
+
+// noTick is Deps.Tick for tests: timers are never fired.
+func noTick(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 
 func newHarness(t testing.TB, w, h int) *harness {
 	st, eng := fixture(t)
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Tick: noTick, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
 	return startHarness(t, app, w, h)
 }
 
 func startHarness(t testing.TB, app *ui.App, w, h int) *harness {
-	hs := &harness{t: t, app: app, msgs: make(chan tea.Msg, 1024)}
+	hs := &harness{t: t, app: app}
+	t.Cleanup(app.Close)
 	hs.run(app.Init())
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs
 }
 
-func (h *harness) exec(c tea.Cmd) {
-	if c != nil {
-		go func() { h.msgs <- c() }()
-	}
-}
-
 func (h *harness) run(cmd tea.Cmd) {
-	h.exec(cmd)
-	for {
-		select {
-		case msg := <-h.msgs:
-			switch m := msg.(type) {
-			case nil, spinner.TickMsg:
-			case tea.BatchMsg:
-				for _, c := range m {
-					h.exec(c)
-				}
-			default:
-				if reflect.TypeOf(msg).PkgPath() == "charm.land/bubbletea/v2" {
-					continue // terminal queries
-				}
-				_, next := h.app.Update(msg)
-				h.exec(next)
+	queue := []tea.Cmd{cmd}
+	for steps := 0; ; steps++ {
+		if steps > 100000 {
+			h.t.Fatal("the inbox never settles: its commands keep making commands")
+		}
+		if len(queue) == 0 {
+			m := h.app.PendingChanges()
+			if m == nil {
+				return
 			}
-		case <-time.After(quiet):
-			return
+			_, next := h.app.Update(m)
+			queue = append(queue, next)
+			continue
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch m := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		default:
+			if reflect.TypeOf(m).PkgPath() == "charm.land/bubbletea/v2" {
+				continue // terminal queries, quit
+			}
+			_, next := h.app.Update(m)
+			queue = append(queue, next)
 		}
 	}
 }
@@ -239,10 +246,29 @@ func TestGoldenFrames(t *testing.T) {
 	}
 }
 
+// msgboxxLike gives a test platform msgboxx's capabilities (folders,
+// contact editing), each refusing unless the fake defines its own.
+type msgboxxLike struct{ state.Backend }
+
+var errNotInFake = errors.New("not in this test's platform")
+
+func (msgboxxLike) UpdateConversation(context.Context, string, state.ConversationMeta) error {
+	return errNotInFake
+}
+func (msgboxxLike) CreateContact(context.Context, state.Contact) (state.Contact, error) {
+	return state.Contact{}, errNotInFake
+}
+func (msgboxxLike) UpdateContact(context.Context, state.Contact) (state.Contact, error) {
+	return state.Contact{}, errNotInFake
+}
+func (msgboxxLike) ContactByNumber(context.Context, string, string) (state.Contact, bool, error) {
+	return state.Contact{}, false, errNotInFake
+}
+
 // fakeBackend accepts conversation updates; the UI tests never start the
 // engine, so nothing else is called.
 type fakeBackend struct {
-	state.Backend
+	msgboxxLike
 	mu   sync.Mutex
 	puts []string
 }
@@ -259,7 +285,7 @@ func actionHarness(t *testing.T, w, h int) (*harness, *state.Store, *state.Engin
 	st, _ := fixture(t)
 	eng := state.NewEngine(st, &fakeBackend{}, state.Config{Now: func() time.Time { return fixedNow }})
 	eng.SetMe("u-me")
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Tick: noTick, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
 	return startHarness(t, app, w, h), st, eng
 }
 

@@ -58,7 +58,13 @@ func defaultKeyMap() ui.KeyMap {
 		Help:          b("?", "help", "?"),
 		Quit:          b("q", "quit", "q", "ctrl+c"),
 
-		// In pickers and forms letters type text: arrows and ctrl+keys.
+		// In dialogs letters type text: enter, esc, tab, arrows and ctrl+keys.
+		Close:      b("esc", "close", "esc"),
+		Choose:     b("enter", "choose", "enter"),
+		NextField:  b("tab", "next field", "tab"),
+		PrevField:  b("shift+tab", "previous field", "shift+tab"),
+		PrevOption: b("←", "previous option", "left"),
+		NextOption: b("→/space", "next option", "right", "space"),
 		PickerUp:   b("↑/ctrl+k", "up", "up", "ctrl+k"),
 		PickerDown: b("↓/ctrl+j", "down", "down", "ctrl+j"),
 		NewContact: b("ctrl+n", "new contact", "ctrl+n"),
@@ -102,6 +108,8 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
 		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
 		g("contacts", &km.Contacts), g("sync", &km.Sync), g("switch_account", &km.SwitchAccount), g("help", &km.Help), g("quit", &km.Quit),
+		p("dialog_close", &km.Close), p("dialog_choose", &km.Choose), p("next_field", &km.NextField), p("prev_field", &km.PrevField),
+		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("leave_composer", &km.LeaveComposer),
 	}

@@ -40,7 +40,7 @@ func TestTeatestLoginPrompt(t *testing.T) {
 	go func() { defer close(done); _ = eng.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "default · " + user, Username: user,
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Account: "default · " + user, Username: user, Platform: "msgboxx",
 		Login: loginAgain(sess.login, sess.client, eng)}, defaultKeyMap())
 	f := startTeaFlow(t, app, st)
 	f.waitFor("the inbox online", "● online", "Select a conversation and press enter.")

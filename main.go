@@ -747,16 +747,19 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
 	}
-	deps := ui.Deps{Store: store, Engine: engine, Account: p.title, Editor: editor,
-		Username: p.username, Accounts: p.accounts, Current: p.current,
+	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
+		Username: p.username, Platform: "msgboxx", Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell}
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.client, engine)
 	}
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
-	prog := tea.NewProgram(ui.New(deps, p.keys), tea.WithContext(ctx), tea.WithFPS(120))
+	app := ui.New(deps, p.keys)
+	prog := tea.NewProgram(app, tea.WithContext(ctx), tea.WithFPS(120))
+	go app.Listen(prog.Send) // the engine's changes, relayed into the program
 	final, err := prog.Run()
+	app.Close()
 	cancel()
 	<-done
 	engine.FlushDrafts()

@@ -42,7 +42,7 @@ type teaFlow struct {
 func newTeaFlow(t *testing.T) *teaFlow {
 	t.Helper()
 	st, eng := fixture(t)
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
 	f := startTeaFlow(t, app, st)
 	f.waitFor("the inbox", "Ana Lima", "Select a conversation and press enter.")
 	return f
@@ -59,6 +59,8 @@ func startTeaFlow(t *testing.T, app *ui.App, st *state.Store) *teaFlow {
 	// Answer the program's query as a current terminal would: it can
 	// measure text by grapheme cluster (mode 2027), as lipgloss does.
 	tm.Send(tea.ModeReportMsg{Mode: ansi.ModeUnicodeCore, Value: ansi.ModeReset})
+	go app.Listen(tm.Send) // the engine's changes, as main relays them
+	t.Cleanup(app.Close)
 	// Registered after fixture's: runs first, so the program stops before
 	// the store closes.
 	t.Cleanup(func() {

@@ -51,7 +51,7 @@ func TestGoldenDialogs(t *testing.T) {
 // triageBackend is the fixture's platform for actions: conversation
 // updates (failing for the ids in fail), contacts.
 type triageBackend struct {
-	state.Backend
+	msgboxxLike
 	mu       sync.Mutex
 	puts     map[string]state.ConversationMeta
 	fail     map[string]error
@@ -99,7 +99,7 @@ func triageHarness(t *testing.T, be *triageBackend) (*harness, *state.Store) {
 	st, _ := fixture(t)
 	eng := state.NewEngine(st, be, state.Config{Now: func() time.Time { return fixedNow }})
 	eng.SetMe("u-me")
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Tick: noTick, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
 	return startHarness(t, app, 120, 40), st
 }
 
@@ -287,7 +287,7 @@ func TestContactTags(t *testing.T) {
 	h, st := func() (*harness, *state.Store) {
 		st, _ := fixture(t)
 		eng := state.NewEngine(st, be, state.Config{Now: func() time.Time { return fixedNow }})
-		app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
+		app := ui.New(ui.Deps{Core: state.NewService(st, eng), Tick: noTick, Account: "Head Office · Alex Agent", Now: func() time.Time { return fixedNow }}, defaultKeyMap())
 		return startHarness(t, app, 120, 40), st
 	}()
 	h.keys("c")
@@ -309,7 +309,7 @@ func TestContactTags(t *testing.T) {
 
 // tagBackend answers the contact reads and updates of a tag edit.
 type tagBackend struct {
-	state.Backend
+	msgboxxLike
 	mu   sync.Mutex
 	last state.Contact
 }
@@ -334,7 +334,7 @@ func keyCtrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.
 // it as SwitchTo, for main to open; the current one is marked.
 func TestSwitchAccount(t *testing.T) {
 	st, eng := fixture(t)
-	app := ui.New(ui.Deps{Store: st, Engine: eng, Account: "work · Alex", Now: func() time.Time { return fixedNow },
+	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Tick: noTick, Account: "work · Alex", Now: func() time.Time { return fixedNow },
 		Accounts: []string{"home", "work", "weekend"}, Current: "work"}, defaultKeyMap())
 	h := startHarness(t, app, 120, 40)
 	h.keys("S")
@@ -350,7 +350,7 @@ func TestSwitchAccount(t *testing.T) {
 
 	// One account: S neither acts nor shows in help.
 	st2, eng2 := fixture(t)
-	one := ui.New(ui.Deps{Store: st2, Engine: eng2, Now: func() time.Time { return fixedNow }, Accounts: []string{"work"}, Current: "work"}, defaultKeyMap())
+	one := ui.New(ui.Deps{Core: state.NewService(st2, eng2), Tick: noTick, Now: func() time.Time { return fixedNow }, Accounts: []string{"work"}, Current: "work"}, defaultKeyMap())
 	h = startHarness(t, one, 120, 40)
 	h.keys("S")
 	if screen := h.frame(120); strings.Contains(screen, "Switch account") {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -16,16 +17,32 @@ type assignee struct {
 
 // assignPicker chooses who takes the target conversations: the users
 // working in their account and the teams serving it (its own and the
-// global ones), fuzzy-filtered, the current assignee marked.
+// global ones), fuzzy-filtered, the current assignee marked. The targets
+// are fixed when it opens: the conversations the agent saw then.
 type assignPicker struct {
+	km      KeyMap
 	ids     []string // the conversations to assign
 	what    string   // "Ana Lima", "5 conversations"
 	choices []assignee
 	list    pickList
+	loading bool
 }
 
-func newAssignPicker(m assigneesLoadedMsg) assignPicker {
-	p := assignPicker{ids: m.ids, what: m.what, list: newPickList("Assign to: ", "type a name or a team")}
+// chooseAssignee: give the conversations to this user or team.
+type chooseAssignee struct {
+	ids    []string
+	change state.Change
+	name   string
+}
+
+func newAssignPicker(km KeyMap, ids []string) *assignPicker {
+	p := &assignPicker{km: km, ids: ids, what: plural(len(ids), "conversation"), list: newPickList("Assign to: ", "type a name or a team"), loading: true}
+	p.list.input.Focus()
+	return p
+}
+
+func (p *assignPicker) set(m assigneesLoadedMsg) {
+	p.loading, p.what = false, m.what
 	var items []pickItem
 	for _, u := range m.users {
 		name := u.Name()
@@ -48,21 +65,36 @@ func newAssignPicker(m assigneesLoadedMsg) assignPicker {
 		items = append(items, pickItem{title: t.Name, detail: detail, status: partly(m, "t:"+t.ID), current: m.curTeam != "" && t.ID == m.curTeam})
 	}
 	p.list.SetItems(items)
-	return p
 }
 
-func (p *assignPicker) Focus() tea.Cmd { return p.list.input.Focus() }
+func (p *assignPicker) Waiting() (bool, bool) { return p.loading, true }
+func (p *assignPicker) Bounds() (int, int)    { return 70, 24 }
 
-// Update handles a key; choosing emits assigneeChosenMsg, esc
-// dialogClosedMsg.
-func (p *assignPicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	return p.list.Key(k, km, func(i int) tea.Msg {
-		c := p.choices[i]
-		return assigneeChosenMsg{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name}
-	})
+// Update takes who may be chosen when read, and keys: choosing returns
+// chooseAssignee.
+func (p *assignPicker) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case assigneesLoadedMsg:
+		switch {
+		case m.err != nil:
+			return nil, closeDialog{flash: "cannot read who may take this: " + m.err.Error(), isErr: true}
+		case len(m.users)+len(m.teams) == 0:
+			return nil, closeDialog{flash: "Nobody may take " + line(m.what) + " (no user or team works in its account): sync with " + keyName(p.km.Sync), isErr: true}
+		}
+		p.set(m)
+	case tea.PasteMsg:
+		p.list.Paste(m.Content)
+	case tea.KeyPressMsg:
+		return p.list.Key(m, p.km, func(i int) action {
+			c := p.choices[i]
+			return chooseAssignee{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name}
+		})
+	}
+	return nil, nil
 }
 
-func (p *assignPicker) View(st styles, w, h int) string {
+func (p *assignPicker) View(v viewCtx) string {
+	st, w, h := v.st, v.w, v.h
 	inner := w - 4
 	lines := []string{st.title.Render("Assign " + line(p.what))}
 	gap := []string{""}
@@ -70,9 +102,15 @@ func (p *assignPicker) View(st styles, w, h int) string {
 		gap = nil
 	}
 	lines = append(lines, gap...)
+	footer := st.muted.Render(hint([]key.Binding{p.km.PickerUp, p.km.PickerDown}, "choose", p.km.Choose, "assign", p.km.Close, "close") + "   ● current")
+	if p.loading {
+		lines = append(lines, loadingLines(st, "who may take it")...)
+		lines = append(append(lines, gap...), footer)
+		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
+	}
 	lines = append(lines, p.list.Lines(st, inner, max(2, h-2-len(lines)-1-len(gap)))...)
-	lines = append(append(lines[:min(len(lines), h-3-len(gap))], gap...), st.muted.Render("↑/↓ choose · enter assign · esc close   ● current"))
-	return st.dialog.Render(fitBlock(lines, w-4, min(h-2, len(lines))))
+	lines = append(append(lines[:min(len(lines), h-3-len(gap))], gap...), footer)
+	return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 }
 
 // partly says when a choice may take only some of the conversations (they

@@ -21,54 +21,55 @@ import (
 // threadPage is how many messages a thread reads at a time.
 const threadPage = 200
 
-func loadListCmd(st *state.Store, reqID int, v state.View, offset, limit int, focusID string) tea.Cmd {
+func loadListCmd(core Core, reqID int, v state.View, offset, limit int, focusID string) tea.Cmd {
 	return func() tea.Msg {
 		msg := listLoadedMsg{reqID: reqID, view: v, offset: offset, focus: -1}
 		var err error
-		if msg.total, err = st.CountConversations(v); err != nil {
+		if msg.total, err = core.CountConversations(v); err != nil {
 			msg.err = err
 			return msg
 		}
 		if focusID != "" {
-			if i, err := st.IndexOf(v, focusID); err == nil && i >= 0 {
+			if i, err := core.IndexOf(v, focusID); err == nil && i >= 0 {
 				msg.focus = i
 				if i < offset || i >= offset+limit {
 					msg.offset = max(0, i-limit/2)
 				}
 			}
 		}
-		msg.rows, msg.err = st.ListConversations(v, msg.offset, limit)
+		msg.rows, msg.err = core.ListConversations(v, msg.offset, limit)
 		return msg
 	}
 }
 
-func loadSidebarCmd(st *state.Store, me string, now time.Time) tea.Cmd {
+func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
 	return func() tea.Msg {
+		me := core.Me()
 		msg := sidebarLoadedMsg{views: map[string]int{}}
 		var err error
-		if msg.counts, err = st.FolderCounts(); err != nil {
+		if msg.counts, err = core.FolderCounts(); err != nil {
 			msg.err = err
 			return msg
 		}
-		if msg.teams, err = st.Teams(); err != nil {
+		if msg.teams, err = core.Teams(); err != nil {
 			msg.err = err
 			return msg
 		}
-		if msg.users, err = st.Users(); err != nil {
+		if msg.users, err = core.Users(); err != nil {
 			msg.err = err
 			return msg
 		}
-		if msg.accounts, err = st.Accounts(); err != nil {
+		if msg.accounts, err = core.Accounts(); err != nil {
 			msg.err = err
 			return msg
 		}
-		for _, e := range sidebarEntries(msg.teams, me) {
+		for _, e := range sidebarEntries(msg.teams, me, caps) {
 			if e.kind == entryFolder {
 				continue
 			}
 			v := e.view
 			v.Now = now
-			if n, err := st.CountConversations(v); err == nil {
+			if n, err := core.CountConversations(v); err == nil {
 				msg.views[e.key] = n
 			}
 		}
@@ -76,10 +77,10 @@ func loadSidebarCmd(st *state.Store, me string, now time.Time) tea.Cmd {
 	}
 }
 
-func loadThreadCmd(st *state.Store, reqID int, convID string, before time.Time, older bool) tea.Cmd {
+func loadThreadCmd(core Core, reqID int, convID string, before time.Time, older bool) tea.Cmd {
 	return func() tea.Msg {
 		msg := threadLoadedMsg{reqID: reqID, older: older}
-		conv, ok, err := st.Conversation(convID)
+		conv, ok, err := core.Conversation(convID)
 		switch {
 		case err != nil:
 			msg.err = err
@@ -90,7 +91,7 @@ func loadThreadCmd(st *state.Store, reqID int, convID string, before time.Time, 
 			return msg
 		}
 		msg.conv = conv
-		msgs, err := st.Thread(convID, before, threadPage+1)
+		msgs, err := core.Thread(convID, before, threadPage+1)
 		if err != nil {
 			msg.err = err
 			return msg
@@ -104,45 +105,26 @@ func loadThreadCmd(st *state.Store, reqID int, convID string, before time.Time, 
 	}
 }
 
-func loadDraftCmd(e *state.Engine, convID string) tea.Cmd {
+func loadDraftCmd(core Core, convID string) tea.Cmd {
 	return func() tea.Msg {
-		text, _ := e.Draft(convID)
+		text, _ := core.Draft(convID)
 		return draftLoadedMsg{convID: convID, text: text}
 	}
 }
 
-func markReadCmd(st *state.Store, convID string, now time.Time) tea.Cmd {
+func sendCmd(core Core, convID, text string) tea.Cmd {
 	return func() tea.Msg {
-		_ = st.MarkRead(convID, now)
-		return nil
-	}
-}
-
-// waitChangesCmd waits for the engine's next changes; the root re-arms it
-// after each one.
-func waitChangesCmd(sub *state.Subscription) tea.Cmd {
-	return func() tea.Msg {
-		ch, ok, err := sub.Next(context.Background(), 30*time.Millisecond)
-		if err != nil {
-			return changesMsg{}
-		}
-		return changesMsg{changes: ch, ok: ok}
-	}
-}
-
-func sendCmd(e *state.Engine, convID, text string) tea.Cmd {
-	return func() tea.Msg {
-		_, err := e.Send(convID, text)
+		_, err := core.Send(convID, text)
 		return replyQueuedMsg{convID: convID, text: text, err: err}
 	}
 }
 
 // applyCmd runs a change on conversations. Progress is reported through
 // a channel that actionProgressMsg re-arms; the summary ends it.
-func applyCmd(e *state.Engine, ids []string, ch state.Change, assignee, verb string) tea.Cmd {
+func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, assignee, verb string) tea.Cmd {
 	prog := make(chan [2]int, 1)
 	run := func() tea.Msg {
-		res := e.Apply(context.Background(), ids, ch, func(done, total int) {
+		res := core.Apply(ctx, ids, ch, func(done, total int) {
 			select { // keep only the latest
 			case <-prog:
 			default:
@@ -175,11 +157,11 @@ func waitProgressCmd(verb string, ch <-chan [2]int) tea.Cmd {
 }
 
 // loadOlderCmd fetches history older than the store has from the platform.
-func loadOlderCmd(e *state.Engine, convID string, before time.Time) tea.Cmd {
+func loadOlderCmd(ctx context.Context, core Core, convID string, before time.Time) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		n, err := e.LoadOlder(ctx, convID, before)
+		n, err := core.LoadOlder(ctx, convID, before)
 		return olderLoadedMsg{convID: convID, added: n, err: err}
 	}
 }
@@ -187,19 +169,11 @@ func loadOlderCmd(e *state.Engine, convID string, before time.Time) tea.Cmd {
 // searchLimit is the most results a search lists.
 const searchLimit = 100
 
-func searchCmd(st *state.Store, reqID int, query string) tea.Cmd {
+func searchCmd(core Core, query string) tea.Cmd {
 	return func() tea.Msg {
-		hits, err := st.SearchMessages(query, searchLimit)
-		return searchDoneMsg{reqID: reqID, query: query, hits: hits, err: err}
+		hits, err := core.SearchMessages(query, searchLimit)
+		return searchDoneMsg{query: query, hits: hits, err: err}
 	}
-}
-
-func minuteCmd() tea.Cmd {
-	return tea.Every(time.Minute, func(t time.Time) tea.Msg { return minuteMsg(t) })
-}
-
-func flashCmd(id int, d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
 }
 
 // editorCmd opens the draft in $EDITOR and reads the result back.
@@ -233,19 +207,16 @@ func editorCmd(editor, convID, text string) tea.Cmd {
 	})
 }
 
-// emit returns msg as a command: how dialogs report what the agent chose.
-func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
-func loadTemplatesCmd(st *state.Store, conv state.Conversation) tea.Cmd {
+func loadTemplatesCmd(core Core, conv state.Conversation) tea.Cmd {
 	return func() tea.Msg {
-		tpls, err := st.Templates(conv.AccountID)
+		tpls, err := core.Templates(conv.AccountID)
 		return templatesLoadedMsg{conv: conv, tpls: tpls, err: err}
 	}
 }
 
-func sendTemplateCmd(e *state.Engine, conv state.Conversation, tpl state.Template, values map[int]string) tea.Cmd {
+func sendTemplateCmd(core Core, conv state.Conversation, tpl state.Template, values map[int]string) tea.Cmd {
 	return func() tea.Msg {
-		_, err := e.SendTemplate(conv, tpl, values)
+		_, err := core.SendTemplate(conv, tpl, values)
 		return templateQueuedMsg{conv: conv, err: err}
 	}
 }
@@ -254,13 +225,13 @@ func sendTemplateCmd(e *state.Engine, conv state.Conversation, tpl state.Templat
 // teams of their accounts — for a selection across accounts, everyone who
 // may take at least one of them, with how many — and their assignee when
 // they share one.
-func loadAssigneesCmd(e *state.Engine, st *state.Store, ids []string) tea.Cmd {
+func loadAssigneesCmd(core Core, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}, me: e.Me()}
+		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}, me: core.Me()}
 		perAccount := map[string]int{} // account → how many of the targets
 		var order []string
 		for i, id := range ids {
-			c, ok, err := st.Conversation(id)
+			c, ok, err := core.Conversation(id)
 			if err != nil {
 				msg.err = err
 				return msg
@@ -283,7 +254,7 @@ func loadAssigneesCmd(e *state.Engine, st *state.Store, ids []string) tea.Cmd {
 			msg.total++
 		}
 		for _, acct := range order {
-			users, teams, err := e.Assignees(acct)
+			users, teams, err := core.Assignees(acct)
 			if err != nil {
 				msg.err = err
 				return msg
@@ -312,42 +283,42 @@ func byName(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.To
 // contactsLimit is how many contacts the panel lists.
 const contactsLimit = 100
 
-func searchContactsCmd(st *state.Store, reqID int, query string) tea.Cmd {
+func searchContactsCmd(core Core, reqID int, query string) tea.Cmd {
 	return func() tea.Msg {
 		var cs []state.Contact
 		var err error
 		if strings.TrimSpace(query) == "" {
-			cs, err = st.RecentContacts(contactsLimit)
+			cs, err = core.RecentContacts(contactsLimit)
 		} else {
-			cs, err = st.SearchContacts(query, contactsLimit)
+			cs, err = core.SearchContacts(query, contactsLimit)
 		}
 		return contactsFoundMsg{reqID: reqID, contacts: cs, err: err}
 	}
 }
 
-func contactDetailCmd(st *state.Store, c state.Contact) tea.Cmd {
+func contactDetailCmd(core Core, c state.Contact) tea.Cmd {
 	return func() tea.Msg {
-		conv, ok, _ := st.ConversationFor(c.AccountID, c.ID)
+		conv, ok, _ := core.ConversationFor(c.AccountID, c.ID)
 		return contactDetailMsg{detail: contactDetail{contactID: c.ID, conv: conv, hasConv: ok}}
 	}
 }
 
-func startConversationCmd(e *state.Engine, st *state.Store, c state.Contact) tea.Cmd {
+func startConversationCmd(core Core, c state.Contact) tea.Cmd {
 	return func() tea.Msg {
-		conv, err := e.StartConversation(c)
+		conv, err := core.StartConversation(c)
 		if err != nil {
 			return conversationStartedMsg{err: err}
 		}
-		_, stored, err := st.Conversation(conv.ID)
+		_, stored, err := core.Conversation(conv.ID)
 		return conversationStartedMsg{conv: conv, stored: stored, err: err}
 	}
 }
 
 // findConversationCmd finds the conversation a new one became once the
 // platform accepted its first template.
-func findConversationCmd(st *state.Store, accountID, contactID string) tea.Cmd {
+func findConversationCmd(core Core, accountID, contactID string) tea.Cmd {
 	return func() tea.Msg {
-		conv, ok, err := st.ConversationFor(accountID, contactID)
+		conv, ok, err := core.ConversationFor(accountID, contactID)
 		if err == nil && !ok {
 			err = errors.New("the new conversation is not in the store: press ctrl+r to sync")
 		}
@@ -355,28 +326,44 @@ func findConversationCmd(st *state.Store, accountID, contactID string) tea.Cmd {
 	}
 }
 
-func createContactCmd(e *state.Engine, c state.Contact) tea.Cmd {
+func createContactCmd(ctx context.Context, core Core, c state.Contact) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		got, err := e.CreateContact(ctx, c)
+		got, err := core.CreateContact(ctx, c)
 		return contactCreatedMsg{contact: got, err: err}
 	}
 }
 
-func setTagsCmd(e *state.Engine, contactID string, tags []string) tea.Cmd {
+func setTagsCmd(ctx context.Context, core Core, contactID string, tags []string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		got, err := e.SetContactTags(ctx, contactID, tags)
+		got, err := core.SetContactTags(ctx, contactID, tags)
 		return contactTagsSavedMsg{contact: got, err: err}
 	}
 }
 
 // labelCmd reads the name of a conversation not in the rows shown.
-func labelCmd(st *state.Store, convID string) tea.Cmd {
+func labelCmd(core Core, convID string) tea.Cmd {
 	return func() tea.Msg {
-		c, _, _ := st.Conversation(convID)
+		c, _, _ := core.Conversation(convID)
 		return labelReadMsg{label: c.Label()}
+	}
+}
+
+// syncNowCmd asks the engine for a sync now.
+func syncNowCmd(core Core) tea.Cmd {
+	return func() tea.Msg {
+		core.SyncNow()
+		return nil
+	}
+}
+
+// flushDraftsCmd writes the drafts typed so far.
+func flushDraftsCmd(core Core) tea.Cmd {
+	return func() tea.Msg {
+		core.FlushDrafts()
+		return nil
 	}
 }

@@ -26,10 +26,10 @@ type composer struct {
 }
 
 func newComposer(keys KeyMap) composer {
-	ta := textarea.New()
+	ta := newArea()
 	ta.Prompt = "│ "
 	ta.ShowLineNumbers = false
-	ta.Placeholder = "Write a reply…  (enter sends, alt+enter / ctrl+j new line, ctrl+e editor, esc leaves)"
+	ta.Placeholder = "Write a reply…  (" + hint(keys.Send, "sends") + " · " + keys.Newline.Help().Key + " new line · " + hint(keys.Editor, "editor", keys.LeaveComposer, "leaves") + ")"
 	ta.CharLimit = 0 // the limit is shown and enforced on send, nothing is cut
 	km := textarea.DefaultKeyMap()
 	km.InsertNewline = key.NewBinding(key.WithKeys(keys.Newline.Keys()...))

@@ -25,6 +25,7 @@ const (
 // is fast at any size), shows the highlighted one's details, opens the
 // conversation with them or starts one, creates contacts and edits tags.
 type contactsPanel struct {
+	km       KeyMap
 	mode     contactsMode
 	list     pickList
 	contacts []state.Contact // the results, as list items
@@ -52,26 +53,45 @@ type contactDetail struct {
 	hasConv   bool
 }
 
-func newContactsPanel(accounts []state.Account, query string) contactsPanel {
-	p := contactsPanel{accounts: accounts, list: newPickList("Contact: ", "a name or a number")}
+// The contacts panel's actions.
+type (
+	queryContacts struct { // the search changed
+		query string
+		reqID int
+	}
+	detailFor     struct{ contact state.Contact } // the cursor moved to another contact
+	openContact   struct{ contact state.Contact } // open the conversation with them, or start one
+	createContact struct{ contact state.Contact }
+	saveTags      struct {
+		contactID string
+		tags      []string
+	}
+	contactStarted struct{ m conversationStartedMsg } // the conversation is ready to open
+)
+
+func newContactsPanel(km KeyMap, accounts []state.Account, query string) *contactsPanel {
+	p := &contactsPanel{km: km, accounts: accounts, list: newPickList("Contact: ", "a name or a number")}
 	p.list.external = true
 	p.list.input.SetValue(query)
 	p.prefilled = query != ""
 	p.name = newField("Ana Lima")
 	p.number = newField("+44 7902 555123")
 	p.tags = newField("vip, spanish")
+	p.list.input.Focus()
+	p.reqID++
 	return p
 }
 
 func newField(placeholder string) textinput.Model {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = ""
 	in.Placeholder = placeholder
 	in.CharLimit = 256
 	return in
 }
 
-func (p *contactsPanel) Focus() tea.Cmd { return p.list.input.Focus() }
+func (p *contactsPanel) Waiting() (bool, bool) { return p.busy, true }
+func (p *contactsPanel) Bounds() (int, int)    { return contactsW, contactsH }
 
 // SetSize fits the inputs to a box w cells wide.
 func (p *contactsPanel) SetSize(w int) {
@@ -128,35 +148,84 @@ func (p *contactsPanel) Replace(c state.Contact) {
 	}
 }
 
-// Update handles a key. It emits contactsQueryMsg when the search
-// changed, contactOpenMsg to open or start a conversation, contactCreateMsg,
-// contactTagsMsg and dialogClosedMsg.
-func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	if p.busy {
-		return nil
+// Update takes search results, details and the platform's answers, and
+// keys; what needs IO comes back as an action (queryContacts,
+// detailFor, openContact, createContact, saveTags).
+func (p *contactsPanel) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case contactsFoundMsg:
+		if m.reqID != p.reqID {
+			return nil, nil // an older search
+		}
+		if m.err != nil {
+			p.err = "cannot search the contacts: " + m.err.Error()
+			return nil, nil
+		}
+		p.SetResults(m.contacts)
+		if c, ok := p.Highlighted(); ok {
+			return nil, detailFor{contact: c}
+		}
+	case contactDetailMsg:
+		p.detail = m.detail
+	case conversationStartedMsg:
+		p.busy = false
+		if m.err != nil {
+			p.err = m.err.Error()
+			return nil, nil
+		}
+		return nil, contactStarted{m: m}
+	case contactCreatedMsg:
+		p.Created(m.err)
+		if m.err != nil {
+			return nil, nil
+		}
+		p.busy = true
+		return nil, openContact{contact: m.contact}
+	case contactTagsSavedMsg:
+		var ie *state.InputError
+		switch {
+		case m.err == nil:
+			return p.TagsSaved(m.contact, nil), flashNote{text: "Tags of " + line(m.contact.Label()) + " saved"}
+		case errors.As(m.err, &ie):
+			return p.TagsSaved(m.contact, m.err), nil
+		}
+		return p.TagsSaved(m.contact, errors.New(state.Words(m.err))), nil
+	case tea.PasteMsg:
+		return nil, p.Paste(m.Content)
+	case tea.KeyPressMsg:
+		if p.busy {
+			return nil, nil
+		}
+		switch p.mode {
+		case contactsCreate:
+			return p.updateCreate(m)
+		case contactsTags:
+			return p.updateTags(m)
+		}
+		return p.updateList(m)
 	}
-	switch p.mode {
-	case contactsCreate:
-		return p.updateCreate(k, km)
-	case contactsTags:
-		return p.updateTags(k)
-	}
+	return nil, nil
+}
+
+func (p *contactsPanel) updateList(k tea.KeyPressMsg) (tea.Cmd, action) {
+	km := p.km
 	before, _ := p.Highlighted()
 	var cmd tea.Cmd
 	switch {
-	case k.String() == "esc":
-		return emit(dialogClosedMsg{})
-	case k.String() == "enter":
+	case key.Matches(k, km.Close):
+		return nil, closeDialog{}
+	case key.Matches(k, km.Choose):
 		if c, ok := p.Highlighted(); ok {
-			return emit(contactOpenMsg{contact: c})
+			p.busy = true
+			return nil, openContact{contact: c}
 		}
-		return nil
+		return nil, nil
 	case key.Matches(k, km.NewContact):
-		return p.startCreate()
+		return p.startCreate(), nil
 	case key.Matches(k, km.EditTags):
 		c, ok := p.Highlighted()
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		p.mode, p.err, p.tagsFor = contactsTags, "", c.ID
 		tags := make([]string, len(c.Tags))
@@ -166,13 +235,13 @@ func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 		p.tags.SetValue(strings.Join(tags, ", "))
 		p.tags.CursorEnd()
 		p.list.input.Blur()
-		return p.tags.Focus()
+		return p.tags.Focus(), nil
 	case key.Matches(k, km.PickerUp):
 		p.list.Move(-1)
 	case key.Matches(k, km.PickerDown):
 		p.list.Move(1)
 	default:
-		if p.prefilled && (k.Text != "" || k.String() == "backspace") {
+		if p.prefilled && (k.Text != "" || k.Code == tea.KeyBackspace) {
 			p.list.input.SetValue("") // typed over, as over a selection
 		}
 		p.prefilled = false
@@ -180,13 +249,13 @@ func (p *contactsPanel) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 		cmd, changed = p.list.Update(k)
 		if changed {
 			p.reqID++
-			return tea.Batch(cmd, emit(contactsQueryMsg{query: p.Query(), reqID: p.reqID}))
+			return cmd, queryContacts{query: p.Query(), reqID: p.reqID}
 		}
 	}
 	if after, ok := p.Highlighted(); ok && after.ID != before.ID {
-		return tea.Batch(cmd, emit(contactHighlightedMsg{contact: after}))
+		return cmd, detailFor{contact: after}
 	}
-	return cmd
+	return cmd, nil
 }
 
 func (p *contactsPanel) startCreate() tea.Cmd {
@@ -221,32 +290,34 @@ func (p *contactsPanel) back() tea.Cmd {
 	return p.list.input.Focus()
 }
 
-func (p *contactsPanel) updateCreate(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
+func (p *contactsPanel) updateCreate(k tea.KeyPressMsg) (tea.Cmd, action) {
+	km := p.km
 	switch {
-	case k.String() == "esc":
-		return p.back()
-	case k.String() == "tab" || key.Matches(k, km.PickerDown):
+	case key.Matches(k, km.Close):
+		return p.back(), nil
+	case key.Matches(k, km.NextField, km.PickerDown):
 		p.formFocus = (p.formFocus + 1) % 3
-		return p.focusForm()
-	case k.String() == "shift+tab" || key.Matches(k, km.PickerUp):
+		return p.focusForm(), nil
+	case key.Matches(k, km.PrevField, km.PickerUp):
 		p.formFocus = (p.formFocus + 2) % 3
-		return p.focusForm()
-	case p.formFocus == 2 && (k.String() == "left" || k.String() == "right" || k.String() == "space"):
+		return p.focusForm(), nil
+	case p.formFocus == 2 && key.Matches(k, km.PrevOption, km.NextOption):
 		if len(p.accounts) > 0 {
 			d := 1
-			if k.String() == "left" {
+			if key.Matches(k, km.PrevOption) {
 				d = len(p.accounts) - 1
 			}
 			p.account = (p.account + d) % len(p.accounts)
 		}
-		return nil
-	case k.String() == "enter":
+		return nil, nil
+	case key.Matches(k, km.Choose):
 		if p.existing != nil {
-			return emit(contactOpenMsg{contact: *p.existing})
+			p.busy = true
+			return nil, openContact{contact: *p.existing}
 		}
 		if p.formFocus < 2 {
 			p.formFocus++
-			return p.focusForm()
+			return p.focusForm(), nil
 		}
 		return p.submitCreate()
 	}
@@ -258,26 +329,26 @@ func (p *contactsPanel) updateCreate(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
 		p.number, cmd = p.number.Update(k)
 	}
 	p.err, p.existing = "", nil
-	return cmd
+	return cmd, nil
 }
 
-func (p *contactsPanel) submitCreate() tea.Cmd {
+func (p *contactsPanel) submitCreate() (tea.Cmd, action) {
 	if len(p.accounts) == 0 {
 		p.err = "No WhatsApp account is known yet: wait for the first sync."
-		return nil
+		return nil, nil
 	}
 	number, err := state.NormalizeNumber(p.number.Value())
 	if err != nil {
 		p.err, p.formFocus = err.Error(), 1
-		return p.focusForm()
+		return p.focusForm(), nil
 	}
 	p.number.SetValue(number)
 	p.busy, p.err = true, ""
-	return emit(contactCreateMsg{contact: state.Contact{
+	return nil, createContact{contact: state.Contact{
 		AccountID: p.accounts[p.account].ID,
 		Name:      strings.TrimSpace(p.name.Value()),
 		Number:    number,
-	}})
+	}}
 }
 
 // Created takes the platform's answer to a new contact: on a duplicate
@@ -295,13 +366,13 @@ func (p *contactsPanel) Created(err error) {
 	}
 }
 
-func (p *contactsPanel) updateTags(k tea.KeyPressMsg) tea.Cmd {
-	switch k.String() {
-	case "esc":
-		return p.back()
-	case "enter":
+func (p *contactsPanel) updateTags(k tea.KeyPressMsg) (tea.Cmd, action) {
+	switch {
+	case key.Matches(k, p.km.Close):
+		return p.back(), nil
+	case key.Matches(k, p.km.Choose):
 		if p.tagsFor == "" {
-			return p.back()
+			return p.back(), nil
 		}
 		var tags []string
 		for _, t := range strings.Split(p.tags.Value(), ",") {
@@ -310,12 +381,12 @@ func (p *contactsPanel) updateTags(k tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		p.busy = true
-		return emit(contactTagsMsg{contactID: p.tagsFor, tags: tags})
+		return nil, saveTags{contactID: p.tagsFor, tags: tags}
 	}
 	var cmd tea.Cmd
 	p.tags, cmd = p.tags.Update(k)
 	p.err = ""
-	return cmd
+	return cmd, nil
 }
 
 // TagsSaved takes the answer to a tag edit.
@@ -330,7 +401,7 @@ func (p *contactsPanel) TagsSaved(c state.Contact, err error) tea.Cmd {
 }
 
 // Paste puts pasted text in the focused input.
-func (p *contactsPanel) Paste(text string) tea.Cmd {
+func (p *contactsPanel) Paste(text string) action {
 	t := line(text)
 	switch {
 	case p.mode == contactsTags:
@@ -342,15 +413,16 @@ func (p *contactsPanel) Paste(text string) tea.Cmd {
 	case p.mode == contactsList:
 		p.list.input.SetValue(p.list.input.Value() + t)
 		p.reqID++
-		return emit(contactsQueryMsg{query: p.Query(), reqID: p.reqID})
+		return queryContacts{query: p.Query(), reqID: p.reqID}
 	}
 	return nil
 }
 
-func (p *contactsPanel) View(st styles, km KeyMap, w, h int, now time.Time) string {
+func (p *contactsPanel) View(v viewCtx) string {
+	st, km, w, h, now := v.st, p.km, v.w, v.h, v.now
 	inner := w - 4
 	if p.mode == contactsCreate {
-		lines := p.createLines(st, inner)
+		lines := p.createLines(st, km, inner)
 		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 	}
 	return st.dialog.Render(fitBlock(p.listLines(st, km, inner, h-2, now), inner, h-2))
@@ -381,14 +453,14 @@ func (p *contactsPanel) listLines(st styles, km KeyMap, w, h int, now time.Time)
 		lines = append(lines, "")
 		lines = append(lines, p.errLines(st, w)...)
 	}
-	hint := "enter open · " + km.NewContact.Help().Key + " new contact · " + km.EditTags.Help().Key + " tags · esc close"
+	footer := hint(km.Choose, "open", km.NewContact, "new contact", km.EditTags, "tags", km.Close, "close")
 	if p.mode == contactsTags {
-		hint = "comma-separated · enter save · esc cancel"
+		footer = "comma-separated · " + hint(km.Choose, "save", km.Close, "cancel")
 	}
 	if p.busy {
-		hint = "saving…"
+		footer = "working…"
 	}
-	return append(lines[:min(len(lines), h-2)], "", st.muted.Render(hint))
+	return append(lines[:min(len(lines), h-2)], "", st.muted.Render(footer))
 }
 
 func (p *contactsPanel) detailLines(st styles, c state.Contact, w int, now time.Time) []string {
@@ -418,7 +490,7 @@ func (p *contactsPanel) detailLines(st styles, c state.Contact, w int, now time.
 	switch {
 	case p.detail.contactID != c.ID:
 	case !p.detail.hasConv:
-		lines = append(lines, row("Chat", "none yet: enter starts one with a template"))
+		lines = append(lines, row("Chat", "none yet: "+keyName(p.km.Choose)+" starts one with a template"))
 	default:
 		win := state.WindowAt(p.detail.conv.WindowExpiry(), now)
 		lines = append(lines, row("Chat", "in "+string(p.detail.conv.Folder)+", window "+win.String()))
@@ -426,7 +498,7 @@ func (p *contactsPanel) detailLines(st styles, c state.Contact, w int, now time.
 	return lines
 }
 
-func (p *contactsPanel) createLines(st styles, w int) []string {
+func (p *contactsPanel) createLines(st styles, km KeyMap, w int) []string {
 	field := func(i int, label string, in textinput.Model) string {
 		mark := "  "
 		if p.formFocus == i {
@@ -452,10 +524,10 @@ func (p *contactsPanel) createLines(st styles, w int) []string {
 	if p.err != "" {
 		lines = append(lines, p.errLines(st, w)...)
 		if p.existing != nil {
-			lines = append(lines, st.accent.Render("enter opens "+line(p.existing.Label())))
+			lines = append(lines, st.accent.Render(keyName(km.Choose)+" opens "+line(p.existing.Label())))
 		}
 		lines = append(lines, "")
 	}
 	lines = append(lines, st.muted.Render("The number with its country code, e.g. +44 7902 555123."))
-	return append(lines, "", st.muted.Render("tab next · ←/→ account · enter on the last field creates · esc back"))
+	return append(lines, "", st.muted.Render(hint(km.NextField, "next", []key.Binding{km.PrevOption, km.NextOption}, "account", km.Choose, "on the last field creates", km.Close, "back")))
 }

@@ -122,6 +122,16 @@ func (l *convList) MoveTo(i int) {
 	l.Move(i)
 }
 
+// MarkRead shows a conversation read at once (it was just opened); the
+// store is told by a command and the next read agrees.
+func (l *convList) MarkRead(id string) {
+	for i := range l.rows {
+		if l.rows[i].ID == id {
+			l.rows[i].Unread = 0
+		}
+	}
+}
+
 // Selected is the conversation under the cursor, if loaded.
 func (l *convList) Selected() (state.Conversation, bool) {
 	i := l.cursor - l.offset

@@ -1,17 +1,16 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mbx-inbox/mbx/state"
 )
 
-// The root's handlers for the dialogs: the template picker and form, the
-// assignment picker and the contacts panel. Each dialog handles its keys
-// and emits what the agent chose; the root does the IO through commands.
+// The root's side of the dialogs: opening each one (pushed at once, its
+// data read meanwhile) and carrying out the actions they return.
 
 // The largest boxes of the dialogs; smaller terminals get all they have.
 const (
@@ -19,63 +18,19 @@ const (
 	contactsW, contactsH = 90, 28
 )
 
-// dialogSize is the box a dialog is drawn in.
-func (a *App) dialogSize(maxW, maxH int) (int, int) {
-	return min(a.width, maxW), min(a.height-1, maxH)
-}
+// sizer is a dialog whose inputs are fitted to its box's width.
+type sizer interface{ SetSize(w int) }
 
 // sizeDialogs fits the dialogs' inputs to the terminal (from layout, and
-// when a dialog opens).
+// when a dialog opens), not while drawing.
 func (a *App) sizeDialogs() {
-	w, _ := a.dialogSize(formW, formH)
-	a.tform.SetSize(w)
-	w, _ = a.dialogSize(contactsW, contactsH)
-	a.contacts.SetSize(w)
+	for _, e := range a.dialogs {
+		if s, ok := e.d.(sizer); ok {
+			w, _ := e.d.Bounds()
+			s.SetSize(min(a.width, w))
+		}
+	}
 	a.srch.SetWidth(min(a.width, 100))
-}
-
-// handleDialogKey routes a key to the open dialog; ok false: no dialog.
-func (a *App) handleDialogKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
-	switch a.overlay {
-	case overlayTemplates:
-		return a.tpick.Update(k, a.keys), true
-	case overlayTemplateForm:
-		return a.tform.Update(k, a.keys), true
-	case overlayAssign:
-		return a.apick.Update(k, a.keys), true
-	case overlayContacts:
-		return a.contacts.Update(k, a.keys), true
-	case overlayLogin:
-		return a.login.Update(k), true
-	case overlayAccounts:
-		return a.acctPick.Update(k, a.keys), true
-	}
-	return nil, false
-}
-
-// dialogView draws the open dialog, "" when none.
-func (a *App) dialogView() string {
-	switch a.overlay {
-	case overlayTemplates:
-		w, h := a.dialogSize(formW, formH)
-		return (a.tpick.View(a.st, w, h, a.d.Now()))
-	case overlayTemplateForm:
-		w, h := a.dialogSize(formW, formH)
-		return (a.tform.View(a.st, w, h))
-	case overlayAssign:
-		w, h := a.dialogSize(70, 24)
-		return (a.apick.View(a.st, w, h))
-	case overlayContacts:
-		w, h := a.dialogSize(contactsW, contactsH)
-		return (a.contacts.View(a.st, a.keys, w, h, a.d.Now()))
-	case overlayLogin:
-		w, h := a.dialogSize(70, 18)
-		return (a.login.View(a.st, w, h))
-	case overlayAccounts:
-		w, h := a.dialogSize(60, 20)
-		return (a.acctPick.View(a.st, w, h))
-	}
-	return ""
 }
 
 // target is the conversation a single-conversation action is about: the
@@ -87,70 +42,6 @@ func (a *App) target() (state.Conversation, bool) {
 	return a.list.Selected()
 }
 
-// ---- templates ----
-
-func (a *App) openTemplates(conv state.Conversation) tea.Cmd {
-	a.bar.busy = "reading templates…"
-	return loadTemplatesCmd(a.d.Store, conv)
-}
-
-func (a *App) handleTemplatesLoaded(m templatesLoadedMsg) tea.Cmd {
-	a.bar.busy = ""
-	if m.err != nil {
-		return a.flash("cannot read the templates: "+m.err.Error(), true)
-	}
-	if len(m.tpls) == 0 {
-		return a.flash("This account has no templates yet: they are synced every few minutes (ctrl+r syncs now)", true)
-	}
-	if a.overlay != overlayNone && a.overlay != overlayContacts {
-		return nil // the agent has opened something else meanwhile
-	}
-	a.tpick = newTemplatePicker(m.conv, m.tpls)
-	a.overlay = overlayTemplates
-	return a.tpick.Focus()
-}
-
-func (a *App) handleTemplateChosen(m templateChosenMsg) tea.Cmd {
-	// Back to the list and the same template again: the values typed stay.
-	if a.tform.tpl.ID != m.tpl.ID || a.tform.conv.ID != m.conv.ID || a.tform.sending {
-		a.tform = newTemplateForm(m.conv, m.tpl)
-	}
-	a.sizeDialogs()
-	a.overlay = overlayTemplateForm
-	return a.tform.Focus()
-}
-
-func (a *App) handleTemplateSubmit(m templateSubmitMsg) tea.Cmd {
-	return sendTemplateCmd(a.d.Engine, m.conv, m.tpl, m.values)
-}
-
-func (a *App) handleTemplateQueued(m templateQueuedMsg) tea.Cmd {
-	if m.err != nil {
-		if a.overlay == overlayTemplateForm {
-			a.tform.Refused(m.err.Error() + " (nothing was sent)")
-			return nil
-		}
-		return a.flash(m.err.Error(), true)
-	}
-	a.overlay = overlayNone
-	a.tform = templateForm{} // sent: the next form starts empty
-	return tea.Batch(
-		a.openConversation(m.conv, focusThread),
-		a.reloadList(m.conv.ID),
-		a.flash("Template queued for "+line(m.conv.Label())+": watch its ticks in the thread", false),
-	)
-}
-
-// ---- assignment ----
-
-func (a *App) openAssign() tea.Cmd {
-	ids := a.targets()
-	if len(ids) == 0 {
-		return a.flash("Nothing selected", true)
-	}
-	return loadAssigneesCmd(a.d.Engine, a.d.Store, ids)
-}
-
 // targets are the conversations an action applies to: the open one from
 // the thread, else the marked ones, else the one under the cursor.
 func (a *App) targets() []string {
@@ -160,65 +51,146 @@ func (a *App) targets() []string {
 	return a.list.Targets()
 }
 
-func (a *App) handleAssigneesLoaded(m assigneesLoadedMsg) tea.Cmd {
-	if m.err != nil {
-		return a.flash("cannot read who may take this: "+m.err.Error(), true)
-	}
-	if len(m.users)+len(m.teams) == 0 {
-		return a.flash("Nobody may take "+line(m.what)+" (no user or team works in its account): sync with ctrl+r", true)
-	}
-	if a.overlay != overlayNone {
-		return nil // the agent has opened something else meanwhile
-	}
-	a.apick = newAssignPicker(m)
-	a.overlay = overlayAssign
-	return a.apick.Focus()
+func (a *App) openTemplates(conv state.Conversation) tea.Cmd {
+	return a.push(newTemplatePicker(a.keys, conv), func(id int) tea.Cmd {
+		return to(id, loadTemplatesCmd(a.core, conv))
+	})
 }
 
-func (a *App) handleAssigneeChosen(m assigneeChosenMsg) tea.Cmd {
-	a.overlay = overlayNone
-	return a.applyTo(m.ids, m.change, m.name, "assigning")
-}
-
-func (a *App) handleActionProgress(m actionProgressMsg) tea.Cmd {
-	if a.bar.busy != "" {
-		a.bar.busy = fmt.Sprintf("%s %d/%d…", m.verb, m.done, m.total)
+func (a *App) openAssign() tea.Cmd {
+	ids := a.targets()
+	if len(ids) == 0 {
+		return a.flash("Nothing selected", true)
 	}
-	return waitProgressCmd(m.verb, m.ch)
+	return a.push(newAssignPicker(a.keys, ids), func(id int) tea.Cmd {
+		return to(id, loadAssigneesCmd(a.core, ids))
+	})
 }
-
-// ---- contacts ----
 
 func (a *App) openContacts() tea.Cmd {
 	query := ""
 	if conv, ok := a.target(); ok && a.focus != focusList {
 		query = line(conv.ContactNumber)
 	}
-	a.contacts = newContactsPanel(a.accounts, query)
+	p := newContactsPanel(a.keys, a.accounts, query)
+	cmd := a.push(p, func(id int) tea.Cmd { return to(id, searchContactsCmd(a.core, p.reqID, query)) })
 	a.sizeDialogs()
-	a.overlay = overlayContacts
-	a.contacts.reqID++
-	return tea.Batch(a.contacts.Focus(), searchContactsCmd(a.d.Store, a.contacts.reqID, query))
+	return cmd
 }
 
-func (a *App) handleContactsFound(m contactsFoundMsg) tea.Cmd {
-	if a.overlay != overlayContacts || m.reqID != a.contacts.reqID {
+func (a *App) openAccounts() tea.Cmd {
+	if len(a.d.Accounts) < 2 {
+		return a.flash("Only one account is configured: add others to config.toml (see README), then "+keyName(a.keys.SwitchAccount)+" switches", true)
+	}
+	return a.push(newAccountPicker(a.keys, a.d.Accounts, a.d.Current), nil)
+}
+
+// offerLogin opens the login prompt when the platform wants a login and
+// the agent is not busy in a dialog (it opens when the last one closes)
+// and has not dismissed it (the sync key asks again).
+func (a *App) offerLogin() tea.Cmd {
+	// Never while the agent types a reply: their keys would go into the
+	// password field. The status bar says; leaving the composer opens it.
+	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || len(a.dialogs) > 0 || a.loginDismissed ||
+		a.focus == focusComposer {
 		return nil
 	}
-	if m.err != nil {
-		a.contacts.err = "cannot search the contacts: " + m.err.Error()
+	return a.push(newLoginPrompt(a.keys, a.d.Username, a.d.Platform), nil)
+}
+
+// handleAction carries out what dialog e asked for.
+func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
+	switch act := act.(type) {
+	case nil:
 		return nil
-	}
-	a.contacts.SetResults(m.contacts)
-	if c, ok := a.contacts.Highlighted(); ok {
-		return contactDetailCmd(a.d.Store, c)
+	case closeDialog:
+		a.popTo(e.id)
+		var cmd tea.Cmd
+		if act.flash != "" {
+			cmd = a.flash(act.flash, act.isErr)
+		}
+		return tea.Batch(cmd, a.afterDialogs())
+	case flashNote:
+		return a.flash(act.text, act.isErr)
+
+	case chooseTemplate:
+		p, _ := e.d.(*templatePicker)
+		if p == nil || p.form == nil || p.form.tpl.ID != act.tpl.ID || p.form.conv.ID != act.conv.ID {
+			f := newTemplateForm(a.keys, act.conv, act.tpl)
+			if p != nil {
+				p.form = f // back and the same template again: the values typed stay
+			}
+			cmd := a.push(f, nil)
+			a.sizeDialogs()
+			return tea.Batch(cmd, f.Focus())
+		}
+		cmd := a.push(p.form, nil)
+		a.sizeDialogs()
+		return tea.Batch(cmd, p.form.Focus())
+	case submitTemplate:
+		return to(e.id, sendTemplateCmd(a.core, act.conv, act.tpl, act.values))
+	case templateSent:
+		a.popTo(e.id)
+		if t := a.top(); t != nil {
+			if _, ok := t.d.(*templatePicker); ok {
+				a.pop()
+			}
+		}
+		return tea.Batch(
+			a.openConversation(act.conv, focusThread),
+			a.reloadList(act.conv.ID),
+			a.flash("Template queued for "+line(act.conv.Label())+": watch its ticks in the thread", false),
+			a.afterDialogs(),
+		)
+
+	case chooseAssignee:
+		a.popTo(e.id)
+		return tea.Batch(a.applyTo(act.ids, act.change, act.name, "assigning"), a.afterDialogs())
+
+	case queryContacts:
+		return to(e.id, searchContactsCmd(a.core, act.reqID, act.query))
+	case detailFor:
+		return to(e.id, contactDetailCmd(a.core, act.contact))
+	case openContact:
+		return to(e.id, startConversationCmd(a.core, act.contact))
+	case createContact:
+		return to(e.id, createContactCmd(a.ctx, a.core, act.contact))
+	case saveTags:
+		return to(e.id, setTagsCmd(a.ctx, a.core, act.contactID, act.tags))
+	case contactStarted:
+		a.popTo(e.id)
+		return tea.Batch(a.handleConversationStarted(act.m), a.afterDialogs())
+
+	case runSearch:
+		return to(e.id, searchCmd(a.core, act.query))
+	case openHit:
+		a.popTo(e.id)
+		return tea.Batch(a.openHit(), a.afterDialogs())
+
+	case submitLogin:
+		return to(e.id, loginCmd(a.ctx, a.d.Login, act.password))
+	case loggedIn:
+		a.popTo(e.id)
+		return tea.Batch(syncNowCmd(a.core), a.flash("Logged in: syncing", false))
+	case dismissLogin:
+		a.loginDismissed = true
+		a.popTo(e.id)
+		return nil
+
+	case chooseAccount:
+		a.popTo(e.id)
+		if act.name == a.d.Current {
+			return nil
+		}
+		a.switchTo = act.name
+		return a.quit()
 	}
 	return nil
 }
 
-func (a *App) handleContactOpen(m contactOpenMsg) tea.Cmd {
-	return startConversationCmd(a.d.Engine, a.d.Store, m.contact)
-}
+// orphan takes a result whose dialog was closed meanwhile: the agent has
+// moved on, so it is dropped (what it did is in the store and shows).
+func (a *App) orphan(tea.Msg) tea.Cmd { return nil }
 
 // handleConversationStarted opens the conversation with a contact: a
 // stored one like any other (the template picker first when its window
@@ -236,7 +208,6 @@ func (a *App) handleConversationStarted(m conversationStartedMsg) tea.Cmd {
 	if !m.stored {
 		return a.openTemplates(m.conv)
 	}
-	a.overlay = overlayNone
 	cmds := []tea.Cmd{a.openConversation(m.conv, focusThread), a.reloadList(m.conv.ID)}
 	if !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open() && !state.IsNewConversation(m.conv.ID) {
 		cmds = append(cmds, a.openTemplates(m.conv))
@@ -244,78 +215,71 @@ func (a *App) handleConversationStarted(m conversationStartedMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (a *App) handleContactCreated(m contactCreatedMsg) tea.Cmd {
-	if a.overlay != overlayContacts {
-		return nil
+func (a *App) handleActionProgress(m actionProgressMsg) tea.Cmd {
+	if a.bar.busy != "" {
+		a.bar.busy = fmt.Sprintf("%s %d/%d…", m.verb, m.done, m.total)
 	}
-	a.contacts.Created(m.err)
-	if m.err != nil {
-		return nil
-	}
-	return tea.Batch(a.flash("Contact "+line(m.contact.Label())+" created", false), startConversationCmd(a.d.Engine, a.d.Store, m.contact))
+	return waitProgressCmd(m.verb, m.ch)
 }
 
-func (a *App) handleContactTagsSaved(m contactTagsSavedMsg) tea.Cmd {
-	if a.overlay != overlayContacts {
-		return nil
+// quit ends the inbox: drafts are written, then the program stops and
+// everything in flight is cancelled.
+func (a *App) quit() tea.Cmd {
+	core, cancel := a.core, a.Close
+	return func() tea.Msg {
+		core.FlushDrafts()
+		cancel()
+		return tea.Quit()
 	}
-	if m.err == nil {
-		return tea.Batch(a.contacts.TagsSaved(m.contact, nil), a.flash("Tags of "+line(m.contact.Label())+" saved", false))
-	}
-	var ie *state.InputError
-	if errors.As(m.err, &ie) {
-		return a.contacts.TagsSaved(m.contact, m.err)
-	}
-	return a.contacts.TagsSaved(m.contact, errors.New(state.Words(m.err)))
 }
 
-// ---- login and accounts ----
-
-// offerLogin opens the login prompt when the platform wants a login and
-// the agent is not busy in another dialog (it opens when that closes)
-// and has not dismissed it (ctrl+r asks again).
-func (a *App) offerLogin() tea.Cmd {
-	// Never while the agent types a reply: their keys would go into the
-	// password field. The status bar says; leaving the composer opens it.
-	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || a.overlay != overlayNone || a.login.dismiss ||
-		a.focus == focusComposer {
+// markRead tells the store a conversation was read (the list already
+// shows it); the change published brings the counts along.
+func (a *App) markRead(id string) tea.Cmd {
+	core, now := a.core, a.d.Now()
+	return func() tea.Msg {
+		_ = core.MarkRead(id, now)
 		return nil
 	}
-	a.login = newLoginPrompt(a.d.Username)
-	a.overlay = overlayLogin
-	return a.login.Focus()
 }
 
-func (a *App) handleLoginDone(m loginDoneMsg) tea.Cmd {
-	if m.err != nil {
-		a.login.Failed(m.err.Error())
+// cannot says, in words, that the platform has no such thing.
+func (a *App) cannot(what string) string {
+	p := a.d.Platform
+	if p == "" {
+		p = "This platform"
+	}
+	return p + " cannot " + what + " (nothing was changed)"
+}
+
+func (a *App) minuteCmd() tea.Cmd {
+	return a.d.Tick(time.Minute, func(t time.Time) tea.Msg { return minuteMsg(t) })
+}
+
+func (a *App) handleBackground(m tea.BackgroundColorMsg) tea.Cmd {
+	if a.d.Theme == "dark" || a.d.Theme == "light" {
+		return nil // fixed in the config file
+	}
+	a.st = newStyles(m.IsDark())
+	a.thread.Restyle()
+	return nil
+}
+
+func (a *App) handleSpin() tea.Cmd {
+	if !a.bar.spinning() {
+		a.spinning = false // idle: no more frames for a spinner nobody sees
 		return nil
 	}
-	if a.overlay == overlayLogin {
-		a.overlay = overlayNone
-	}
-	a.login = loginPrompt{}
-	a.d.Engine.SyncNow()
-	return a.flash("Logged in: syncing", false)
+	a.bar.frame++
+	return a.d.Tick(spinFPS, func(time.Time) tea.Msg { return spinMsg{} })
 }
 
-func (a *App) openAccounts() tea.Cmd {
-	if len(a.d.Accounts) < 2 {
-		return a.flash("Only one account is configured: add others to config.toml (see README), then S switches", true)
-	}
-	a.acctPick = newAccountPicker(a.d.Accounts, a.d.Current)
-	a.overlay = overlayAccounts
-	return a.acctPick.Focus()
-}
-
-// handleAccountChosen ends the program for main to open the other
-// account; drafts are saved first.
-func (a *App) handleAccountChosen(m accountChosenMsg) tea.Cmd {
-	a.overlay = overlayNone
-	if m.name == a.d.Current {
+func (a *App) handleLabelRead(m labelReadMsg) tea.Cmd {
+	if a.bar.flash != "" || a.bar.busy != "" {
 		return nil
 	}
-	a.switchTo = m.name
-	a.d.Engine.FlushDrafts()
-	return tea.Quit
+	if m.label == "" {
+		return a.flash("New message", false)
+	}
+	return a.flash("New message from "+line(m.label), false)
 }

@@ -19,12 +19,12 @@ func TestLoginPromptWaitsForComposer(t *testing.T) {
 	a.bar.conn.State = state.LoginRequired
 	a.setFocus(focusComposer)
 	a.offerLogin()
-	if a.overlay == overlayLogin {
+	if _, ok := isOpen[*loginPrompt](a); ok {
 		t.Fatal("the login prompt opened over the composer")
 	}
 	a.setFocus(focusThread)
 	a.offerLogin()
-	if a.overlay != overlayLogin {
+	if _, ok := isOpen[*loginPrompt](a); !ok {
 		t.Fatal("the login prompt did not open outside the composer")
 	}
 }
@@ -32,17 +32,16 @@ func TestLoginPromptWaitsForComposer(t *testing.T) {
 // ctrl+t edits the tags of the contact under the cursor then, whatever
 // search results arrive while the agent types them.
 func TestTagsSavedOnTheContactEdited(t *testing.T) {
-	km := KeyMap{EditTags: key.NewBinding(key.WithKeys("ctrl+t")), PickerDown: key.NewBinding(key.WithKeys("down"))}
-	p := newContactsPanel(nil, "")
+	p := newContactsPanel(testKeys(), nil, "")
 	p.SetResults([]state.Contact{{ID: "k1", Name: "Ana", Tags: []string{"vip"}}, {ID: "k2", Name: "Ben", Tags: []string{"spanish\u202e"}}})
-	p.Update(tea.KeyPressMsg{Code: tea.KeyDown}, km)
-	p.Update(tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}, km)
+	p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	p.Update(tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
 	if got := p.tags.Value(); got != "spanish" {
 		t.Errorf("tags field = %q, want the platform's tags sanitized", got)
 	}
 	p.SetResults([]state.Contact{{ID: "k9", Name: "Zoe"}}) // a late search answer
-	cmd := p.Update(tea.KeyPressMsg{Code: tea.KeyEnter}, km)
-	msg, ok := cmd().(contactTagsMsg)
+	_, act := p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	msg, ok := act.(saveTags)
 	if !ok || msg.contactID != "k2" || strings.Join(msg.tags, ",") != "spanish" {
 		t.Fatalf("saved %+v, want Ben's (k2) tags", msg)
 	}
@@ -51,7 +50,7 @@ func TestTagsSavedOnTheContactEdited(t *testing.T) {
 // A template value is one line: a paste with a line break or a tab is
 // refused with words, not silently joined.
 func TestTemplateFormRefusesMultiLinePaste(t *testing.T) {
-	f := newTemplateForm(state.Conversation{}, state.Template{Status: "Approved", Text: "Hi {{1}}"})
+	f := newTemplateForm(testKeys(), state.Conversation{}, state.Template{Status: "Approved", Text: "Hi {{1}}"})
 	f.SetSize(80)
 	f.Paste("Flat 2\n14 King St")
 	if f.fields[0].Value() != "" || !strings.Contains(f.err, "line break or a tab") {
@@ -66,11 +65,27 @@ func TestTemplateFormRefusesMultiLinePaste(t *testing.T) {
 // Opened from a thread, the panel searches the open contact's number;
 // typing a name replaces it rather than appending to it.
 func TestContactsPrefilledQueryIsTypedOver(t *testing.T) {
-	p := newContactsPanel(nil, "+447902111123")
-	p.Focus()
-	p.Update(tea.KeyPressMsg{Code: 'b', Text: "b"}, KeyMap{})
-	p.Update(tea.KeyPressMsg{Code: 'e', Text: "e"}, KeyMap{})
+	p := newContactsPanel(testKeys(), nil, "+447902111123")
+	p.Update(tea.KeyPressMsg{Code: 'b', Text: "b"})
+	p.Update(tea.KeyPressMsg{Code: 'e', Text: "e"})
 	if got := p.Query(); got != "be" {
 		t.Errorf("query = %q, want %q", got, "be")
+	}
+}
+
+// testKeys are the default bindings the ui tests type with (the program's
+// live in keymap.go, in main; these mirror the ones the tests press).
+func testKeys() KeyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, help))
+	}
+	return KeyMap{
+		Up: b("k", "k", "up"), Down: b("j", "j", "down"), Open: b("enter", "enter", "l"), Back: b("esc", "esc", "h"),
+		Assign: b("a", "a"), Template: b("t", "t"), MoveArchive: b("e", "e"), Mark: b("x", "x", "space"),
+		Search: b("/", "/"), Contacts: b("c", "c"), Help: b("?", "?"), Quit: b("q", "q"), Sync: b("ctrl+r", "ctrl+r"),
+		Close: b("esc", "esc"), Choose: b("enter", "enter"), NextField: b("tab", "tab"), PrevField: b("shift+tab", "shift+tab"),
+		PickerUp: b("up", "up", "ctrl+k"), PickerDown: b("down", "down", "ctrl+j"), PrevOption: b("left", "left"), NextOption: b("right", "right", "space"),
+		NewContact: b("ctrl+n", "ctrl+n"), EditTags: b("ctrl+t", "ctrl+t"),
+		Send: b("enter", "enter"), Newline: b("ctrl+j", "ctrl+j"), Editor: b("ctrl+e", "ctrl+e"), LeaveComposer: b("esc", "esc"),
 	}
 }

@@ -22,13 +22,17 @@ type sidebarEntry struct {
 	view  state.View
 }
 
-// sidebarEntries lists folders, then views: Mine, Unassigned, Closing
-// soon, then one per team.
-func sidebarEntries(teams []state.Team, me string) []sidebarEntry {
+// sidebarEntries lists folders (Archive and Spam where the platform has
+// folders), then views: Mine, Unassigned, Closing soon, then one per team.
+func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []sidebarEntry {
 	out := []sidebarEntry{
 		{key: "inbox", label: "Inbox", kind: entryFolder, view: state.View{Folder: state.FolderInbox}},
-		{key: "archive", label: "Archive", kind: entryFolder, view: state.View{Folder: state.FolderArchive}},
-		{key: "spam", label: "Spam", kind: entryFolder, view: state.View{Folder: state.FolderSpam}},
+	}
+	if caps.Folders {
+		out = append(out,
+			sidebarEntry{key: "archive", label: "Archive", kind: entryFolder, view: state.View{Folder: state.FolderArchive}},
+			sidebarEntry{key: "spam", label: "Spam", kind: entryFolder, view: state.View{Folder: state.FolderSpam}},
+		)
 	}
 	if me != "" {
 		out = append(out, sidebarEntry{key: "mine", label: "Mine", kind: entryView, view: state.View{Folder: state.FolderInbox, UserID: me}})

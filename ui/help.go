@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // helpGroups is the help for where the focus is, then the global keys.
@@ -25,7 +26,25 @@ func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
 	}
 }
 
-// helpView renders the help overlay.
+// helpDialog is the help screen for where the focus was when it opened.
+type helpDialog struct {
+	km    KeyMap
+	focus focus
+}
+
+func (d *helpDialog) Waiting() (bool, bool) { return false, true }
+func (d *helpDialog) Bounds() (int, int)    { return 100, 1 << 16 }
+
+func (d *helpDialog) Update(msg tea.Msg) (tea.Cmd, action) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, d.km.Help, d.km.Back, d.km.Close, d.km.Quit) {
+		return nil, closeDialog{}
+	}
+	return nil, nil
+}
+
+func (d *helpDialog) View(v viewCtx) string { return helpView(v.st, d.km, d.focus, v.w, v.h) }
+
+// helpView renders the help screen.
 func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	title, groups := helpGroups(k, f)
 	hm := help.New()
@@ -33,11 +52,8 @@ func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	body := hm.FullHelpView(groups)
 	lines := []string{st.title.Render("Keys — " + title), ""}
 	lines = append(lines, strings.Split(body, "\n")...)
-	// Pickers and forms: letters type text there, so they have keys of their own.
-	pickers := []key.Binding{k.PickerUp, k.PickerDown, k.NewContact, k.EditTags,
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))}
+	// Dialogs: letters type text there, so they have keys of their own.
+	pickers := []key.Binding{k.Choose, k.Close, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.NewContact, k.EditTags}
 	parts := []string{st.title.Render("In pickers and forms:")}
 	for _, b := range pickers {
 		if b.Enabled() {
@@ -46,6 +62,6 @@ func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	}
 	lines = append(lines, "")
 	lines = append(lines, wrap(strings.Join(parts, "  "), w-4)...)
-	lines = append(lines, "", st.muted.Render("Keys can be changed in the [keys] table of config.toml (see README). ? or esc closes."))
+	lines = append(lines, "", st.muted.Render("Keys can be changed in the [keys] table of config.toml (see README). "+hint([]key.Binding{k.Help, k.Close}, "closes")+"."))
 	return st.paneFocused.Render(fitBlock(lines, w-2, h-2))
 }

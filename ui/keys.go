@@ -1,12 +1,31 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"slices"
+	"strings"
 
-// KeyMap holds every binding of the inbox. main builds it (keymap.go:
-// defaults and the user's overrides) and hands it to the UI; nothing here
-// is a global.
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// pressed reports whether k is one of the bindings' keys, enabled or
+// not: to say why a key that does nothing here does nothing.
+func pressed(k tea.KeyPressMsg, bs ...key.Binding) bool {
+	for _, b := range bs {
+		if slices.Contains(b.Keys(), k.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyMap holds every binding of the inbox, grouped by the context it acts
+// in. main builds it (keymap.go: defaults and the user's overrides) and
+// hands it to the UI; nothing here is a global. No view or update code
+// matches a literal key: every match and every hint goes through a
+// binding, so a key rebound in [keys] is rebound everywhere, hints too.
 type KeyMap struct {
-	// Movement and focus.
+	// Panes (list, thread, folders): movement and focus.
 	Up, Down           key.Binding
 	Top, Bottom        key.Binding
 	HalfPageDown       key.Binding
@@ -14,7 +33,7 @@ type KeyMap struct {
 	Open, Back         key.Binding
 	NextPane, PrevPane key.Binding
 
-	// Folders and views.
+	// Global: folders and views, actions on conversations.
 	Inbox, Archive, Spam            key.Binding
 	Mine, Unassigned, ClosingSoon   key.Binding
 	Reply, Template                 key.Binding
@@ -22,13 +41,19 @@ type KeyMap struct {
 	MoveArchive, MoveSpam, MoveBack key.Binding
 	Mark                            key.Binding
 
-	// Search, contacts, sync, help.
+	// Global: search, contacts, sync, help.
 	Search, NextResult, PrevResult key.Binding
 	Contacts, Sync, SwitchAccount  key.Binding
 	Help, Quit                     key.Binding
 
-	// Inside pickers and forms, where letters type text.
-	PickerUp, PickerDown key.Binding
+	// Every dialog (pickers, forms, search, login, help), where letters
+	// type text: close, choose or submit, move, next and previous field.
+	Close, Choose          key.Binding
+	PickerUp, PickerDown   key.Binding
+	NextField, PrevField   key.Binding
+	PrevOption, NextOption key.Binding // between a field's options (an account)
+
+	// The contacts panel.
 	NewContact, EditTags key.Binding
 
 	// Composer.
@@ -47,6 +72,49 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon},
 		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.Help, k.Quit},
+		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags},
 		{k.Send, k.Newline, k.Editor, k.LeaveComposer},
 	}
+}
+
+// keyName is how a binding's first key is written in a hint: the first
+// of its help's alternatives ("esc" of "esc/h", "↑" of "↑/ctrl+k").
+func keyName(b key.Binding) string {
+	if h := b.Help().Key; h != "" {
+		first, _, _ := strings.Cut(h, "/")
+		if first == "" { // the key is "/" itself
+			return h
+		}
+		return first
+	}
+	if ks := b.Keys(); len(ks) > 0 {
+		return ks[0]
+	}
+	return ""
+}
+
+// hint is a dialog's footer drawn from its bindings: pairs of a binding
+// and what it does here, e.g. hint(km.Choose, "assign", km.Close, "close")
+// → "enter assign · esc close". Disabled bindings are left out.
+func hint(pairs ...any) string {
+	var parts []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		switch b := pairs[i].(type) {
+		case key.Binding:
+			if b.Enabled() {
+				parts = append(parts, keyName(b)+" "+pairs[i+1].(string))
+			}
+		case []key.Binding:
+			var names []string
+			for _, x := range b {
+				if x.Enabled() {
+					names = append(names, keyName(x))
+				}
+			}
+			if len(names) > 0 {
+				parts = append(parts, strings.Join(names, "/")+" "+pairs[i+1].(string))
+			}
+		}
+	}
+	return strings.Join(parts, " · ")
 }

@@ -80,13 +80,13 @@ func (a *App) body() string {
 		case focusSidebar:
 			return a.box(a.side.View(a.st), true)
 		case focusThread, focusComposer:
-			return a.box(a.narrowTitle("‹ "+a.side.label(a.side.active), "esc back")+"\n"+a.threadPane(), true)
+			return a.box(a.narrowTitle("‹ "+a.side.label(a.side.active), hint(a.keys.Back, "back"))+"\n"+a.threadPane(), true)
 		}
 		title := fmt.Sprintf("%s · %d", a.side.label(a.side.active), a.list.total)
 		if n := len(a.list.marked); n > 0 {
 			title += fmt.Sprintf(" · %d marked", n)
 		}
-		return a.box(a.narrowTitle(title, "shift+tab folders · ? help")+"\n"+a.list.View(a.st, now), true)
+		return a.box(a.narrowTitle(title, hint(a.keys.PrevPane, "folders", a.keys.Help, "help"))+"\n"+a.list.View(a.st, now), true)
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top,
 		a.box(a.side.View(a.st), a.focus == focusSidebar),

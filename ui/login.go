@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
@@ -12,54 +13,76 @@ import (
 // stored token (expired or revoked). It is drawn over the inbox: drafts,
 // the outbox and whatever the agent was doing stay as they are.
 type loginPrompt struct {
-	input   textinput.Model
-	user    string
-	err     string
-	busy    bool
-	dismiss bool // closed with esc: not reopened until asked (ctrl+r)
+	km       KeyMap
+	input    textinput.Model
+	user     string
+	platform string
+	err      string
+	busy     bool
 }
 
-func newLoginPrompt(user string) loginPrompt {
-	in := textinput.New()
+// submitLogin: log in with this password.
+type submitLogin struct{ password string }
+
+// dismissLogin: the agent stays offline; not asked again until they say.
+type dismissLogin struct{}
+
+// loggedIn: the login with a typed password worked.
+type loggedIn struct{}
+
+func newLoginPrompt(km KeyMap, user, platform string) *loginPrompt {
+	in := newInput()
 	in.Prompt = "Password: "
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	in.CharLimit = 1024
-	return loginPrompt{input: in, user: user}
+	if platform == "" {
+		platform = "The platform"
+	}
+	p := &loginPrompt{km: km, input: in, user: user, platform: platform}
+	p.input.Focus()
+	return p
 }
 
-func (p *loginPrompt) Focus() tea.Cmd { return p.input.Focus() }
+func (p *loginPrompt) Waiting() (bool, bool) { return p.busy, false }
+func (p *loginPrompt) Bounds() (int, int)    { return 70, 18 }
 
-// Update handles a key: enter emits loginSubmitMsg, esc dialogClosedMsg.
-func (p *loginPrompt) Update(k tea.KeyPressMsg) tea.Cmd {
-	if p.busy {
-		return nil
-	}
-	switch k.String() {
-	case "esc":
-		p.dismiss = true
-		return emit(dialogClosedMsg{})
-	case "enter":
-		if p.input.Value() == "" {
-			p.err = "Type your password, or esc to stay offline."
-			return nil
+// Update handles keys: choose submits (submitLogin), close dismisses;
+// the answer comes back as loginDoneMsg.
+func (p *loginPrompt) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case loginDoneMsg:
+		if m.err != nil {
+			p.Failed(m.err.Error())
+			return nil, nil
 		}
-		p.busy, p.err = true, ""
-		pw := p.input.Value()
-		p.input.SetValue("") // not kept in the model longer than needed
-		return emit(loginSubmitMsg{password: pw})
+		p.busy = false
+		return nil, loggedIn{}
+	case tea.PasteMsg: // password managers paste
+		if !p.busy {
+			p.input.SetValue(p.input.Value() + m.Content)
+			p.input.CursorEnd()
+		}
+		return nil, nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(m, p.km.Close):
+			return nil, dismissLogin{}
+		case key.Matches(m, p.km.Choose):
+			if p.input.Value() == "" {
+				p.err = "Type your password, or " + keyName(p.km.Close) + " to stay offline."
+				return nil, nil
+			}
+			p.busy, p.err = true, ""
+			pw := p.input.Value()
+			p.input.SetValue("") // not kept in the model longer than needed
+			return nil, submitLogin{password: pw}
+		}
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(m)
+		return cmd, nil
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(k)
-	return cmd
-}
-
-// Paste types a pasted password (password managers paste).
-func (p *loginPrompt) Paste(text string) {
-	if !p.busy {
-		p.input.SetValue(p.input.Value() + text)
-		p.input.CursorEnd()
-	}
+	return nil, nil
 }
 
 // Failed shows why the login did not work.
@@ -67,10 +90,11 @@ func (p *loginPrompt) Failed(reason string) {
 	p.busy, p.err = false, reason
 }
 
-func (p *loginPrompt) View(st styles, w, h int) string {
+func (p *loginPrompt) View(v viewCtx) string {
+	st, w, h := v.st, v.w, v.h
 	inner := w - 4
 	lines := []string{st.title.Render("Log in"), ""}
-	for _, l := range wrap("msgboxx wants your password: the stored login expired or was revoked, or this account has none yet.", inner) {
+	for _, l := range wrap(p.platform+" wants your password: the stored login expired or was revoked, or this account has none yet.", inner) {
 		lines = append(lines, st.warning.Render(l))
 	}
 	lines = append(lines, "", "User "+line(p.user), "")
@@ -82,18 +106,18 @@ func (p *loginPrompt) View(st styles, w, h int) string {
 			lines = append(lines, st.errorS.Render(l))
 		}
 	}
-	hint := "enter log in · esc stay offline (drafts and queued replies are kept)"
+	footer := hint(p.km.Choose, "log in", p.km.Close, "stay offline (drafts and queued replies are kept)")
 	if p.busy {
-		hint = "logging in…"
+		footer = "logging in…"
 	}
-	lines = append(lines, "", st.muted.Render(hint))
+	lines = append(lines, "", st.muted.Render(footer))
 	return st.dialog.Render(fitBlock(lines, w-4, min(h-2, len(lines))))
 }
 
 // loginCmd logs in with the typed password through main's Login.
-func loginCmd(login func(context.Context, string) error, password string) tea.Cmd {
+func loginCmd(ctx context.Context, login func(context.Context, string) error, password string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		return loginDoneMsg{err: login(ctx, password)}
 	}

@@ -68,7 +68,6 @@ type actionDoneMsg struct {
 
 // searchDoneMsg: a full-text search answered.
 type searchDoneMsg struct {
-	reqID int
 	query string
 	hits  []state.SearchHit
 	err   error
@@ -84,6 +83,9 @@ type editorDoneMsg struct {
 // minuteMsg: a minute passed (countdowns, relative times).
 type minuteMsg time.Time
 
+// spinMsg: time for the status bar's spinner to turn.
+type spinMsg struct{}
+
 // flashExpiredMsg: a flash message's time is up.
 type flashExpiredMsg struct{ id int }
 
@@ -96,33 +98,11 @@ type olderLoadedMsg struct {
 
 // ---- dialogs (pickers, forms) ----
 
-// dialogClosedMsg: the agent closed the top dialog.
-type dialogClosedMsg struct{}
-
-// dialogErrorMsg: a dialog has something to say that is not its own.
-type dialogErrorMsg struct{ text string }
-
 // templatesLoadedMsg: the templates of a conversation's account were read.
 type templatesLoadedMsg struct {
 	conv state.Conversation
 	tpls []state.Template
 	err  error
-}
-
-// templateChosenMsg: the agent picked a template to fill in.
-type templateChosenMsg struct {
-	conv state.Conversation
-	tpl  state.Template
-}
-
-// templateBackMsg: the agent left the form for the template list.
-type templateBackMsg struct{ conv state.Conversation }
-
-// templateSubmitMsg: the form is filled and valid: send it.
-type templateSubmitMsg struct {
-	conv   state.Conversation
-	tpl    state.Template
-	values map[int]string
 }
 
 // templateQueuedMsg: a filled template went to the outbox, or was refused
@@ -145,24 +125,11 @@ type assigneesLoadedMsg struct {
 	err              error
 }
 
-// assigneeChosenMsg: the agent chose who takes the conversations.
-type assigneeChosenMsg struct {
-	ids    []string
-	change state.Change
-	name   string
-}
-
 // actionProgressMsg: a bulk action settled done of total conversations.
 type actionProgressMsg struct {
 	verb        string
 	done, total int
 	ch          <-chan [2]int
-}
-
-// contactsQueryMsg: the contacts search changed; reqID orders them.
-type contactsQueryMsg struct {
-	query string
-	reqID int
 }
 
 // contactsFoundMsg: a contacts search answered.
@@ -172,14 +139,8 @@ type contactsFoundMsg struct {
 	err      error
 }
 
-// contactHighlightedMsg: the cursor moved to another contact.
-type contactHighlightedMsg struct{ contact state.Contact }
-
 // contactDetailMsg: a contact's conversation was looked up.
 type contactDetailMsg struct{ detail contactDetail }
-
-// contactOpenMsg: open the conversation with a contact, or start one.
-type contactOpenMsg struct{ contact state.Contact }
 
 // conversationStartedMsg: the conversation with a contact was found, or a
 // new one made ready for its first template (not stored until sent).
@@ -190,19 +151,10 @@ type conversationStartedMsg struct {
 	err    error
 }
 
-// contactCreateMsg: the new-contact form is valid: create it.
-type contactCreateMsg struct{ contact state.Contact }
-
 // contactCreatedMsg: the platform answered a new contact.
 type contactCreatedMsg struct {
 	contact state.Contact
 	err     error
-}
-
-// contactTagsMsg: save a contact's tags.
-type contactTagsMsg struct {
-	contactID string
-	tags      []string
 }
 
 // contactTagsSavedMsg: the platform answered a tag edit.
@@ -211,14 +163,8 @@ type contactTagsSavedMsg struct {
 	err     error
 }
 
-// loginSubmitMsg: the agent typed their password in the login prompt.
-type loginSubmitMsg struct{ password string }
-
 // loginDoneMsg: the login with a typed password answered.
 type loginDoneMsg struct{ err error }
-
-// accountChosenMsg: the agent chose another account to open.
-type accountChosenMsg struct{ name string }
 
 // labelReadMsg: the name of a conversation a new message arrived in.
 type labelReadMsg struct{ label string }

@@ -18,9 +18,9 @@ func notifyApp(t *testing.T, d Deps) *App {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	d.Store, d.Engine = st, state.NewEngine(st, nil, state.Config{})
+	d.Core = state.NewService(st, state.NewEngine(st, nil, state.Config{}))
 	d.Now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
-	a := New(d, KeyMap{})
+	a := New(d, testKeys())
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return a
 }
@@ -61,7 +61,7 @@ func TestNotify(t *testing.T) {
 				if !strings.Contains(a.bar.flash, "New messages in 2 conversations") {
 					t.Errorf("flash = %q", a.bar.flash)
 				}
-				a.handleKey(tea.KeyPressMsg{Code: 'j', Text: "j"})
+				a.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
 				if got := a.View().WindowTitle; got != "mbx — work" {
 					t.Errorf("after a key the title is %q", got)
 				}

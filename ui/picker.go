@@ -33,7 +33,7 @@ type pickList struct {
 }
 
 func newPickList(prompt, placeholder string) pickList {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = prompt
 	in.Placeholder = placeholder
 	in.CharLimit = 200
@@ -130,16 +130,16 @@ func (p *pickList) Update(msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, changed
 }
 
-// Key handles a key the way every picker does: esc closes
-// (dialogClosedMsg), enter on a choosable item emits choose(its index),
-// the picker keys move, anything else types in the filter.
-func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap, choose func(i int) tea.Msg) tea.Cmd {
+// Key handles a key the way every picker does: the close key closes,
+// the choose key on a choosable item returns choose(its index), the
+// picker keys move, anything else types in the filter.
+func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap, choose func(i int) action) (tea.Cmd, action) {
 	switch {
-	case k.String() == "esc":
-		return emit(dialogClosedMsg{})
-	case k.String() == "enter":
+	case key.Matches(k, km.Close):
+		return nil, closeDialog{}
+	case key.Matches(k, km.Choose):
 		if i, ok := p.Selected(); ok {
-			return emit(choose(i))
+			return nil, choose(i)
 		}
 	case key.Matches(k, km.PickerUp):
 		p.Move(-1)
@@ -147,9 +147,9 @@ func (p *pickList) Key(k tea.KeyPressMsg, km KeyMap, choose func(i int) tea.Msg)
 		p.Move(1)
 	default:
 		cmd, _ := p.Update(k)
-		return cmd
+		return cmd, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // Paste types pasted text in the filter (one line of it).

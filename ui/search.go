@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -23,7 +24,7 @@ type search struct {
 }
 
 func newSearch() search {
-	in := textinput.New()
+	in := newInput()
 	in.Prompt = "/ "
 	in.Placeholder = "words or a phone number"
 	return search{input: in}
@@ -34,11 +35,69 @@ func (s *search) Open() tea.Cmd {
 	return s.input.Focus()
 }
 
-func (s *search) Update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	return cmd
+// searchDialog is the search box on the dialog stack; the search itself
+// (query, results, position) outlives it, for n and N.
+type searchDialog struct {
+	km      KeyMap
+	s       *search
+	running bool // the query was run: keys wait for its results
 }
+
+// runSearch: search the messages for this query.
+type runSearch struct{ query string }
+
+// openHit: open the conversation of the highlighted result.
+type openHit struct{}
+
+func (d *searchDialog) Waiting() (bool, bool) { return d.running, true }
+func (d *searchDialog) Bounds() (int, int)    { return 100, 30 }
+
+func (d *searchDialog) Update(msg tea.Msg) (tea.Cmd, action) {
+	s, km := d.s, d.km
+	switch m := msg.(type) {
+	case searchDoneMsg:
+		d.running = false
+		s.hits, s.query, s.err, s.cursor = m.hits, m.query, m.err, 0
+	case tea.PasteMsg:
+		if s.editing {
+			s.input.SetValue(s.input.Value() + line(m.Content))
+			s.input.CursorEnd()
+		}
+	case tea.KeyPressMsg:
+		if s.editing {
+			switch {
+			case key.Matches(m, km.Close):
+				return nil, closeDialog{}
+			case key.Matches(m, km.Choose):
+				q := s.input.Value()
+				if q == "" {
+					return nil, nil
+				}
+				s.editing, d.running = false, true
+				s.input.Blur()
+				return nil, runSearch{query: q}
+			}
+			var cmd tea.Cmd
+			s.input, cmd = s.input.Update(m)
+			return cmd, nil
+		}
+		switch {
+		case key.Matches(m, km.Close, km.Back):
+			return nil, closeDialog{}
+		case key.Matches(m, km.Search):
+			return s.Open(), nil
+		case key.Matches(m, km.Up, km.PickerUp):
+			s.Move(-1)
+		case key.Matches(m, km.Down, km.PickerDown):
+			s.Move(1)
+		case key.Matches(m, km.Choose, km.Open):
+			return nil, openHit{}
+		}
+	}
+	return nil, nil
+}
+
+func (d *searchDialog) View(v viewCtx) string { return d.s.View(v.st, d.km, v.w, v.h, v.now) }
 
 // Selected is the highlighted hit.
 func (s *search) Selected() (state.SearchHit, bool) {
@@ -58,7 +117,7 @@ func (s *search) Move(d int) {
 // the input scrolls at the width it is drawn at).
 func (s *search) SetWidth(w int) { s.input.SetWidth(w - 6) }
 
-func (s search) View(st styles, w, h int, now time.Time) string {
+func (s search) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	lines := []string{s.input.View(), ""}
 	switch {
 	case s.err != nil:
@@ -70,7 +129,7 @@ func (s search) View(st styles, w, h int, now time.Time) string {
 		if len(s.hits) >= searchLimit {
 			n = fmt.Sprintf("%d+ matches (the newest %d)", searchLimit, searchLimit)
 		}
-		lines = append(lines, st.muted.Render(n+" — enter opens, esc closes"))
+		lines = append(lines, st.muted.Render(n+" — "+keyName(km.Choose)+" opens, "+keyName(km.Close)+" closes"))
 	}
 	room := h - 2 - len(lines)
 	first := max(0, min(s.cursor-room/2+1, len(s.hits)-room/2))

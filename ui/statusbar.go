@@ -21,13 +21,21 @@ type statusBar struct {
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
 	login   bool   // the inbox can log in again (ctrl+r opens the prompt)
-	spin    spinner.Model
+	frame   int    // the spinner's
 	help    help.Model
 }
 
+// The spinner's frames and pace.
+var (
+	spinFrames = spinner.MiniDot.Frames
+	spinFPS    = spinner.MiniDot.FPS
+)
+
 func newStatusBar(account string) statusBar {
-	return statusBar{account: account, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), help: help.New()}
+	return statusBar{account: account, help: help.New()}
 }
+
+func (s *statusBar) spinView() string { return spinFrames[s.frame%len(spinFrames)] }
 
 // spinning reports whether the bar shows the spinner: while connecting,
 // syncing or busy.
@@ -45,7 +53,7 @@ func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 		if c.Progress != "" {
 			p += " " + c.Progress
 		}
-		return st.warning.Render(s.spin.View() + " " + line(p))
+		return st.warning.Render(s.spinView() + " " + line(p))
 	case state.Offline:
 		wait := ""
 		if !c.NextAttempt.IsZero() {
@@ -58,7 +66,7 @@ func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 		}
 		return st.statusErr.Render("✗ " + line(c.LastError))
 	}
-	return st.muted.Render(s.spin.View() + " connecting")
+	return st.muted.Render(s.spinView() + " connecting")
 }
 
 // View draws the bar; marked is how many conversations are marked, whose
@@ -69,7 +77,7 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) strin
 	var mid string
 	switch {
 	case s.busy != "":
-		mid = st.warning.Render(s.spin.View() + " " + s.busy)
+		mid = st.warning.Render(s.spinView() + " " + s.busy)
 	case s.flash != "" && s.isError:
 		mid = st.flashErr.Render(line(s.flash))
 	case s.flash != "":
@@ -77,7 +85,7 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) strin
 	case marked > 0:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-4-len(" marked")-6))
-		clearMarks := key.NewBinding(key.WithKeys(keys.Back.Keys()...), key.WithHelp(keys.Back.Help().Key, "clear marks"))
+		clearMarks := key.NewBinding(key.WithKeys(keys.Back.Keys()...), key.WithHelp(keyName(keys.Back), "clear marks"))
 		mid = st.marked.Render(fmt.Sprintf("%d marked", marked)) + "  " +
 			h.ShortHelpView([]key.Binding{keys.Assign, keys.AssignToMe, keys.MoveArchive, keys.MoveSpam, keys.MoveBack, clearMarks})
 	default:

@@ -18,6 +18,7 @@ import (
 // final text; every field is checked before sending and its error shown
 // beside it.
 type templateForm struct {
+	km      KeyMap
 	conv    state.Conversation
 	tpl     state.Template
 	parsed  state.ParsedTemplate
@@ -29,14 +30,24 @@ type templateForm struct {
 	labelW  int // cells of the widest "{{n}}"
 }
 
-func newTemplateForm(conv state.Conversation, tpl state.Template) templateForm {
-	f := templateForm{conv: conv, tpl: tpl, parsed: tpl.Parse()}
+// submitTemplate: the form is filled and valid: queue it.
+type submitTemplate struct {
+	conv   state.Conversation
+	tpl    state.Template
+	values map[int]string
+}
+
+// templateSent: the filled template is in the outbox.
+type templateSent struct{ conv state.Conversation }
+
+func newTemplateForm(km KeyMap, conv state.Conversation, tpl state.Template) *templateForm {
+	f := &templateForm{km: km, conv: conv, tpl: tpl, parsed: tpl.Parse()}
 	for _, ph := range f.parsed.Placeholders {
 		f.labelW = max(f.labelW, len(fmt.Sprintf("{{%d}}", ph.Index)))
 	}
 	name := strings.TrimSpace(state.SanitizeLine(conv.ContactName))
 	for _, ph := range f.parsed.Placeholders {
-		in := textinput.New()
+		in := newInput()
 		in.Prompt = ""
 		in.CharLimit = state.MaxParamLength + 100 // over the limit shows an error rather than cutting
 		if ph.Hint != "" {
@@ -114,33 +125,53 @@ func (f *templateForm) move(d int) tea.Cmd {
 	return f.Focus()
 }
 
-// Update handles a key: tab and shift+tab (↑/↓) move between fields,
-// enter moves on and on the last field sends, esc goes back to the
-// templates. Sending emits templateSubmitMsg once everything is valid.
-func (f *templateForm) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	if f.sending {
-		return nil
+func (f *templateForm) Waiting() (bool, bool) { return f.sending, false }
+func (f *templateForm) Bounds() (int, int)    { return formW, formH }
+
+// Update handles keys: the field keys (and ↑/↓) move between fields,
+// choose moves on and on the last field sends, close goes back to the
+// templates. Sending returns submitTemplate once everything is valid;
+// the outbox's answer comes back as templateQueuedMsg.
+func (f *templateForm) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case templateQueuedMsg:
+		f.sending = false
+		if m.err != nil {
+			f.err = m.err.Error() + " (nothing was sent)"
+			return nil, nil
+		}
+		return nil, templateSent{conv: m.conv}
+	case tea.PasteMsg:
+		f.Paste(m.Content)
+		return nil, nil
+	case tea.KeyPressMsg:
+		return f.key(m)
 	}
+	return nil, nil
+}
+
+func (f *templateForm) key(k tea.KeyPressMsg) (tea.Cmd, action) {
+	km := f.km
 	switch {
-	case k.String() == "esc":
-		return emit(templateBackMsg{conv: f.conv})
-	case k.String() == "tab" || key.Matches(k, km.PickerDown):
-		return f.move(1)
-	case k.String() == "shift+tab" || key.Matches(k, km.PickerUp):
-		return f.move(-1)
-	case k.String() == "enter":
+	case key.Matches(k, km.Close):
+		return nil, closeDialog{}
+	case key.Matches(k, km.NextField, km.PickerDown):
+		return f.move(1), nil
+	case key.Matches(k, km.PrevField, km.PickerUp):
+		return f.move(-1), nil
+	case key.Matches(k, km.Choose):
 		if f.focus < len(f.fields)-1 && f.fieldError(f.focus) == "" {
-			return f.move(1)
+			return f.move(1), nil
 		}
 		return f.submit()
 	}
 	if len(f.fields) == 0 {
-		return nil
+		return nil, nil
 	}
 	var cmd tea.Cmd
 	f.fields[f.focus], cmd = f.fields[f.focus].Update(k)
 	f.err = ""
-	return cmd
+	return cmd, nil
 }
 
 // Paste puts pasted text in the focused field. A template value is one
@@ -160,7 +191,7 @@ func (f *templateForm) Paste(text string) {
 	f.err = ""
 }
 
-func (f *templateForm) submit() tea.Cmd {
+func (f *templateForm) submit() (tea.Cmd, action) {
 	for i := range f.touched {
 		f.touched[i] = true
 	}
@@ -168,23 +199,18 @@ func (f *templateForm) submit() tea.Cmd {
 	if bad >= 0 {
 		f.focus = bad
 		f.err = "Fix the fields marked below: nothing was sent."
-		return f.Focus()
+		return f.Focus(), nil
 	}
 	if whole != "" {
 		f.err = whole
-		return nil
+		return nil, nil
 	}
 	f.sending = true
-	return emit(templateSubmitMsg{conv: f.conv, tpl: f.tpl, values: f.values()})
+	return nil, submitTemplate{conv: f.conv, tpl: f.tpl, values: f.values()}
 }
 
-// Refused shows why the send was refused, with the values kept.
-func (f *templateForm) Refused(reason string) {
-	f.sending = false
-	f.err = reason
-}
-
-func (f *templateForm) View(st styles, w, h int) string {
+func (f *templateForm) View(v viewCtx) string {
+	st, w, h := v.st, v.w, v.h
 	inner := w - 4
 	lines := []string{
 		st.title.Render("Template " + line(f.tpl.Name) + " → " + line(f.conv.Label())),
@@ -218,10 +244,10 @@ func (f *templateForm) View(st styles, w, h int) string {
 	lines = append(lines, "", st.muted.Render("Preview"))
 	room := max(1, h-2-len(lines)-2)
 	lines = append(lines, templatePreview(st, f.parsed, f.values(), inner, room)...)
-	hint := "tab next field · enter on the last field sends · esc back to templates"
+	footer := hint(f.km.NextField, "next field", f.km.Choose, "on the last field sends", f.km.Close, "back to templates")
 	if f.sending {
-		hint = "sending…"
+		footer = "sending…"
 	}
-	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render(hint))
+	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render(footer))
 	return st.dialog.Render(fitBlock(lines, w-4, min(h-2, len(lines))))
 }

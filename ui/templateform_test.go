@@ -15,15 +15,15 @@ import (
 func TestTemplateFormFieldShowsWhatWasTyped(t *testing.T) {
 	tpl := state.Template{ID: "t", Name: "interview", Status: "Approved",
 		Text: "Hi {{1}}, your interview with {{2}} is on {{3}}.", Example: "Hi [Sarah], your interview with [Acme] is on [Thursday]."}
-	f := newTemplateForm(state.Conversation{ContactName: "Joseph Patel"}, tpl)
+	f := newTemplateForm(testKeys(), state.Conversation{ContactName: "Joseph Patel"}, tpl)
 	f.SetSize(90)
 	f.Focus()
-	f.Update(tea.KeyPressMsg{Code: tea.KeyTab}, KeyMap{})
+	f.Update(tea.KeyPressMsg{Code: tea.KeyTab})
 	const typed = "Acme     Logistics and Haulage Ltd"
 	for _, r := range typed {
-		f.Update(tea.KeyPressMsg{Code: r, Text: string(r)}, KeyMap{})
+		f.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
-	view := ansi.Strip(f.View(newStyles(true), 90, 30))
+	view := ansi.Strip(f.View(viewCtx{st: newStyles(true), keys: testKeys(), w: 90, h: 30}))
 	if !strings.Contains(view, "{{2}} "+typed) {
 		t.Errorf("the field does not show %q:\n%s", typed, view)
 	}

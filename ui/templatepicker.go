@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -15,20 +16,43 @@ import (
 // templatePicker lists the templates of the conversation's account:
 // Approved ones to choose, fuzzy-filtered as the agent types; Pending and
 // Rejected ones greyed with their status. The highlighted template is
-// previewed with its placeholders marked.
+// previewed with its placeholders marked. It opens at once and reads the
+// templates meanwhile.
 type templatePicker struct {
+	km          KeyMap
 	conv        state.Conversation
 	templates   []state.Template
 	list        pickList
-	need, needW int // previewNeed's answer and the width it is for
+	loading     bool
+	form        *templateForm // the last form opened from here: back and the same template keep its values
+	need, needW int           // previewNeed's answer and the width it is for
 }
 
-func newTemplatePicker(conv state.Conversation, tpls []state.Template) templatePicker {
+// chooseTemplate: fill in this template for conv.
+type chooseTemplate struct {
+	conv state.Conversation
+	tpl  state.Template
+}
+
+// flashNote: a word in the status bar; the dialog stays.
+type flashNote struct {
+	text  string
+	isErr bool
+}
+
+func newTemplatePicker(km KeyMap, conv state.Conversation) *templatePicker {
+	p := &templatePicker{km: km, conv: conv, list: newPickList("Template: ", "type to filter"), loading: true}
+	p.list.input.Focus()
+	return p
+}
+
+// setTemplates fills the picker once the templates are read.
+func (p *templatePicker) setTemplates(tpls []state.Template) {
 	tpls = slices.Clone(tpls)
 	slices.SortStableFunc(tpls, func(a, b state.Template) int {
 		return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
-	p := templatePicker{conv: conv, templates: tpls, list: newPickList("Template: ", "type to filter")}
+	p.templates, p.loading, p.needW = tpls, false, 0
 	items := make([]pickItem, len(tpls))
 	for i, t := range tpls {
 		items[i] = pickItem{title: t.Name, disabled: !t.Approved()}
@@ -42,30 +66,53 @@ func newTemplatePicker(conv state.Conversation, tpls []state.Template) templateP
 		}
 	}
 	p.list.SetItems(items)
-	return p
 }
 
-func (p *templatePicker) Focus() tea.Cmd { return p.list.input.Focus() }
+func (p *templatePicker) Waiting() (bool, bool) { return p.loading, true }
+func (p *templatePicker) Bounds() (int, int)    { return formW, formH }
 
-// Update handles a key; choosing emits templateChosenMsg, esc
-// dialogClosedMsg.
-func (p *templatePicker) Update(k tea.KeyPressMsg, km KeyMap) tea.Cmd {
-	if i, ok := p.list.Highlighted(); ok && k.String() == "enter" && !p.templates[i].Approved() {
-		return emit(dialogErrorMsg{text: "That template is not approved: only approved templates can be sent."})
+// Update takes the templates when read, and keys: choosing returns
+// chooseTemplate.
+func (p *templatePicker) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case templatesLoadedMsg:
+		switch {
+		case m.err != nil:
+			return nil, closeDialog{flash: "cannot read the templates: " + m.err.Error(), isErr: true}
+		case len(m.tpls) == 0:
+			return nil, closeDialog{flash: "This account has no templates yet: they are synced every few minutes (" + keyName(p.km.Sync) + " syncs now)", isErr: true}
+		}
+		p.setTemplates(m.tpls)
+		return nil, nil
+	case tea.PasteMsg:
+		p.list.Paste(m.Content)
+		return nil, nil
+	case tea.KeyPressMsg:
+		if i, ok := p.list.Highlighted(); ok && key.Matches(m, p.km.Choose) && !p.templates[i].Approved() {
+			return nil, flashNote{text: "That template is not approved: only approved templates can be sent.", isErr: true}
+		}
+		return p.list.Key(m, p.km, func(i int) action { return chooseTemplate{conv: p.conv, tpl: p.templates[i]} })
 	}
-	return p.list.Key(k, km, func(i int) tea.Msg { return templateChosenMsg{conv: p.conv, tpl: p.templates[i]} })
+	return nil, nil
 }
 
-func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
+func (p *templatePicker) View(v viewCtx) string {
+	st, w, h, now := v.st, v.w, v.h, v.now
 	inner := w - 4
 	title := st.title.Render("Send a template to " + line(p.conv.Label()))
 	lines := []string{title}
+	footer := st.muted.Render(hint([]key.Binding{p.km.PickerUp, p.km.PickerDown}, "choose", p.km.Choose, "fill in", p.km.Close, "close"))
 	compact := h < 16 // a small terminal: the rows and the hint first
 	if !compact {
 		for _, l := range wrap(windowLine(p.conv, now), inner) {
 			lines = append(lines, st.muted.Render(l))
 		}
 		lines = append(lines, "")
+	}
+	if p.loading {
+		lines = append(lines, loadingLines(st, "the templates")...)
+		lines = append(lines, "", footer)
+		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 	}
 	// The list's and the preview's heights depend on the templates, not
 	// on the filter, so the box keeps its size while the agent types.
@@ -75,7 +122,7 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 	if compact {
 		listH = max(1, h-2-len(lines)-1) // the filter and rows, then the hint
 		lines = append(lines, p.list.Lines(st, inner, listH)...)
-		lines = append(lines[:min(len(lines), h-3)], st.muted.Render("↑/↓ choose · enter fill in · esc close"))
+		lines = append(lines[:min(len(lines), h-3)], footer)
 		return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 	}
 	head := len(lines)
@@ -96,7 +143,7 @@ func (p *templatePicker) View(st styles, w, h int, now time.Time) string {
 		preview = append(preview, "")
 	}
 	lines = append(lines, preview[:previewH]...)
-	lines = append(lines[:min(len(lines), h-4)], "", st.muted.Render("↑/↓ choose · enter fill in · esc close"))
+	lines = append(lines[:min(len(lines), h-4)], "", footer)
 	return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 }
 

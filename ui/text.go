@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -100,4 +102,25 @@ func wrap(text string, w int) []string {
 		out = append(out, strings.Split(wrapped, "\n")...)
 	}
 	return out
+}
+
+// newInput is a one-line input with a steady cursor. A blinking cursor
+// redraws the screen twice a second for as long as the input has the
+// focus (a frame over SSH each time) and makes every frame depend on the
+// clock; a steady one shows where typing goes just as well.
+func newInput() textinput.Model {
+	in := textinput.New()
+	s := in.Styles()
+	s.Cursor.Blink = false
+	in.SetStyles(s)
+	return in
+}
+
+// newArea is the composer's text area, with a steady cursor (newInput).
+func newArea() textarea.Model {
+	ta := textarea.New()
+	s := ta.Styles()
+	s.Cursor.Blink = false
+	ta.SetStyles(s)
+	return ta
 }

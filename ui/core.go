@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Core is everything the UI asks of the rest of mbx: the reads it draws
+// and the writes it requests, for one account. The UI declares it and
+// depends on nothing wider; state.Service serves it (and a test can serve
+// it too). Every method may block: the UI calls them from commands only,
+// never from Update.
+type Core interface {
+	// Reads.
+	CountConversations(v state.View) (int, error)
+	IndexOf(v state.View, id string) (int, error)
+	ListConversations(v state.View, offset, limit int) ([]state.Conversation, error)
+	FolderCounts() (map[state.Folder]int, error)
+	Teams() ([]state.Team, error)
+	Users() ([]state.User, error)
+	Accounts() ([]state.Account, error)
+	Conversation(id string) (state.Conversation, bool, error)
+	Thread(convID string, before time.Time, limit int) ([]state.Message, error)
+	SearchMessages(q string, limit int) ([]state.SearchHit, error)
+	Templates(accountID string) ([]state.Template, error)
+	RecentContacts(limit int) ([]state.Contact, error)
+	SearchContacts(q string, limit int) ([]state.Contact, error)
+	ConversationFor(accountID, contactID string) (state.Conversation, bool, error)
+	Draft(convID string) (string, error)
+	Assignees(accountID string) ([]state.User, []state.Team, error)
+
+	// Who the agent is ("" unknown), the connection, what the platform can do.
+	Me() string
+	Status() state.ConnStatus
+	Capabilities() state.Capabilities
+	// Subscribe streams what changed; the UI closes it when it ends.
+	Subscribe() *state.Subscription
+
+	// Writes: each is published as a change.
+	MarkRead(convID string, now time.Time) error
+	Send(convID, body string) (state.OutboxItem, error)
+	SendTemplate(conv state.Conversation, tpl state.Template, values map[int]string) (state.OutboxItem, error)
+	Apply(ctx context.Context, ids []string, ch state.Change, progress state.Progress) []state.ActionResult
+	LoadOlder(ctx context.Context, convID string, before time.Time) (int, error)
+	StartConversation(c state.Contact) (state.Conversation, error)
+	CreateContact(ctx context.Context, c state.Contact) (state.Contact, error)
+	SetContactTags(ctx context.Context, contactID string, tags []string) (state.Contact, error)
+	SaveDraft(convID, text string)
+	FlushDrafts()
+	SyncNow()
+}
