@@ -1,0 +1,115 @@
+package state
+
+import (
+	"context"
+	"time"
+)
+
+// Service is the façade the UI works through: every read it draws and every
+// write it asks for, over one account's Store and Engine. Writes go
+// through here so that each one is published as a change (a conversation
+// marked read shows read in every open list); reads are plain store reads.
+// The UI declares the narrow interface it needs (ui.Core) and Service serves
+// it; nothing in the UI holds a *Store or an *Engine.
+//
+// Every method may block on SQLite or the platform: call them from
+// commands, never from a Bubble Tea Update.
+type Service struct {
+	st *Store
+	e  *Engine
+}
+
+// NewService serves the UI from a store and the engine that syncs it.
+func NewService(st *Store, e *Engine) *Service { return &Service{st: st, e: e} }
+
+// ---- reads ----
+
+func (s *Service) CountConversations(v View) (int, error) { return s.st.CountConversations(v) }
+func (s *Service) IndexOf(v View, id string) (int, error) { return s.st.IndexOf(v, id) }
+func (s *Service) ListConversations(v View, offset, limit int) ([]Conversation, error) {
+	return s.st.ListConversations(v, offset, limit)
+}
+func (s *Service) FolderCounts() (map[Folder]int, error) { return s.st.FolderCounts() }
+func (s *Service) Teams() ([]Team, error)                { return s.st.Teams() }
+func (s *Service) Users() ([]User, error)                { return s.st.Users() }
+func (s *Service) Accounts() ([]Account, error)          { return s.st.Accounts() }
+func (s *Service) Conversation(id string) (Conversation, bool, error) {
+	return s.st.Conversation(id)
+}
+func (s *Service) Thread(convID string, before time.Time, limit int) ([]Message, error) {
+	return s.st.Thread(convID, before, limit)
+}
+func (s *Service) SearchMessages(q string, limit int) ([]SearchHit, error) {
+	return s.st.SearchMessages(q, limit)
+}
+func (s *Service) Templates(accountID string) ([]Template, error) { return s.st.Templates(accountID) }
+func (s *Service) RecentContacts(limit int) ([]Contact, error)    { return s.st.RecentContacts(limit) }
+func (s *Service) SearchContacts(q string, limit int) ([]Contact, error) {
+	return s.st.SearchContacts(q, limit)
+}
+func (s *Service) ConversationFor(accountID, contactID string) (Conversation, bool, error) {
+	return s.st.ConversationFor(accountID, contactID)
+}
+func (s *Service) Draft(convID string) (string, error) { return s.e.Draft(convID) }
+func (s *Service) Me() string                          { return s.e.Me() }
+func (s *Service) Status() ConnStatus                  { return s.e.Status() }
+func (s *Service) Assignees(accountID string) ([]User, []Team, error) {
+	return s.e.Assignees(accountID)
+}
+
+// Subscribe returns the stream of changes; Close it when done.
+func (s *Service) Subscribe() *Subscription { return s.e.Subscribe() }
+
+// ---- writes ----
+
+// MarkRead marks a conversation read and publishes it, so every list and
+// count that shows it follows.
+func (s *Service) MarkRead(convID string, now time.Time) error {
+	if c, ok, err := s.st.Conversation(convID); err != nil || !ok || c.Unread == 0 {
+		return err // nothing to mark: nothing to publish (a change would come back here)
+	}
+	if err := s.st.MarkRead(convID, now); err != nil {
+		return err
+	}
+	s.e.bus.publish(Changes{Conversations: idSet([]string{convID}), List: true})
+	return nil
+}
+
+func (s *Service) Send(convID, body string) (OutboxItem, error) { return s.e.Send(convID, body) }
+func (s *Service) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	return s.e.SendTemplate(conv, tpl, values)
+}
+func (s *Service) Apply(ctx context.Context, ids []string, ch Change, progress Progress) []ActionResult {
+	return s.e.Apply(ctx, ids, ch, progress)
+}
+func (s *Service) LoadOlder(ctx context.Context, convID string, before time.Time) (int, error) {
+	return s.e.LoadOlder(ctx, convID, before)
+}
+func (s *Service) StartConversation(c Contact) (Conversation, error) { return s.e.StartConversation(c) }
+func (s *Service) CreateContact(ctx context.Context, c Contact) (Contact, error) {
+	return s.e.CreateContact(ctx, c)
+}
+func (s *Service) SetContactTags(ctx context.Context, contactID string, tags []string) (Contact, error) {
+	return s.e.SetContactTags(ctx, contactID, tags)
+}
+func (s *Service) SaveDraft(convID, text string) { s.e.SaveDraft(convID, text) }
+func (s *Service) FlushDrafts()                  { s.e.FlushDrafts() }
+func (s *Service) SyncNow()                      { s.e.SyncNow() }
+
+// Capabilities says what the account's platform can do beyond the core;
+// the UI shows only those actions and says why for the others.
+func (s *Service) Capabilities() Capabilities { return s.e.Capabilities() }
+
+// Poll returns what accumulated without waiting; false when nothing did
+// (or the subscription is closed).
+func (s *Subscription) Poll() (Changes, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select { // the notification is for what is taken now
+	case <-s.notify:
+	default:
+	}
+	c := s.pending
+	s.pending = Changes{}
+	return c, !c.Empty() && !s.closed
+}
