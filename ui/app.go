@@ -32,7 +32,8 @@ type Deps struct {
 	Login func(ctx context.Context, password string) error
 	// Username is who Login logs in as, shown in the login prompt.
 	Username string
-	// Platform names the platform in the login prompt ("msgboxx").
+	// Platform names the platform in the agent's words, for the login
+	// prompt and for what it cannot do.
 	Platform string
 	// Accounts are the configured account names, for switching; the
 	// current one is Current. Fewer than two: no switching.

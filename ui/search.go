@@ -82,7 +82,7 @@ func (d *searchDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 			return cmd, nil
 		}
 		switch {
-		case key.Matches(m, km.Close, km.Back):
+		case key.Matches(m, km.Close):
 			return nil, closeDialog{}
 		case key.Matches(m, km.Search):
 			return s.Open(), nil
@@ -123,7 +123,7 @@ func (s search) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	case s.err != nil:
 		lines = append(lines, st.errorS.Render(line(s.err.Error())))
 	case s.query != "" && len(s.hits) == 0:
-		lines = append(lines, st.muted.Render("No message matches "+fmt.Sprintf("%q", line(s.query))+"."))
+		lines = append(lines, st.muted.Render("No message matches "+fmt.Sprintf("%q", line(s.query))+" — "+keyName(km.Search)+" searches again, "+keyName(km.Close)+" closes"))
 	case s.query != "":
 		n := plural(len(s.hits), "match")
 		if len(s.hits) >= searchLimit {
