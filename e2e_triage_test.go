@@ -77,8 +77,11 @@ func testE2ETemplate(t *testing.T) {
 	}
 
 	// r on a closed window offers the template picker.
+	// It opens at once and lists the templates once they are read.
 	term.keys("r")
-	screen = term.waitScreen("Send a template to", e2eStep)
+	screen = term.waitFor("the template picker with its templates", func(s string) bool {
+		return strings.Contains(s, "Send a template to") && strings.Contains(s, "job_alert")
+	}, e2eStep)
 	for _, want := range []string{"only an approved template", "job_alert", "Pending", "payment_claim", "Rejected"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the picker lacks %q:\n%s", want, screen)
@@ -136,7 +139,9 @@ func testE2EReassign(t *testing.T) {
 	}
 	term.waitScreen("5 marked", e2eStep)
 	term.keys("a")
-	screen = term.waitScreen("Assign 5 conversations", e2eStep)
+	screen = term.waitFor("the assignment picker with its choices", func(s string) bool {
+		return strings.Contains(s, "Assign 5 conversations") && !strings.Contains(s, "Reading who may take it")
+	}, e2eStep)
 	if !strings.Contains(screen, "Night Shift") {
 		t.Fatalf("the picker does not offer the global team Night Shift:\n%s", screen)
 	}

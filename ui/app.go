@@ -1,7 +1,3 @@
-// Package ui is mbx's terminal interface (Bubble Tea v2): one flat
-// package, one file per model. Only App is a tea.Model; its children are
-// plain types that do no IO. Every string from a customer or the server is
-// drawn through state's sanitizer.
 package ui
 
 import (

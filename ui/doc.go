@@ -1,0 +1,58 @@
+// Package ui is mbx's terminal interface (Bubble Tea v2): one flat
+// package, one file per model. Only App is a tea.Model; its children are
+// plain types that do no IO.
+//
+// # What the UI depends on
+//
+// Core (core.go), an interface the UI declares with exactly the reads and
+// writes it needs; state.Service serves it. The UI never holds a store or
+// an engine, never imports a platform package (CI checks it) and never
+// names a platform: it asks state.Capabilities what the account's platform
+// can do and shows only that (no Archive or Spam without folders, no new
+// contact without contact editing); a key for something the platform
+// cannot do says so in words. Every Core call runs in a command, never in
+// Update: no SQLite read or write happens inside Update (drafts are
+// flushed by a command after the update that left the composer).
+//
+// Commands get the App's context, cancelled at quit and at an account
+// switch, so a bulk action or a read in flight stops with the inbox. The
+// engine's changes reach the program through App.Listen, a relay main
+// runs beside the program (tests call App.PendingChanges instead); Close
+// ends both. Timers go through Deps.Tick, so tests fire none.
+//
+// # Routing
+//
+// Update is a type switch that routes: keys and pastes to the top dialog
+// or else the panes (handlePaneInput: composer, then global keys, then
+// the focused pane), results of dialog commands to the dialog that asked
+// (dialogMsg), facts (lists, threads, changes) to their handlers.
+//
+// # Dialogs on a stack
+//
+// Help, search, the template picker and form, the assignment picker,
+// contacts, login and the account picker implement dialog (dialog.go). A
+// dialog is pushed the moment its key is pressed and reads its data
+// meanwhile, showing "Reading …". While a dialog waits (for its data or
+// for an answer to what it asked), keys and pastes are kept in order and
+// replayed when the wait ends, to whatever is on top then: `a` `sam`
+// `enter` `j` assigns to Sam and moves the list, whatever the order in
+// which the terminal and the store answer. A dialog returns an action
+// (chooseAssignee, submitTemplate, closeDialog, …) that the root carries
+// out synchronously, so the next key already goes to the right place.
+// The close key abandons a wait that can be abandoned (a load); one that
+// cannot (a template or a password on its way) keeps the keys.
+//
+// # Keys
+//
+// KeyMap (keys.go) groups every binding by context: panes, global,
+// dialogs (close, choose, move, fields, options), contacts, composer.
+// main fills it (keymap.go: defaults and [keys] overrides). No update or
+// view code matches a literal key, and every hint is drawn from the
+// bindings (hint, keyName), so a rebound key is rebound in its hints too.
+//
+// # Text
+//
+// Every string from a customer or the server is drawn through state's
+// sanitizer (line, and state.Sanitize for blocks). Inputs have a steady
+// cursor: a blinking one would redraw twice a second over SSH.
+package ui
