@@ -1,0 +1,299 @@
+// Package getchat is the wire layer of mbx's get.chat / Wabbit WhatsApp
+// Integration API platform: the API's JSON types (types.go), its paths and
+// the link rules (endpoints.go), and a decoder of websocket and webhook
+// events in every shape met (events.go). The typed client, the
+// state.Backend adapter and the sandbox build on it.
+//
+// The references are ../shared/docs/getchat-integration-api-reference.txt
+// ("the reference") and getchat-api-auth-contacts-media.txt. Their rendering
+// lost most endpoint paths, the websocket examples and some shapes; each
+// was recovered from the reference's own names and examples and from the
+// vendor's public web client, github.com/get-chat/web-app (read at commit
+// 4b0f1609, 2026-05-12; "web-app" below), and every reading is recorded
+// here. Nothing of the web client was copied.
+//
+// # Shape of the client
+//
+// The client built on this layer has one method per endpoint below: lists
+// as iter.Seq2 over every item of every page, plus …Page methods for one
+// page; failures as an *Error with the route, the status, the server's
+// words (ErrorBody.Words) and predicates for what callers branch on (login
+// required, forbidden, not found, window closed, rate limited, temporary,
+// maybe delivered). Malformed answers are errors naming the route, never
+// panics; unknown fields are ignored; a list item that does not decode is
+// skipped and reported (Page.Skipped), never failing the page.
+//
+// # Auth
+//
+// POST /api/v1/auth/token/ with {"username", "password"} answers
+// {"token": "…"}; every request then carries "Authorization: Token …". The
+// token does not expire and the server hands out "a new or existing
+// available token": it is the same token the user's web inbox holds. So
+// there is no refresh (a 401, or a 403 with the authentication words below,
+// means "log in again"), and mbx logout only forgets the token locally: it
+// never calls the web client's GET /api/v1/auth/logout/, which could revoke
+// the token the user's web inbox also uses. Session cookies and the 360dialog D360-Api-Key
+// method are not used. The token and password print as placeholders
+// (Token, LoginRequest) and appear in no error or log line. Redirects are
+// not followed. The base URL must be https, or http on a loopback host (the
+// sandbox).
+//
+// # Paging
+//
+// Lists are limit/offset pages in the envelope {count, next, previous,
+// results} (Page, DecodePage); the chats list defaults to 100 a page. A next
+// link is followed only when CheckLink accepts it: same host and port as the
+// account, https (http only when the account itself is loopback http), no
+// credentials. The reference's own examples write http:// links (and one
+// with a stray "/" inside the query), so a refused link is not an error: the
+// client builds the next page from the account URL with its own limit and
+// offset, and reads next only as "there is more". Messages are paged by
+// time instead (before_time / since_time, below), as the reference advises,
+// because new messages shift offsets.
+//
+// # Endpoints
+//
+// All under https://HOST/api/v1/. "I" is the reference, "A" the auth,
+// contacts and media reference, "web-app" the file read.
+//
+//	what                       method  path                              source
+//	log in                     POST    auth/token/                       I "Token authorization" (curl); web-app src/api/authApi.ts
+//	current user               GET     users/current/                    I "Provider authorization" example; web-app src/api/usersApi.ts
+//	users                      GET     users/?limit&offset               I List Users (envelope); web-app usersApi.ts
+//	groups                     GET     groups/?limit&offset              I List Groups (envelope); web-app src/api/groupsApi.ts
+//	chats                      GET     chats/?limit&offset&search        I Getting Started "/chats/" + List Chats params;
+//	                                   &assigned_to_me=true              web-app src/api/chatsApi.ts, src/types/chats.ts
+//	                                   &assigned_group=ID&chat_tag_id=ID (chat_tag_id: web-app only)
+//	one chat                   GET     chats/{wa_id}/                    I Retrieve Chat ("wa_id required"); web-app chatsApi.ts
+//	messages                   GET     messages/?wa_id&limit&offset      I Getting Started curl (?wa_id=…&limit=1, before_time=…),
+//	                                   &since_time&before_time           List Messages params; web-app src/api/messagesApi.ts
+//	                                   &mark_as_received=1&search
+//	                                   &assigned_to_me&assigned_group
+//	send text                  POST    messages/ {wa_id, type:"text",    I "Example for POST request" + Create Message;
+//	                                   text:{body}}                      web-app src/components/Main/Chat/ChatView/useChat.ts
+//	send template              POST    messages/ {wa_id,                 I Create Message type enum; shape: web-app
+//	                                   type:"template",                  src/helpers/ChatHelper.ts, TemplateMessageHelper.ts,
+//	                                   template:{namespace, name,
+//	                                   language:{code, policy:           (generateTemplateMessagePayload), src/types/templates.ts
+//	                                   "deterministic"}, components:
+//	                                   [{type:"header"|"body"|"button",
+//	                                   parameters:[{type:"text", text,
+//	                                   parameter_name?}]}]}}
+//	24-hour window             —       contact.last_message_timestamp    I Person.last_message_timestamp ("customer care 24h
+//	                                   + 24 h; a text after it: 453      window"); 453: web-app useChat.ts, ChatView.tsx
+//	assignment (read)          GET     chat_assignment/{wa_id}/          I Chat Assignment (path lost); web-app
+//	assign user and group      PUT     chat_assignment/{wa_id}/          src/api/chatAssignmentApi.ts,
+//	                                   {wa_id, assigned_to_user,         src/types/chatAssignment.ts
+//	                                   assigned_group} (null = nobody)
+//	change one side            PATCH   chat_assignment/{wa_id}/          I "Partial update allows you to change the User only or
+//	                                   {wa_id, the side that changes}    Group only"; web-app chatAssignmentApi.ts
+//	assignment history         GET     chat_assignment_events/?wa_id     I List Chat Assignment Events; web-app
+//	                                   &since_time&before_time
+//	resolve / reopen           PATCH   chats/{wa_id}/resolve             web-app only: chatsApi.ts, src/types/chats.ts,
+//	                                   {resolved: true|false}            src/components/ChatHeader/ChatHeader.tsx
+//	                                   → {wa_id, resolved}
+//	tags                       GET     tags/?limit&offset                I List Tags; web-app src/api/tagsApi.ts
+//	tag a chat                 POST    chat_tagging/ {tag, chat}         I Create Chat Tagging; web-app src/api/chatTaggingApi.ts
+//	                                   → {id, tag, chat, extra}
+//	untag a chat               DELETE  chat_tagging/{id}/ (id = the       I "A unique integer value identifying this chat
+//	                                   chat's tags[].tagging_id)         tagging"; web-app chatTaggingApi.ts
+//	a chat's tags              GET     chats/{wa_id}/ → tags[]; history  I Chat.tags, List Chat Tagging Events; web-app
+//	                                   chat_tagging_events/?wa_id
+//	saved responses            GET     saved_responses/                  I SavedResponse; web-app src/api/savedResponsesApi.ts
+//	                           POST    saved_responses/ {text}
+//	                           DELETE  saved_responses/{id}/
+//	templates                  GET     templates/?limit&offset           I List Templates; web-app src/api/templatesApi.ts
+//	mark as received           POST    mark_as_received/                 I Getting Started + Create Mark; web-app messagesApi.ts
+//	                                   {customer_wa_id, timestamp}
+//	media upload               POST    media/ multipart "file_encoded"   I/A media section (JS FormData example);
+//	                                   → {file: URL, id: UUID}; then     web-app src/api/mediaApi.ts, ChatHelper.ts
+//	                                   POST messages/ {type:"image"|
+//	                                   "document"|"video"|"audio",
+//	                                   <type>:{link: file, mime_type,
+//	                                   caption | filename}}
+//	media download             GET     media/{id}/ or the message's      I List Messages example ("link": …/api/v1/media/<uuid>/),
+//	                                   <type>.link (after CheckLink)     "Retrieve binary raw media file"; web-app
+//	                                                                     src/helpers/MessageHelper.ts
+//	persons (contact search)   GET     persons/?search, persons/{wa_id}/ I "similar to /persons/"; web-app src/api/personsApi.ts
+//	WhatsApp accounts          GET     whatsapp_accounts/                web-app only (the sandbox serves it for the web-app)
+//	websocket                  —       wss://websockets-HOST/            I "Websockets"; web-app src/helpers/URLHelper.ts
+//	                                   first frame {"token": "…"}        (getWebSocketURL), src/components/Main/Main.tsx,
+//	                                                                     src/helpers/CloudApiWebhookHelper.ts,
+//	                                                                     src/types/webhook.ts, src/types/messages.ts
+//
+// # Websocket
+//
+// The address is derived from the base URL as the reference says:
+// https://HOST[:PORT]/… becomes wss://websockets-HOST[:PORT]/ (WebsocketURL);
+// a loopback base keeps its host and port (ws://127.0.0.1:PORT/, the
+// sandbox); an override wins over both. The client sends one frame, first:
+// {"token": "…"} (no "type"). The server answers {"type": "token",
+// "status": "success"|"failed", "message"} or {"type": "response",
+// "status": "bad_request", "message"}, then sends {"type": "waba_webhook" |
+// "getchat_webhook", "waba_payload": {…}} frames. Unlike HTTP webhooks,
+// frames do not mark messages as received: mbx posts mark_as_received/ when
+// the agent has seen them. DecodeEvent turns a frame (or a webhook body)
+// into Events of six kinds: inbound message, outbound message (sent from
+// the inbox by anyone), status, assignment, tagging, resolve/reopen, each
+// with the chat's wa_id, WhatsApp's message id and get.chat's where known,
+// and the time.
+//
+// Two payload shapes are accepted, by content and whatever the frame type
+// says:
+//
+//   - Flat (the published reference): waba_payload is a WABA on-premise
+//     webhook — contacts[], messages[] (raw WABA messages), statuses[] —
+//     plus get.chat's fields incoming_messages[], outgoing_messages[],
+//     assigned_messages[] (get.chat Message objects), chat_assignment,
+//     chat_tagging, message_tagging (one object each; an array is also
+//     read) and the deprecated tagged_chats[] / tagged_messages[]. The web
+//     client's getchat_webhook frames use this shape for outgoing_messages,
+//     chat_assignment, chat_tagging, chat_resolved {wa_id, resolved} and
+//     user_availability (ignored).
+//   - Nested (the Cloud API; the web client since 2026-04-01, commit
+//     77b992bd "Migrated to Cloud-API events and also getchat custom
+//     webhooks"): waba_webhook's waba_payload is {object, entry[]: {id,
+//     changes[]: {field, value: {messaging_product, metadata, contacts[],
+//     messages[], statuses[]}}}}; statuses carry get.chat's getchat_id.
+//
+// Within one payload a message met twice (messages[] and
+// incoming_messages[] carry the same one) yields one event, the get.chat
+// wrapper winning. A malformed item is skipped and named in
+// Decoded.Problems with its path; the rest of the payload is still read.
+//
+// # Roles and who may write
+//
+// profile.role is admin, user or app (an integration or bot; the web inbox
+// refuses it). The reference: "By default, a User is not allowed to write
+// to Chats they're not directly assigned to. If in admin group, the User can
+// write to any existing Chat"; a user may be given a chat only when nobody
+// has it, or by an admin; only the assignee or an admin removes an
+// assignment. CanWrite, CanAssignUser and CanUnassign apply this, the
+// admin role standing for "admin group". When the server sends
+// permissions.can_write_to_chats (all, group, user, none; web-app
+// src/types/users.ts), it decides instead: a customised inbox overrides the
+// default.
+//
+// # The reference's inconsistencies, and what this package decided
+//
+//   - Paths: lost in the rendering except auth/token/, users/current/,
+//     chats/, messages/, mark_as_received/ and media/; the others come from
+//     the web client. Every path ends in "/" except chats/{wa_id}/resolve
+//     (and users/{id}/availability), which the web client sends without
+//     one: the client sends exactly that, the sandbox accepts both.
+//   - Messages of one chat: List Messages' prose writes
+//     /api/v1/messages/48123123123/?limit=20, the curl examples and the web
+//     client ?wa_id=48123123123: the query form is used.
+//   - /chats/ in Getting Started answers a bare array [{wa_id,
+//     new_messages}], List Chats the envelope: both decode (Page.Bare).
+//   - Time: waba_payload.timestamp is a string of seconds ("1612544982") in
+//     inbound messages and List Messages but a number (1612372697) in the
+//     outgoing webhook example; last_message_timestamp, event timestamps
+//     and query parameters are integers; the web client writes fractional
+//     seconds; Cloud API statuses use strings. UnixTime reads a number
+//     (with or without a fraction), the same in a string, or an ISO 8601
+//     date-time, and 0, "" and null as "unknown"; requests send integer
+//     seconds.
+//   - waba_statuses {sent, delivered, read} are 0 in every example: read as
+//     the time each status was reached, 0 = not yet. Message.Status is the
+//     furthest reached, failed when is_failed or the payload has errors.
+//   - Ids: users, groups, tags, taggings and saved responses are integers,
+//     but path parameters are typed "string" ("A unique integer value
+//     identifying this chat tagging"); saved responses' created_by is
+//     "string" in the reference and a number in the web client: Int and ID
+//     accept a number or a string.
+//   - Message ids: a message has WhatsApp's id (waba_payload.id) and
+//     get.chat's own ("id", a UUID); the bot walkthrough gives the same
+//     message d9d2244d-… (get.chat's) in one step and ABGGSFEB… (WhatsApp's)
+//     in the next. Messages are keyed by WhatsApp's id, else
+//     "getchat:"+get.chat's (Message.Key) for one queued with 202 and not
+//     yet on WhatsApp; statuses carry both (id, getchat_id).
+//   - assigned_to_user and assigned_group are objects in a Chat and
+//     integers in ChatAssignment: User and Group decode a bare id; Tag too
+//     (a chat tagging's "tag" is an integer).
+//   - PUT vs PATCH on chat_assignment: PUT sets both sides, so the client
+//     writes both, null for nobody; PATCH changes only the side given
+//     (AssignmentUpdate.Method: PUT when both are decided, else PATCH).
+//     Unassign is null on that side.
+//   - The webhook chapter swaps two descriptions: "chat_tagging … each time
+//     any Message is tagged", "message_tagging … each time any Chat is
+//     tagged". The field names are trusted: chat_tagging names a chat,
+//     message_tagging a message (the payload schemas agree).
+//   - tagged_messages / tagged_chats are said to hold "message"/"chat" and
+//     "tag" but are described and shown with "new_tag": new_tag is read,
+//     then tag. (The example's tag name "agent neded" is shown as given.)
+//   - List Messages' example marks an outgoing-shaped payload ("to",
+//     "recipient_type", a sender) from_us false: from_us decides the
+//     direction; the payload's shape is not used to guess.
+//   - The Rule Engine examples write "contacts": "..." (a string where an
+//     array belongs) and their Python reads message['id'] and an
+//     undocumented 'chat_id': the decoder reports the placeholder and reads
+//     the rest; the rule engine itself is out of mbx's scope.
+//   - The WABA webhook sample is not JSON (unquoted latitude, "a | b"
+//     values); its field list is what was used.
+//   - Create Message answers "{ }" with an optional waba_response in the
+//     reference; the web client reads {id, reason} and treats 202 as
+//     "stored, sent later". 200, 201 and 202 are success, 202 queued;
+//     SendResult.MessageID is "id", else waba_response.messages[0].id. The
+//     type enum lists both "hsm" and "template": "template" is sent.
+//   - Template language is a string in the list and {code, policy} in a
+//     template message (Language reads both); status is "approved" in the
+//     web client, "APPROVED" in WhatsApp's: compared without case. Named
+//     ({{order_id}}) and numbered ({{1}}) placeholders: a named one sends
+//     parameter_name, a numbered one relies on order.
+//   - Media upload: "file_encoded" is described as "base64 encoding of
+//     binary data" while the JS example and the web client send raw bytes
+//     in multipart/form-data: raw multipart. A retrieve path parameter pair
+//     mime_type_type / mime_type_subtype is listed with no path: unused.
+//     Media links end in "/" in the reference and not in the web client:
+//     a message's link is used when CheckLink accepts it, else
+//     media/{id}/ is built.
+//   - The 24-hour window runs from Person.last_message_timestamp, "the last
+//     message that was sent by this contact" (not the chat's last message,
+//     which may be ours); exactly 24 h (the web client floors hours,
+//     which is the same). A text to a closed window is refused with 453,
+//     which the reference does not mention (web client only): the client
+//     checks the window first and reads 453 as "window closed", whatever
+//     the body.
+//   - Errors: the reference shows 403 {"detail": "Authentication
+//     credentials were not provided."} for missing credentials; Django
+//     REST framework answers 401 or 403 depending on the auth classes, and
+//     the web client logs out on 401 anywhere and on 403 from
+//     users/current/. Reading: 401 is always "log in again"; 403 is "log in
+//     again" only with DRF's authentication words (ErrorBody.AuthFailure:
+//     credentials not provided, invalid token, user inactive or deleted),
+//     otherwise "not allowed" (e.g. writing to a chat not assigned to you).
+//     A failed login is 400 {"non_field_errors": […]} (the web client
+//     treats 400, 401 and 403 alike there). Words are read from detail,
+//     reason, message, non_field_errors, waba_response.errors, field errors
+//     or plain text (ParseErrorBody). 413 on media/ is "file too big".
+//   - Websocket: the reference's example payloads for the token result and
+//     server response are cut off after "{": only the field lists (type,
+//     status, message) are known. The reference says ws:// does not work;
+//     the web client also turns an http:// base into wss://websockets-…;
+//     mbx refuses a non-loopback http base instead.
+//   - chat_resolved and user_availability exist only in the web client; the
+//     resolved state lives in the chat's contact.resolved (Import Chat
+//     example in A; the web client reads it there). Neither source has a
+//     resolved filter on chats/: Open and Resolved are split client-side.
+//   - Order: messages are "ordered from newest to oldest"; since_time is
+//     "for scroll from oldest to newest" without saying whether the order
+//     flips. Page order is never relied on: items are sorted by timestamp
+//     and deduplicated by id. since_time is inclusive ("at the same
+//     timestamp or newer"), so catch-up repeats the boundary second
+//     (dropped by id); before_time is exclusive, so history pages ask for
+//     before_time = oldest seen + 1 s and drop repeats, falling back to
+//     offset when a full page holds nothing new.
+//   - Chats are "sorted by last_message_timestamp, newest to oldest": a
+//     chat that moves while pages are read can be seen twice or missed;
+//     chats are deduplicated by wa_id and a pass ends with a messages
+//     catch-up by since_time.
+//   - A chat's wa_id is "Deprecated" yet required; contact.wa_id is the
+//     same: Chat.ID prefers the contact's.
+//   - Booleans in queries are sent as "true" (as the web client's axios
+//     does); mark_as_received, documented as an integer, as 1.
+//   - tags and chat_tags of a message: objects in the reference, "any[]" in
+//     the web client: a bare id decodes as a Tag.
+//   - "context" is null in the webhook examples and {} in List Chats: kept
+//     raw (RawJSON, null as absent).
+package getchat
