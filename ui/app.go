@@ -111,7 +111,15 @@ func New(d Deps, keys KeyMap) *App {
 		keys.NewContact.SetEnabled(false)
 		keys.EditTags.SetEnabled(false)
 	}
-	if !caps.Folders {
+	switch {
+	case caps.Folders:
+	case caps.Resolve: // open and resolved in place of folders: no spam
+		keys.Archive.SetHelp(keys.Archive.Help().Key, "resolved")
+		keys.MoveArchive.SetHelp(keys.MoveArchive.Help().Key, "resolve")
+		keys.MoveBack.SetHelp(keys.MoveBack.Help().Key, "reopen")
+		keys.Spam.SetEnabled(false)
+		keys.MoveSpam.SetEnabled(false)
+	default:
 		for _, b := range []*key.Binding{&keys.Archive, &keys.Spam, &keys.MoveArchive, &keys.MoveSpam, &keys.MoveBack} {
 			b.SetEnabled(false)
 		}

@@ -75,11 +75,14 @@ func TestContactsPrefilledQueryIsTypedOver(t *testing.T) {
 
 // testKeys are the default bindings the ui tests type with (the program's
 // live in keymap.go, in main; these mirror the ones the tests press).
-func testKeys() KeyMap {
+func testKeys() KeyMap { return testKeysWith(nil) }
+
+// testKeysWith is testKeys with changes.
+func testKeysWith(change func(*KeyMap)) KeyMap {
 	b := func(help string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, help))
 	}
-	return KeyMap{
+	km := KeyMap{
 		Up: b("k", "k", "up"), Down: b("j", "j", "down"), Open: b("enter", "enter", "l"), Back: b("esc", "esc", "h"),
 		Assign: b("a", "a"), Template: b("t", "t"), MoveArchive: b("e", "e"), Mark: b("x", "x", "space"),
 		Search: b("/", "/"), Contacts: b("c", "c"), Help: b("?", "?"), Quit: b("q", "q"), Sync: b("ctrl+r", "ctrl+r"),
@@ -88,4 +91,12 @@ func testKeys() KeyMap {
 		NewContact: b("ctrl+n", "ctrl+n"), EditTags: b("ctrl+t", "ctrl+t"),
 		Send: b("enter", "enter"), Newline: b("ctrl+j", "ctrl+j"), Editor: b("ctrl+e", "ctrl+e"), LeaveComposer: b("esc", "esc"),
 	}
+	if change != nil {
+		change(&km)
+	}
+	return km
+}
+
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }

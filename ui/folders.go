@@ -28,6 +28,10 @@ func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []si
 	out := []sidebarEntry{
 		{key: "inbox", label: "Inbox", kind: entryFolder, view: state.View{Folder: state.FolderInbox}},
 	}
+	if !caps.Folders && caps.Resolve { // the store keeps resolved conversations in Archive
+		out[0].label = "Open"
+		out = append(out, sidebarEntry{key: "archive", label: "Resolved", kind: entryFolder, view: state.View{Folder: state.FolderArchive}})
+	}
 	if caps.Folders {
 		out = append(out,
 			sidebarEntry{key: "archive", label: "Archive", kind: entryFolder, view: state.View{Folder: state.FolderArchive}},

@@ -276,7 +276,9 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.showEntry("archive"), true
 	case key.Matches(k, km.Spam):
 		return a.showEntry("spam"), true
-	case !a.caps.Folders && pressed(k, km.Archive, km.Spam, km.MoveArchive, km.MoveSpam, km.MoveBack):
+	case !a.caps.Folders && a.caps.Resolve && pressed(k, km.Spam, km.MoveSpam):
+		return a.flash(a.cannot("mark conversations as spam: resolve them instead"), true), true
+	case !a.caps.Folders && !a.caps.Resolve && pressed(k, km.Archive, km.Spam, km.MoveArchive, km.MoveSpam, km.MoveBack):
 		return a.flash(a.cannot("file conversations in folders"), true), true
 	case key.Matches(k, km.Mine):
 		if a.core.Me() == "" {
@@ -500,6 +502,9 @@ func (a *App) startReply() tea.Cmd {
 // list, else the selected one (or the open one from the thread).
 func (a *App) move(f state.Folder) tea.Cmd {
 	verb := map[state.Folder]string{state.FolderArchive: "archiving", state.FolderSpam: "marking as spam", state.FolderInbox: "moving to inbox"}[f]
+	if !a.caps.Folders && a.caps.Resolve {
+		verb = map[state.Folder]string{state.FolderArchive: "resolving", state.FolderInbox: "reopening"}[f]
+	}
 	return a.apply(state.Change{Folder: f}, "", verb)
 }
 
