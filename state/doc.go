@@ -68,6 +68,16 @@
 // (all accounts when it lists none); each adapter fills them as its
 // platform links users and teams to accounts (Engine.Assignees).
 //
+// # The UI's façade
+//
+// Service (service.go) is what the UI works through, as ui.Core: the
+// store's reads and the engine's writes for one account. Every write it
+// serves is published as a change (MarkRead included, so a conversation
+// opened shows read in every list and count; a read that changes nothing
+// publishes nothing, so a list that reloads on a change cannot loop).
+// Subscription.Poll takes what was published without waiting, for tests
+// that drive the UI step by step.
+//
 // # Store
 //
 // One SQLite database per account (modernc.org/sqlite, pure Go), at a path
