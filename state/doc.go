@@ -223,8 +223,11 @@
 //
 // # Drafts
 //
-// One per conversation, written DraftDelay (300 ms) after typing pauses
-// and at once on FlushDrafts and at shutdown; sending clears it in the same
+// One per conversation, written behind the typing: the first change at
+// once, the changes made during a write together by the next one, at
+// least DraftDelay (20 ms) later, so a draft is durable within a write or
+// two of the keystroke and a paste of any length costs a few writes; at
+// once on FlushDrafts and at shutdown. Sending clears it in the same
 // transaction, and no pending draft write can bring it back.
 //
 // # Templates

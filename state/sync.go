@@ -23,7 +23,7 @@ type Config struct {
 	RefreshEvery    time.Duration // accounts, users, teams, templates; default 5 min
 	StatusEvery     time.Duration // shortest spacing of status checks of one message; default 3 s
 	StatusMaxAge    time.Duration // stop following a message's status after; default 24 h
-	DraftDelay      time.Duration // drafts are written this long after the last change; default 300 ms
+	DraftDelay      time.Duration // while typing goes on, draft writes are at least this far apart; default 20 ms
 	Now             func() time.Time
 	Logger          *slog.Logger
 }
@@ -45,7 +45,7 @@ func (c Config) withDefaults() Config {
 	def(&c.RefreshEvery, 5*time.Minute)
 	def(&c.StatusEvery, 3*time.Second)
 	def(&c.StatusMaxAge, 24*time.Hour)
-	def(&c.DraftDelay, 300*time.Millisecond)
+	def(&c.DraftDelay, 20*time.Millisecond)
 	if c.MetaConcurrency <= 0 {
 		c.MetaConcurrency = 8
 	}
