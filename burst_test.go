@@ -141,3 +141,36 @@ func TestRebindDialogClose(t *testing.T) {
 		}
 	}
 }
+
+// A reply stays in the composer until the outbox has it; what the agent
+// types straight after enter goes after it, into the emptied composer.
+func TestReplyInOutboxBeforeTheComposerClears(t *testing.T) {
+	h, st, _ := actionHarness(t, 120, 40)
+	h.keys("enter", "r")
+	h.typ("See you Thursday")
+	var cmds []tea.Cmd
+	for _, k := range []string{"enter", "a", "n", "d"} {
+		_, cmd := h.app.Update(keyPress(k))
+		cmds = append(cmds, cmd)
+		if k == "enter" {
+			// Before the send has run: the text is still there.
+			if f := h.frame(120); !strings.Contains(f, "See you Thursday") || strings.Contains(f, "0/4096") {
+				t.Fatalf("the composer was cleared before the outbox had the reply:\n%s", f)
+			}
+		}
+	}
+	h.run(tea.Batch(cmds...))
+	items, _ := st.Outbox(state.OutboxQueued)
+	n := 0
+	for _, it := range items {
+		if it.Body == "See you Thursday" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d queued replies with the text, want 1", n)
+	}
+	if f := h.frame(120); !strings.Contains(f, "│ and") || !strings.Contains(f, "3/4096") {
+		t.Errorf("the keys typed after enter are not alone in the composer:\n%s", f)
+	}
+}

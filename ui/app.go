@@ -84,8 +84,9 @@ type App struct {
 	dialogs        []*dialogEntry
 	dialogSeq      int
 	accounts       []state.Account
-	loginDismissed bool // the agent closed the login prompt: not offered until asked
-	flushing       bool // drafts are to be written by a command after this update
+	loginDismissed bool      // the agent closed the login prompt: not offered until asked
+	flushing       bool      // drafts are to be written by a command after this update
+	held           []tea.Msg // input typed while a reply was being queued
 
 	listReq, threadReq int
 	flashSeq           int

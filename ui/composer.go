@@ -20,6 +20,9 @@ type composer struct {
 	width  int
 	height int
 	closed bool // the window is closed: no freeform text
+	// sending is the conversation whose reply is being written to the
+	// outbox; the text stays until it is there.
+	sending string
 	// draftPending: the conversation's saved draft is being read; what is
 	// typed meanwhile is kept and put after it when it arrives.
 	draftPending bool

@@ -145,6 +145,10 @@ func isOpen[T dialog](a *App) (T, bool) {
 func (a *App) routeInput(msg tea.Msg) tea.Cmd {
 	e := a.top()
 	if e == nil {
+		if a.comp.sending != "" { // a reply is on its way to the outbox
+			a.held = append(a.held, msg)
+			return nil
+		}
 		return a.handlePaneInput(msg)
 	}
 	if waiting, cancelable := e.d.Waiting(); waiting {

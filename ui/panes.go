@@ -598,29 +598,36 @@ func (a *App) send() tea.Cmd {
 	if err := state.CheckText(text); err != nil {
 		return a.flash(err.Error(), true)
 	}
-	a.comp.Load(conv.ID, "")
+	// The text stays in the composer until the outbox has it: a process
+	// killed in between still has it as the draft. Keys typed meanwhile
+	// are held and replayed after (routeInput).
+	a.comp.sending = conv.ID
 	return sendCmd(a.core, conv.ID, text)
 }
 
 func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
+	a.comp.sending = ""
+	held := a.held
+	a.held = nil
+	cmds := []tea.Cmd{}
 	if m.err == nil {
-		a.thread.scroll = 0
-		return a.reloadThread()
-	}
-	// Refused before anything was written: give the text back, in front
-	// of anything typed since.
-	text := m.text
-	if a.thread.conv.ID == m.convID {
-		if cur := a.comp.Value(); cur != "" {
-			text += "\n" + cur
+		if a.comp.convID == m.convID {
+			a.comp.Load(m.convID, "") // in the outbox, and its draft cleared with it
 		}
-		a.comp.Load(m.convID, text)
+		a.thread.scroll = 0
+		cmds = append(cmds, a.reloadThread())
+	} else {
+		// Refused before anything was written: the text is still in the
+		// composer, as typed.
+		if errors.Is(m.err, state.ErrWindowClosed) {
+			a.comp.closed = true
+		}
+		cmds = append(cmds, a.flash(m.err.Error(), true))
 	}
-	a.core.SaveDraft(m.convID, text)
-	if errors.Is(m.err, state.ErrWindowClosed) {
-		a.comp.closed = true
+	for _, msg := range held {
+		cmds = append(cmds, a.routeInput(msg))
 	}
-	return a.flash(m.err.Error(), true)
+	return tea.Batch(cmds...)
 }
 
 func (a *App) handleEditorDone(m editorDoneMsg) tea.Cmd {
