@@ -30,8 +30,10 @@ var ErrStreamEnded = errors.New("websocket closed by the server")
 
 // Events connects to the websocket (WebsocketAddress), sends {"token": …}
 // as the first frame, and yields the events of each frame as DecodeEvent
-// reads them, both payload shapes (flat and Cloud API). A frame without
-// events (the token's "success", a user_availability) yields nothing.
+// reads them, both payload shapes (flat and Cloud API). Once the token is
+// sent it yields an empty slice, meaning "connected"; after that a frame
+// without events (the token's "success", a user_availability) yields
+// nothing.
 //
 // It runs until ctx ends (then it returns without an error) or the
 // connection breaks, which it yields as an error and returns: a frame cut
@@ -54,6 +56,11 @@ func (c *Client) Events(ctx context.Context) iter.Seq2[[]Event, error] {
 		stop := make(chan struct{})
 		defer close(stop)
 		go c.keepAlive(ctx, conn, stop)
+		// An empty slice first says "connected": the caller knows the
+		// stream is up before anything happens on it.
+		if !yield([]Event{}, nil) {
+			return
+		}
 		for {
 			_, data, err := conn.Read(ctx)
 			if err != nil {
