@@ -472,3 +472,26 @@ func retryAfterOf(err error) time.Duration {
 	}
 	return 0
 }
+
+// String names the client without its token or password (also for %v
+// and %#v of the client).
+func (c *Client) String() string { return "getchat.Client{" + c.base.String() + "}" }
+
+// GoString is String.
+func (c *Client) GoString() string { return c.String() }
+
+// String shows the configuration with the password and token masked.
+func (cfg Config) String() string {
+	pw := ""
+	if cfg.Password != "" {
+		pw = "…"
+	}
+	tok := ""
+	if cfg.Token != "" {
+		tok = "…"
+	}
+	return fmt.Sprintf("getchat.Config{BaseURL: %s, Username: %q, Password: %q, Token: %q}", SafeURL(cfg.BaseURL), cfg.Username, pw, tok)
+}
+
+// GoString is String.
+func (cfg Config) GoString() string { return cfg.String() }
