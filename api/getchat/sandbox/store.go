@@ -13,13 +13,13 @@ import (
 // before_time compare seconds.
 
 type user struct {
-	id                    int
-	username, password    string
-	first, last, email    string
-	role                  string // admin, user, app
-	groups                []*group
-	token                 string
-	available             bool
+	id                     int
+	username, password     string
+	first, last, email     string
+	role                   string // admin, user, app
+	groups                 []*group
+	token                  string
+	available              bool
 	canReadChats, canWrite string // permissions: all, group, user, none
 }
 
