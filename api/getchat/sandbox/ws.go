@@ -24,12 +24,19 @@ type wsClient struct {
 	killed   chan struct{}
 	killOnce sync.Once
 	abrupt   bool // set before killed closes: close without a close frame
+	conn     *websocket.Conn
 }
 
+// kill ends the client: abruptly (the connection cut at once, which also
+// ends a write blocked on a client that does not read) or with a close
+// frame.
 func (c *wsClient) kill(abrupt bool) {
 	c.killOnce.Do(func() {
 		c.abrupt = abrupt
 		close(c.killed)
+		if abrupt {
+			go c.conn.CloseNow()
+		}
 	})
 }
 
@@ -174,7 +181,7 @@ func (s *Server) serveWebsocket(w http.ResponseWriter, r *http.Request) {
 		conn.Close(websocket.StatusPolicyViolation, "invalid token")
 		return
 	}
-	cl := &wsClient{base: baseURL(r), user: u.id, send: make(chan []byte, s.hub.buf), killed: make(chan struct{})}
+	cl := &wsClient{base: baseURL(r), user: u.id, send: make(chan []byte, s.hub.buf), killed: make(chan struct{}), conn: conn}
 	// Registered before the success frame, so that nothing that happens
 	// after the client reads "success" is missed.
 	s.hub.add(cl)
