@@ -858,10 +858,7 @@ func (b *Backend) Send(ctx context.Context, out state.Outgoing) (state.Sent, err
 	}
 	msg := state.Message{ConversationID: waID, AccountID: AccountID, ContactID: waID, Direction: state.Outbound,
 		Body: out.Text, Time: started, Status: state.StatusPending, Template: out.Template != nil}
-	var wabaID string
-	if id := sent.Result.MessageID(); id != "" && id != string(sent.Result.ID) {
-		wabaID = id
-	}
+	wabaID := sent.Result.WhatsAppID()
 	switch gid := string(sent.Result.ID); {
 	case wabaID != "":
 		msg.ID = wabaID

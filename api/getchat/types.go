@@ -1068,6 +1068,12 @@ func (r SendResult) MessageID() string {
 	if r.ID != "" {
 		return string(r.ID)
 	}
+	return r.WhatsAppID()
+}
+
+// WhatsAppID is WhatsApp's id of the message sent: the first of
+// waba_response.messages[].id ("" when the answer has none).
+func (r SendResult) WhatsAppID() string {
 	var wr struct {
 		Messages []struct {
 			ID ID `json:"id"`
