@@ -494,7 +494,7 @@ func TestSavedResponsesPersonsUsersGroups(t *testing.T) {
 	if st := e.do("DELETE", "/api/v1/saved_responses/"+strconv.Itoa(sr.ID)+"/", e.reg, nil, nil); st != 204 {
 		t.Fatal(st)
 	}
-	for _, path := range []string{"/api/v1/persons/?search=olivia", "/api/v1/users/", "/api/v1/groups/"} {
+	for _, path := range []string{"/api/v1/persons/?search=olivia", "/api/v1/users/", "/api/v1/groups/", "/api/v1/whatsapp_accounts/"} {
 		if st := e.do("GET", path, e.reg, nil, &p); st != 200 || p.Count == 0 {
 			t.Fatalf("%s: %d %d", path, st, p.Count)
 		}

@@ -883,3 +883,10 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 		writeJSON(w, http.StatusOK, renderPerson(ch))
 	}
 }
+
+// listWhatsAppAccounts serves the web client's whatsapp_accounts/ (not in
+// the references): the sandbox's one number, this instance's.
+func (s *Server) listWhatsAppAccounts(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	accounts := []map[string]any{{"phone_number": "+" + sandboxPhoneNumber, "this_instance": true}}
+	writePage(w, r, c, accounts, func(a map[string]any) any { return a })
+}

@@ -324,6 +324,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/media/{}", false, s.getMedia},
 		{"GET", "/api/v1/persons/", false, s.listPersons},
 		{"GET", "/api/v1/persons/{}/", false, s.getPerson},
+		{"GET", "/api/v1/whatsapp_accounts/", false, s.listWhatsAppAccounts},
 	}
 }
 
