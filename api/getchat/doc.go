@@ -14,14 +14,118 @@
 //
 // # Shape of the client
 //
-// The client built on this layer has one method per endpoint below: lists
-// as iter.Seq2 over every item of every page, plus …Page methods for one
-// page; failures as an *Error with the route, the status, the server's
-// words (ErrorBody.Words) and predicates for what callers branch on (login
-// required, forbidden, not found, window closed, rate limited, temporary,
-// maybe delivered). Malformed answers are errors naming the route, never
-// panics; unknown fields are ignored; a list item that does not decode is
-// skipped and reported (Page.Skipped), never failing the page.
+// Client (client.go, auth.go, api.go, paging.go, websocket.go) has one
+// method per endpoint below. New(Config{BaseURL, Username, Password,
+// Token, OnToken, WebsocketURL, HTTPClient, Timeout, Retry, PageSize, Now,
+// Logger}) checks the addresses and makes no request.
+//
+//   - Auth: Login, Logout (local only), Token, SetToken; the first request
+//     without a token logs in, and a refused token is replaced by one more
+//     login when a password is configured.
+//   - Reads: CurrentUser; Users, Groups, Tags, SavedResponses, Templates,
+//     Chats(ChatFilter{AssignedToMe, Group, Tag, Search}) and
+//     Messages(MessageFilter{WaID, Since, Before, Search, …}) as
+//     iter.Seq2 over every item of every page (ChatPages, MessagePages a
+//     page at a time; Collect gathers); Chat, Assignment, DownloadMedia.
+//   - Writes: Send / SendText / SendTemplate(TemplateMessage{Name,
+//     Language, Header, Body []Param{Name, Text}}) / SendMedia (answers
+//     Sent{Result, Status}; Queued for 202), Assign(AssignmentUpdate),
+//     Resolve, Reopen, TagChat, UntagChat, MarkAsReceived, UploadMedia.
+//   - Events(ctx): the websocket (below) as iter.Seq2[[]Event, error].
+//
+// Failures are *Error{Route, Status, Words, Body, RetryAfter,
+// MaybeDelivered, Err}; routes name path parameters ({wa_id}) and never
+// carry a query, so no error, log line or %v shows a token, a password or
+// a customer's number (Client and Config print masked). Predicates:
+// IsUnauthorized (401; 403 with DRF's authentication words; a refused
+// login; no token and no password), IsForbidden (any other 403),
+// IsWindowClosed (453), IsNotFound, IsInvalid, IsTooLarge, IsRateLimited,
+// IsTemporary, MaybeDelivered. Malformed answers are errors naming the
+// route, never panics; unknown fields are ignored; a list item that does
+// not decode is skipped (Page.Skipped, logged), never failing the page.
+//
+// Retries (RetryPolicy, as api/msgboxx): up to 5 attempts within 60 s,
+// exponential waits with full jitter, a Retry-After in place of the draw
+// but capped at 30 s. GET, PUT, PATCH, DELETE, the login and
+// mark_as_received (repeating them cannot act twice) are retried after a
+// 502/503/504, a timeout or a broken connection; a POST only when it
+// never left (the dial failed) or after a 429. A POST that may have been
+// acted on (a broken connection or a timeout after it was written, a 5xx,
+// an unreadable 2xx) is an error with MaybeDelivered, never repeated.
+// Each attempt has its own timeout (Timeout, 30 s; 4× for media).
+// Redirects are never followed.
+//
+// # Shape of the backend
+//
+// NewBackend(c) adapts the client to state.Backend with the capabilities
+// Resolver, Unassigner, UserAndTeamAssigner, ConversationTagger,
+// SavedResponder, EventStreamer and PlatformNamer ("get.chat").
+//
+//   - One account, AccountID "getchat": a get.chat inbox is one number.
+//     Users are get.chat's users, teams its groups (members from the users'
+//     groups); every user works in the account.
+//   - A chat is a conversation and a contact at once: both ids are the
+//     customer's wa_id; the contact's number is "+" and the wa_id; the
+//     chat's tags are the contact's tags (Contacts reads the chat list).
+//   - Message ids are Message.Key: WhatsApp's id, else "getchat:" and
+//     get.chat's (a send queued with 202). A message handed out by its
+//     get.chat id keeps it for the rest of the run once WhatsApp's is
+//     known (statuses carry both); after a restart the two can differ
+//     (the store has no alias: see below).
+//   - Folders: a resolved chat (contact.resolved) is FolderArchive, an
+//     open one FolderInbox; Resolve and Reopen change it. No spam.
+//   - ConversationMeta reads chats/{wa_id}/: user, group and folder.
+//     Assign sends PATCH with the side named (the other is kept), PUT when
+//     both are named; Unassign PUTs both null.
+//   - Messages(q): messages/ with since_time = From and before_time = To
+//     (else now + 1 s) fixed for the whole pass, so that offsets do not
+//     shift as messages arrive; pages in whatever order the server lists;
+//     no Batch.Through (newest-first pages cannot promise anything before
+//     the pass ends). Each batch carries the metadata and contact of the
+//     conversations it names for the first time in the run: from the chat
+//     list, read first when the pass reaches back more than an hour (a
+//     backfill: 100 chats a request instead of one request each), else
+//     from chats/{wa_id}/. Bodies: a text's words; a template filled in
+//     with header, body and footer as Templates renders it (so that a
+//     template sent from here is recognised); media as "[image] caption"
+//     or "[document name]"; others "[type]".
+//   - Templates: every status, ID "name:language", Language set; Text is
+//     header, body and footer on their lines with the placeholders
+//     numbered globally (Template.Render: the header's first, numbered
+//     ones in order, named ones by first use), Example their sample values
+//     in [brackets]. Send maps TemplateRef.Params back to the header's and
+//     body's parameters, named ones with parameter_name.
+//   - Send: a text, or a template by name and language. The message id is
+//     WhatsApp's from waba_response; else a non-UUID id; else, for a 202,
+//     "getchat:" and get.chat's id; else (a 200/201 with only get.chat's
+//     id) the chat's newest messages are read for it. Without an id the
+//     send is "accepted" and the engine finds it by its text.
+//   - History: one page (PageSize) before the time, newest first.
+//   - Message(id): no endpoint reads one message: it is found among its
+//     chat's messages since its time (the run remembers each message's
+//     chat); an id the run has not seen (after a restart) triggers one
+//     scan of the last 25 hours, at most every ten minutes, else
+//     KindNotFound.
+//   - Events: the first batch is empty ("connected"); messages become
+//     messages; a status becomes the message with that status when the run
+//     knows it, else the message is read from its chat (never an empty
+//     message); assignment and resolve events, and the first message of a
+//     chat the run has not described, read the chat for its whole
+//     metadata. Tagging events are dropped (the store keeps no chat tags).
+//   - Errors: IsUnauthorized → KindAuth, 453 → KindWindowClosed,
+//     MaybeDelivered → KindAmbiguous, 404 → KindNotFound, 409 →
+//     KindConflict, temporary → KindTemporary, other 4xx (the 403 of the
+//     write rule among them, with the server's words) → KindRefused.
+//
+// What the state core does not carry yet, and this package therefore
+// leaves out: conversation tags in the store (tagging events are
+// dropped; the tags are the contact's), a message's media (the body says
+// "[image] caption"; Client.DownloadMedia needs the Media, which
+// state.Message has no field for), sending a file through the outbox
+// (UploadMedia + SendMedia exist on the client), a message id that
+// changes once (queued → on WhatsApp), unread counts from the server
+// (Chat.NewMessages), and a "connected" signal other than the empty
+// first batch.
 //
 // # Auth
 //
