@@ -314,45 +314,31 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, c *reqCtx)
 		return
 	}
 	needle := strings.ToLower(strings.TrimSpace(q.Get("search")))
-	chats := s.st.chats
+	source := s.st.all
 	if v := q.Get("wa_id"); v != "" {
-		chats = nil
+		source = nil
 		if ch := s.st.chatByID[v]; ch != nil {
-			chats = []*chat{ch}
+			source = ch.msgs
 		}
 	}
+	// source is ascending by (ts, seq): walk it in the configured order,
+	// no sort needed.
 	var out []*message
-	for _, ch := range chats {
-		if !keep(ch) {
+	newest := s.cfg.Order == "newest"
+	for k := range source {
+		i := k
+		if newest {
+			i = len(source) - 1 - k
+		}
+		m := source[i]
+		if hasSince && float64(m.ts) < since || hasBefore && float64(m.ts) >= before {
 			continue
 		}
-		for _, m := range ch.msgs {
-			if hasSince && float64(m.ts) < since || hasBefore && float64(m.ts) >= before {
-				continue
-			}
-			if needle != "" && !m.matches(needle) {
-				continue
-			}
-			out = append(out, m)
+		if !keep(m.chat) || needle != "" && !m.matches(needle) {
+			continue
 		}
+		out = append(out, m)
 	}
-	newest := s.cfg.Order == "newest"
-	slices.SortFunc(out, func(a, b *message) int {
-		d := a.ts - b.ts
-		if d == 0 {
-			d = a.seq - b.seq
-		}
-		if newest {
-			d = -d
-		}
-		switch {
-		case d < 0:
-			return -1
-		case d > 0:
-			return 1
-		}
-		return 0
-	})
 	now := s.nowUnix()
 	markedTo := map[*chat]int64{}
 	writePage(w, r, c, out, func(m *message) any {

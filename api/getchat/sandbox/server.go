@@ -140,6 +140,7 @@ func New(cfg Config) *Server {
 		seedDemo(s.st, now, cfg)
 	}
 	seedVolume(s.st, now, cfg)
+	s.st.reindex()
 	s.routes = s.table()
 	return s
 }

@@ -183,6 +183,7 @@ type store struct {
 	chats     []*chat
 	chatByID  map[string]*chat
 	msgByGID  map[string]*message
+	all       []*message // every message, ascending by (ts, seq)
 	templates []*tmpl
 	saved     []*savedResponse
 	media     map[string]*media
@@ -283,6 +284,11 @@ func (st *store) addMessage(m *message) {
 		i--
 	}
 	c.msgs = slices.Insert(c.msgs, i, m)
+	j := len(st.all)
+	for j > 0 && st.all[j-1].ts > m.ts {
+		j--
+	}
+	st.all = slices.Insert(st.all, j, m)
 	st.msgByGID[m.gid] = m
 	if !m.fromUs && m.ts > c.lastIn {
 		c.lastIn = m.ts
@@ -342,14 +348,31 @@ func (st *store) schedule(m *message, step time.Duration, reads bool) {
 	}
 }
 
-func (st *store) sortChats() {
-	slices.SortStableFunc(st.chats, func(a, b *chat) int {
-		if x, y := a.lastTS(), b.lastTS(); x != y {
-			if x > y {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.waID, b.waID)
-	})
+
+func msgOrder(a, b *message) int {
+	switch {
+	case a.ts != b.ts:
+		return cmpInt(a.ts, b.ts)
+	default:
+		return cmpInt(a.seq, b.seq)
+	}
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// reindex rebuilds the time index of every message (after bulk seeding).
+func (st *store) reindex() {
+	st.all = st.all[:0]
+	for _, c := range st.chats {
+		st.all = append(st.all, c.msgs...)
+	}
+	slices.SortFunc(st.all, msgOrder)
 }
