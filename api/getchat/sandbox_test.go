@@ -37,6 +37,7 @@ func sandboxClient(t *testing.T, url, user, pass string) *getchat.Client {
 // TestSandboxLoginChatsSendStatus logs in, lists chats, sends a text and
 // sees its statuses pushed on the websocket, in both event formats.
 func TestSandboxLoginChatsSendStatus(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"flat", "cloud"} {
 		t.Run(format, func(t *testing.T) {
 			srv, url := startSandbox(t, sandbox.Config{EventFormat: format})
@@ -110,6 +111,7 @@ func TestSandboxLoginChatsSendStatus(t *testing.T) {
 // TestSandboxBackendBothOrders runs a backend pass over the demo in both
 // list orders and checks they agree.
 func TestSandboxBackendBothOrders(t *testing.T) {
+	t.Parallel()
 	var results []string
 	for _, order := range []string{"newest", "oldest"} {
 		_, url := startSandbox(t, sandbox.Config{Order: order, Conversations: 40, Messages: 400})

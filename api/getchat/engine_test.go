@@ -1,0 +1,115 @@
+package getchat_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mbx-inbox/mbx/api/getchat"
+	"github.com/mbx-inbox/mbx/api/getchat/sandbox"
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// TestEngineOnSandbox runs the state engine over the backend against the
+// sandbox: the backfill (metadata from the chat list, not one lookup per
+// chat), a reply whose ticks arrive, and a template to a closed window,
+// each stored once.
+func TestEngineOnSandbox(t *testing.T) {
+	t.Parallel()
+	srv, url := startSandbox(t, sandbox.Config{})
+	c := sandboxClient(t, url, sandbox.DemoUsername, sandbox.DemoPassword)
+	be := getchat.NewBackend(c)
+	st, err := state.Open(filepath.Join(t.TempDir(), "gc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := state.NewEngine(st, be, state.Config{Poll: 200 * time.Millisecond, IdlePoll: time.Second, StatusEvery: 200 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := e.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Stats(); s.MetaCalls != 0 {
+		t.Fatalf("%d conversation lookups in the backfill; the chat list carries them", s.MetaCalls)
+	}
+	for id, want := range map[string]state.Folder{sandbox.ChatResolved: state.FolderArchive, sandbox.ChatOpenAdmin: state.FolderInbox} {
+		conv, ok, err := st.Conversation(id)
+		if err != nil || !ok || conv.Folder != want || conv.ContactName == "" || !conv.MetaKnown {
+			t.Fatalf("%s: %+v %v %v", id, conv, ok, err)
+		}
+	}
+
+	// A reply: sent by the outbox, its statuses pushed on the websocket.
+	item, err := e.Send(sandbox.ChatOpenAdmin, "engine reply")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = e.Run(runCtx); close(done) }()
+	defer func() { stop(); <-done }()
+	waitFor(t, ctx, func() bool {
+		m, ok, _ := st.Message("local:" + item.LocalID)
+		return ok && m.ID != "" && m.Status >= state.StatusDelivered
+	}, "the reply delivered", srv)
+
+	// A template to a closed window, with its parameters.
+	tpls, err := be.Templates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl state.Template
+	for _, tp := range tpls {
+		if tp.Approved() && len(tp.Parse().Placeholders) > 0 {
+			tpl = tp
+			break
+		}
+	}
+	if tpl.Name == "" {
+		t.Fatal("no approved template with placeholders in the demo")
+	}
+	conv, _, _ := st.Conversation(sandbox.ChatClosed)
+	values := map[int]string{}
+	for _, p := range tpl.Parse().Placeholders {
+		values[p.Index] = "V" + strings.Repeat("x", p.Index)
+	}
+	titem, err := e.SendTemplate(conv, tpl, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, func() bool {
+		m, ok, _ := st.Message("local:" + titem.LocalID)
+		return ok && m.ID != "" && m.Status >= state.StatusSent
+	}, "the template sent", srv)
+	e.SyncNow()
+	time.Sleep(500 * time.Millisecond) // a poll or two
+	for _, id := range []string{sandbox.ChatOpenAdmin, sandbox.ChatClosed} {
+		msgs, err := st.Thread(id, time.Time{}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range msgs {
+			if m.Body == "engine reply" || m.Body == titem.Body {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%s: %d copies of what was sent", id, n)
+		}
+	}
+}
+
+func waitFor(t *testing.T, ctx context.Context, cond func() bool, what string, srv *sandbox.Server) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s (requests %v)", what, srv.Stats().Requests)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
