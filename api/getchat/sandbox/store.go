@@ -348,7 +348,6 @@ func (st *store) schedule(m *message, step time.Duration, reads bool) {
 	}
 }
 
-
 func msgOrder(a, b *message) int {
 	switch {
 	case a.ts != b.ts:
