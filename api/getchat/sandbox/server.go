@@ -503,3 +503,10 @@ func readJSON(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessag
 func badJSON(w http.ResponseWriter, err error) {
 	writeJSON(w, http.StatusBadRequest, detail("JSON parse error - "+err.Error()))
 }
+
+// Banner is what a command serving the sandbox at url prints first, for
+// scripts: exactly three lines, the address, the demo login and the
+// websocket.
+func Banner(url string) string {
+	return "listening " + url + "\nlogin " + DemoUsername + " " + DemoPassword + "\nwebsocket " + WebsocketURL(url) + "\n"
+}
