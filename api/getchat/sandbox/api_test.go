@@ -540,3 +540,44 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("different seeds, same data")
 	}
 }
+
+func TestEventHistories(t *testing.T) {
+	for _, order := range []string{"newest", "oldest"} {
+		t.Run(order, func(t *testing.T) {
+			e := newEnv(t, Config{Order: order})
+			e.clock.Add(time.Minute)
+			e.do("PATCH", "/api/v1/chat_assignment/"+ChatUnassigned+"/", e.admin, map[string]any{"assigned_to_user": 1}, nil)
+			e.do("PATCH", "/api/v1/chat_assignment/"+ChatUnassigned+"/", e.admin, map[string]any{"assigned_to_user": nil, "assigned_group": nil}, nil)
+			var p page
+			e.do("GET", "/api/v1/chat_assignment_events/?wa_id="+ChatUnassigned, e.admin, nil, &p)
+			type ev struct {
+				Timestamp    int64             `json:"timestamp"`
+				WaID         string            `json:"wa_id"`
+				UserSet      *struct{ ID int } `json:"assigned_to_user_set"`
+				UserCleared  bool              `json:"assigned_to_user_was_cleared"`
+				GroupCleared bool              `json:"assigned_group_was_cleared"`
+				DoneBy       struct{ ID int }  `json:"done_by"`
+			}
+			evs := decodeAll[ev](t, p)
+			if len(evs) != 3 { // the seeded group, alex, cleared
+				t.Fatalf("%+v", evs)
+			}
+			last := evs[0]
+			if order == "oldest" {
+				last = evs[2]
+			}
+			if !last.UserCleared || !last.GroupCleared || last.UserSet != nil || last.DoneBy.ID != 1 || last.WaID != ChatUnassigned {
+				t.Fatalf("%+v", last)
+			}
+			e.do("GET", fmt.Sprintf("/api/v1/chat_assignment_events/?since_time=%d", t0.Unix()+60), e.admin, nil, &p)
+			if p.Count != 2 {
+				t.Fatalf("since_time: %d", p.Count)
+			}
+			e.do("POST", "/api/v1/chat_tagging/", e.admin, map[string]any{"tag": 3, "chat": ChatUnassigned}, nil)
+			e.do("GET", fmt.Sprintf("/api/v1/chat_tagging_events/?wa_id=%s&since_time=%d", ChatUnassigned, t0.Unix()+60), e.admin, nil, &p)
+			if p.Count != 1 || !strings.Contains(jsonString(p.Results), `"action":"added"`) {
+				t.Fatalf("tagging events: %s", jsonString(p.Results))
+			}
+		})
+	}
+}

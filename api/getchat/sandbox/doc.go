@@ -96,10 +96,16 @@
 //	GET    media/{id}/               the bytes with their Content-Type
 //	GET    persons/  persons/{wa_id}/
 //	GET    whatsapp_accounts/        web client only: [{phone_number, this_instance: true}]
+//	GET    chat_assignment_events/   wa_id, since_time, before_time: {timestamp, wa_id, assigned_to_user_set,
+//	                                 assigned_to_user_was_cleared, assigned_group_set,
+//	                                 assigned_group_was_cleared, done_by}
+//	GET    chat_tagging_events/      wa_id, since_time, before_time: {timestamp, action, tag, chat, extra, done_by}
 //
-// Not served (404): auth/logout/, chat_assignment_events/,
-// chat_tagging_events/, webhooks, contacts import and
-// users/{id}/availability.
+// The event histories hold the seeded assignments (by Sam, when the chat
+// began) and taggings (by Alex) and every change made through the API, in
+// the configured Order; their items are the websocket's chat_assignment
+// and chat_tagging objects. Not served (404): auth/logout/, message
+// tagging, webhooks, contacts import and users/{id}/availability.
 //
 // # Choices where the references are open
 //

@@ -876,3 +876,62 @@ func (s *Server) listWhatsAppAccounts(w http.ResponseWriter, r *http.Request, c 
 	accounts := []map[string]any{{"phone_number": "+" + sandboxPhoneNumber, "this_instance": true}}
 	writePage(w, r, c, accounts, func(a map[string]any) any { return a })
 }
+
+// eventWindow reads wa_id, since_time (inclusive) and before_time
+// (exclusive) of the event histories.
+func eventWindow(w http.ResponseWriter, q url.Values) (func(ts int64, c *chat) bool, bool) {
+	since, hasSince, ok := timeParam(w, q, "since_time")
+	if !ok {
+		return nil, false
+	}
+	before, hasBefore, ok := timeParam(w, q, "before_time")
+	if !ok {
+		return nil, false
+	}
+	waID := q.Get("wa_id")
+	return func(ts int64, c *chat) bool {
+		return (waID == "" || c.waID == waID) && !(hasSince && float64(ts) < since) && !(hasBefore && float64(ts) >= before)
+	}, true
+}
+
+// ordered returns the items (ascending by time) in the configured order.
+func ordered[T any](s *Server, items []T) []T {
+	if s.cfg.Order == "oldest" {
+		return items
+	}
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	return out
+}
+
+func (s *Server) listAssignEvents(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	keep, ok := eventWindow(w, r.URL.Query())
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*assignEvent
+	for _, ev := range s.st.assignEvents {
+		if keep(ev.ts, ev.chat) {
+			out = append(out, ev)
+		}
+	}
+	writePage(w, r, c, ordered(s, out), func(ev *assignEvent) any { return renderAssignEvent(c.base, ev) })
+}
+
+func (s *Server) listTagEvents(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	keep, ok := eventWindow(w, r.URL.Query())
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*tagEvent
+	for _, ev := range s.st.tagEvents {
+		if keep(ev.ts, ev.chat) {
+			out = append(out, ev)
+		}
+	}
+	writePage(w, r, c, ordered(s, out), func(ev *tagEvent) any { return renderTagEvent(c.base, ev) })
+}

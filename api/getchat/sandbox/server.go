@@ -141,6 +141,7 @@ func New(cfg Config) *Server {
 	}
 	seedVolume(s.st, now, cfg)
 	s.st.reindex()
+	s.st.seedEvents()
 	s.routes = s.table()
 	return s
 }
@@ -326,6 +327,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/persons/", false, s.listPersons},
 		{"GET", "/api/v1/persons/{}/", false, s.getPerson},
 		{"GET", "/api/v1/whatsapp_accounts/", false, s.listWhatsAppAccounts},
+		{"GET", "/api/v1/chat_assignment_events/", false, s.listAssignEvents},
+		{"GET", "/api/v1/chat_tagging_events/", false, s.listTagEvents},
 	}
 }
 

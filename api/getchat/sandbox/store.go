@@ -191,6 +191,9 @@ type store struct {
 	// user; a chat's baseMark stands in for users with no mark.
 	marks map[int]map[string]int64
 
+	assignEvents []*assignEvent // ascending by time
+	tagEvents    []*tagEvent
+
 	nextTagging, nextSaved, nextTag int
 	seq                             int64
 	pending                         []*message // outgoing messages whose last status is not yet pushed
@@ -374,4 +377,46 @@ func (st *store) reindex() {
 		st.all = append(st.all, c.msgs...)
 	}
 	slices.SortFunc(st.all, msgOrder)
+}
+
+// assignEvent is one change of a chat's assignment (chat_assignment_events/
+// and the chat_assignment event).
+type assignEvent struct {
+	ts                        int64
+	chat                      *chat
+	userSet                   *user
+	groupSet                  *group
+	userCleared, groupCleared bool
+	by                        *user
+}
+
+// tagEvent is a tag added to or removed from a chat.
+type tagEvent struct {
+	ts     int64
+	chat   *chat
+	tag    *tag
+	action string // added, removed
+	by     *user
+}
+
+// seedEvents writes the history of the seeded assignments and taggings:
+// each assignment made by Sam when the chat began, each tag added by Alex
+// when it was.
+func (st *store) seedEvents() {
+	sam := st.userByID[3]
+	alex := st.userByID[1]
+	for _, c := range st.chats {
+		at := c.created
+		if len(c.msgs) > 0 {
+			at = c.msgs[0].ts
+		}
+		if c.user != nil || c.group != nil {
+			st.assignEvents = append(st.assignEvents, &assignEvent{ts: at, chat: c, userSet: c.user, groupSet: c.group, by: sam})
+		}
+		for _, tg := range c.tags {
+			st.tagEvents = append(st.tagEvents, &tagEvent{ts: tg.at, chat: c, tag: tg.tag, action: "added", by: alex})
+		}
+	}
+	slices.SortStableFunc(st.assignEvents, func(a, b *assignEvent) int { return cmpInt(a.ts, b.ts) })
+	slices.SortStableFunc(st.tagEvents, func(a, b *tagEvent) int { return cmpInt(a.ts, b.ts) })
 }

@@ -328,3 +328,22 @@ func renderTemplate(t *tmpl) wTemplate {
 	}
 	return w
 }
+
+func renderAssignEvent(base string, ev *assignEvent) map[string]any {
+	return map[string]any{
+		"timestamp":                    ev.ts,
+		"wa_id":                        ev.chat.waID,
+		"assigned_to_user_set":         renderUser(base, ev.userSet),
+		"assigned_to_user_was_cleared": ev.userCleared,
+		"assigned_group_set":           renderGroup(ev.groupSet),
+		"assigned_group_was_cleared":   ev.groupCleared,
+		"done_by":                      renderUser(base, ev.by),
+	}
+}
+
+func renderTagEvent(base string, ev *tagEvent) map[string]any {
+	return map[string]any{
+		"timestamp": ev.ts, "action": ev.action, "tag": renderTag(ev.tag), "chat": ev.chat.waID,
+		"extra": emptyObject, "done_by": renderUser(base, ev.by),
+	}
+}

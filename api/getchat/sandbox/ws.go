@@ -307,29 +307,22 @@ func (s *Server) pushStatus(m *message, lvl int, at int64) {
 	s.publish("waba_webhook", func(string) any { return map[string]any{"statuses": []any{st}} })
 }
 
+// pushAssignment records a change of c's assignment and pushes it.
 func (s *Server) pushAssignment(c *chat, oldUser *user, oldGroup *group, by *user) {
-	at := s.nowUnix()
+	ev := &assignEvent{ts: s.nowUnix(), chat: c, userSet: c.user, groupSet: c.group,
+		userCleared: oldUser != nil && c.user == nil, groupCleared: oldGroup != nil && c.group == nil, by: by}
+	s.st.assignEvents = append(s.st.assignEvents, ev)
 	s.publish(s.getchatType(), func(base string) any {
-		ev := map[string]any{
-			"timestamp":                    at,
-			"wa_id":                        c.waID,
-			"assigned_to_user_set":         renderUser(base, c.user),
-			"assigned_to_user_was_cleared": oldUser != nil && c.user == nil,
-			"assigned_group_set":           renderGroup(c.group),
-			"assigned_group_was_cleared":   oldGroup != nil && c.group == nil,
-			"done_by":                      renderUser(base, by),
-		}
-		return map[string]any{"chat_assignment": ev}
+		return map[string]any{"chat_assignment": renderAssignEvent(base, ev)}
 	})
 }
 
+// pushTagging records a tag added to or removed from c and pushes it.
 func (s *Server) pushTagging(c *chat, t *tag, action string, by *user) {
-	at := s.nowUnix()
+	ev := &tagEvent{ts: s.nowUnix(), chat: c, tag: t, action: action, by: by}
+	s.st.tagEvents = append(s.st.tagEvents, ev)
 	s.publish(s.getchatType(), func(base string) any {
-		return map[string]any{"chat_tagging": map[string]any{
-			"timestamp": at, "action": action, "tag": renderTag(t), "chat": c.waID,
-			"extra": emptyObject, "done_by": renderUser(base, by),
-		}}
+		return map[string]any{"chat_tagging": renderTagEvent(base, ev)}
 	})
 }
 
