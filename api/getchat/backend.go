@@ -29,6 +29,8 @@ type Backend struct {
 
 	mu        sync.Mutex
 	users     []state.User
+	members   map[string][]string // group id → user ids, from the last Users
+	membersAt time.Time
 	templates map[string]Template // by templateKey
 	tags      map[string]Tag      // by lower-cased name
 	refs      map[string]msgRef   // message key → its chat and time, for Message
@@ -308,7 +310,7 @@ func (b *Backend) Accounts(ctx context.Context) ([]state.Account, error) {
 // Users lists the inbox's users; every one works in the account.
 func (b *Backend) Users(ctx context.Context) ([]state.User, error) {
 	out := []state.User{}
-	byID := map[string][]Group{}
+	members := map[string][]string{}
 	for u, err := range b.c.Users(ctx) {
 		if err != nil {
 			return nil, wrap(err)
@@ -318,24 +320,29 @@ func (b *Backend) Users(ctx context.Context) ([]state.User, error) {
 			continue
 		}
 		out = append(out, su)
-		byID[su.ID] = u.Groups
+		for _, g := range u.Groups {
+			members[idString(g.ID)] = append(members[idString(g.ID)], su.ID)
+		}
 	}
 	b.mu.Lock()
-	b.users = out
+	b.users, b.members, b.membersAt = out, members, b.c.now()
 	b.mu.Unlock()
 	return out, nil
 }
 
-// Teams are get.chat's groups, with the members the users list names.
+// Teams are get.chat's groups, with the members the users list names (the
+// Users answer just read, else read now).
 func (b *Backend) Teams(ctx context.Context) ([]state.Team, error) {
-	members := map[string][]string{}
-	for u, err := range b.c.Users(ctx) {
-		if err != nil {
-			return nil, wrap(err)
+	b.mu.Lock()
+	members, fresh := b.members, b.c.now().Sub(b.membersAt) < time.Minute
+	b.mu.Unlock()
+	if members == nil || !fresh { // Users was not just read: read it for the members
+		if _, err := b.Users(ctx); err != nil {
+			return nil, err
 		}
-		for _, g := range u.Groups {
-			members[idString(g.ID)] = append(members[idString(g.ID)], idString(u.ID))
-		}
+		b.mu.Lock()
+		members = b.members
+		b.mu.Unlock()
 	}
 	out := []state.Team{}
 	for g, err := range b.c.Groups(ctx) {

@@ -145,3 +145,61 @@ func TestSandboxBackendBothOrders(t *testing.T) {
 		t.Fatalf("orders disagree: %v", results)
 	}
 }
+
+// TestSandboxReferenceData reads what the engine reads at start.
+func TestSandboxReferenceData(t *testing.T) {
+	t.Parallel()
+	srv, url := startSandbox(t, sandbox.Config{})
+	be := getchat.NewBackend(sandboxClient(t, url, sandbox.DemoUsername, sandbox.DemoPassword))
+	ctx := context.Background()
+	me, err := be.Me(ctx)
+	if err != nil || me.ID == "" || !me.WorksIn(getchat.AccountID) {
+		t.Fatalf("me %+v, %v", me, err)
+	}
+	srv.ResetStats()
+	users, err := be.Users(ctx)
+	if err != nil || len(users) < 3 {
+		t.Fatalf("users %v, %v", users, err)
+	}
+	teams, err := be.Teams(ctx)
+	if err != nil || len(teams) == 0 {
+		t.Fatalf("teams %v, %v", teams, err)
+	}
+	members := 0
+	for _, tm := range teams {
+		members += len(tm.UserIDs)
+	}
+	if members == 0 || srv.Stats().Requests["GET /api/v1/users/"] != 1 {
+		t.Fatalf("%d members, %d users requests", members, srv.Stats().Requests["GET /api/v1/users/"])
+	}
+	saved, err := be.SavedResponses(ctx)
+	if err != nil || len(saved) == 0 || saved[0].Text == "" {
+		t.Fatalf("saved responses %v, %v", saved, err)
+	}
+	tpls, err := be.Templates(ctx)
+	statuses := map[string]bool{}
+	for _, tp := range tpls {
+		statuses[tp.Status] = true
+		if tp.Language == "" {
+			t.Fatalf("template without a language: %+v", tp)
+		}
+	}
+	if err != nil || !statuses["Approved"] || !statuses["Pending"] || !statuses["Rejected"] {
+		t.Fatalf("templates %v, %v", statuses, err)
+	}
+	n := 0
+	for page, err := range be.Contacts(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			if c.ID == "" || c.Number != "+"+c.ID {
+				t.Fatalf("contact %+v", c)
+			}
+			n++
+		}
+	}
+	if n < 9 {
+		t.Fatalf("%d contacts", n)
+	}
+}

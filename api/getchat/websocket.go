@@ -45,7 +45,7 @@ var ErrStreamEnded = errors.New("websocket closed by the server")
 // "failed"}) is an error for which IsUnauthorized is true.
 func (c *Client) Events(ctx context.Context) iter.Seq2[[]Event, error] {
 	return func(yield func([]Event, error) bool) {
-		conn, err := c.dialEvents(ctx)
+		conn, token, err := c.dialEvents(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
 				yield(nil, err)
@@ -80,6 +80,9 @@ func (c *Client) Events(ctx context.Context) iter.Seq2[[]Event, error] {
 			}
 			if d.Control != nil {
 				if err := controlError(d.Control); err != nil {
+					if IsUnauthorized(err) && c.pass != "" {
+						c.dropToken(token) // the next connection logs in again
+					}
 					yield(nil, err)
 					return
 				}
@@ -93,10 +96,10 @@ func (c *Client) Events(ctx context.Context) iter.Seq2[[]Event, error] {
 }
 
 // dialEvents opens the websocket and sends the token.
-func (c *Client) dialEvents(ctx context.Context) (*websocket.Conn, error) {
+func (c *Client) dialEvents(ctx context.Context) (*websocket.Conn, Token, error) {
 	token, err := c.accessToken(ctx, routeWebsocket)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	dctx, cancel := context.WithTimeout(ctx, wsDialTimeout)
 	defer cancel()
@@ -111,7 +114,7 @@ func (c *Client) dialEvents(ctx context.Context) (*websocket.Conn, error) {
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			e.Status = resp.StatusCode
 		}
-		return nil, e
+		return nil, "", e
 	}
 	conn.SetReadLimit(c.maxBody)
 	frame, _ := json.Marshal(struct {
@@ -119,10 +122,10 @@ func (c *Client) dialEvents(ctx context.Context) (*websocket.Conn, error) {
 	}{string(token)})
 	if err := conn.Write(dctx, websocket.MessageText, frame); err != nil {
 		conn.CloseNow()
-		return nil, &Error{Route: routeWebsocket, Err: fmt.Errorf("sending the token: %w", netError(ctx, err))}
+		return nil, "", &Error{Route: routeWebsocket, Err: fmt.Errorf("sending the token: %w", netError(ctx, err))}
 	}
 	c.log.Debug("getchat: websocket connected")
-	return conn, nil
+	return conn, token, nil
 }
 
 // keepAlive pings the server while the stream is read; a ping without an
