@@ -581,3 +581,11 @@ func TestEventHistories(t *testing.T) {
 		})
 	}
 }
+
+func TestProfilePhoto(t *testing.T) {
+	e := newEnv(t, Config{})
+	st, data, h := e.raw("GET", "/api/v1/settings/profile/photo/", e.reg, nil, "")
+	if st != 200 || h.Get("Content-Type") != "image/png" || !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		t.Fatalf("%d %s", st, h.Get("Content-Type"))
+	}
+}

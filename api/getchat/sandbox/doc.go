@@ -96,6 +96,7 @@
 //	GET    media/{id}/               the bytes with their Content-Type
 //	GET    persons/  persons/{wa_id}/
 //	GET    whatsapp_accounts/        web client only: [{phone_number, this_instance: true}]
+//	GET    settings/profile/photo/   web client only: the business's photo, a PNG
 //	GET    chat_assignment_events/   wa_id, since_time, before_time: {timestamp, wa_id, assigned_to_user_set,
 //	                                 assigned_to_user_was_cleared, assigned_group_set,
 //	                                 assigned_group_was_cleared, done_by}

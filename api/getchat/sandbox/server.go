@@ -327,6 +327,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/persons/", false, s.listPersons},
 		{"GET", "/api/v1/persons/{}/", false, s.getPerson},
 		{"GET", "/api/v1/whatsapp_accounts/", false, s.listWhatsAppAccounts},
+		{"GET", "/api/v1/settings/profile/photo/", false, s.profilePhoto},
 		{"GET", "/api/v1/chat_assignment_events/", false, s.listAssignEvents},
 		{"GET", "/api/v1/chat_tagging_events/", false, s.listTagEvents},
 	}
