@@ -428,7 +428,7 @@ type Download struct {
 // DownloadMedia fetches a message's media: its link when CheckLink accepts
 // it, else media/{id}/ on the account.
 func (c *Client) DownloadMedia(ctx context.Context, m Media) (Download, error) {
-	cl := call{method: "GET", route: routeDownload, safe: true, long: true, maxBody: c.maxMedia}
+	cl := call{method: "GET", route: routeDownload, safe: true, long: true, maxBody: c.maxMedia, accept: "*/*"}
 	if m.Link != "" {
 		if u, err := CheckLink(c.base, m.Link); err == nil {
 			cl.link = u

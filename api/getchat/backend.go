@@ -520,27 +520,33 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 
 // chatList reads the chats whose last message is at or after from (all
 // of them for a zero from). The list is said to be newest first: reading
-// stops after a page with none that recent, and a chat missed that way
-// is looked up on its own.
+// stops after a page in that order with none that recent (a page in
+// another order is read on); a chat missed that way is looked up on its
+// own.
 func (b *Backend) chatList(ctx context.Context, from time.Time) (map[string]Chat, error) {
 	out := map[string]Chat{}
 	for p, err := range b.c.ChatPages(ctx, ChatFilter{}) {
 		if err != nil {
 			return nil, wrap(err)
 		}
-		recent := false
-		for _, c := range p.Results {
+		recent, descending := false, true
+		var prev time.Time
+		for i, c := range p.Results {
 			t := c.Contact.LastMessageTimestamp.Time
 			if c.LastMessage != nil && c.LastMessage.Time().After(t) {
 				t = c.LastMessage.Time()
 			}
+			if i > 0 && t.After(prev) {
+				descending = false
+			}
+			prev = t
 			if id := c.ID(); id != "" && (from.IsZero() || t.IsZero() || !t.Before(from)) {
 				out[id] = c
 				recent = true
 			}
 		}
-		if !recent && len(p.Results) > 0 {
-			break
+		if !recent && descending && len(p.Results) > 0 {
+			break // newest first, and already older than from
 		}
 	}
 	return out, nil

@@ -227,7 +227,8 @@ type call struct {
 	header  *http.Header
 	status  *int // receives the 2xx status
 	maxBody int64
-	long    bool // media: 4× the timeout
+	long    bool   // media: 4× the timeout
+	accept  string // Accept header; default application/json
 
 	// safe: repeating the request cannot act twice (GET, PUT, PATCH,
 	// DELETE, the login). An unsafe one (POST) is retried only when it
@@ -346,7 +347,11 @@ func (c *Client) attempt(parent context.Context, cl call, body []byte, token Tok
 	if err != nil {
 		return &Error{Route: cl.route, Err: fmt.Errorf("building the request: %v: %w", err, ErrInvalid)}
 	}
-	req.Header.Set("Accept", "application/json")
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", c.app)
 	if cl.contentType != "" {
 		req.Header.Set("Content-Type", cl.contentType)

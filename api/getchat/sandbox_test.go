@@ -114,13 +114,11 @@ func TestSandboxBackendBothOrders(t *testing.T) {
 	t.Parallel()
 	var results []string
 	for _, order := range []string{"newest", "oldest"} {
-		_, url := startSandbox(t, sandbox.Config{Order: order, Conversations: 40, Messages: 400})
-		c := sandboxClient(t, url, sandbox.DemoUsername, sandbox.DemoPassword)
+		srv, url := startSandbox(t, sandbox.Config{Order: order, Conversations: 40, Messages: 400})
 		c2, err := getchat.New(getchat.Config{BaseURL: url, Username: sandbox.DemoUsername, Password: sandbox.DemoPassword, PageSize: 37})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_ = c
 		be := getchat.NewBackend(c2)
 		ctx := context.Background()
 		ids := map[string]bool{}
@@ -138,6 +136,9 @@ func TestSandboxBackendBothOrders(t *testing.T) {
 		}
 		if metas[sandbox.ChatResolved].Folder != state.FolderArchive || metas[sandbox.ChatOpenAdmin].Folder != state.FolderInbox {
 			t.Fatalf("%s: metas %v", order, metas)
+		}
+		if n := srv.Stats().Requests["GET /api/v1/chats/{}/"]; n != 0 {
+			t.Fatalf("%s: %d chat lookups; the chat list should describe every chat", order, n)
 		}
 		results = append(results, fmt.Sprintf("%d messages, %d conversations", len(ids), len(metas)))
 	}
