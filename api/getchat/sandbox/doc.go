@@ -27,7 +27,7 @@
 //	login alex demo-alex-pass
 //	websocket ws://HOST:PORT/
 //
-// from it, its Credentials and WebsocketURL. New alone starts nothing in
+// (Banner(url) is exactly these three lines). New alone starts nothing in
 // the background: Run(ctx) ticks statuses twice a second and runs the
 // simulator (Config.Simulate); Close stops both and drops the websockets.
 // Every request also ticks first, so with a fake clock (Config.Now) tests
