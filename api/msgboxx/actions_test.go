@@ -146,8 +146,8 @@ func sameAsSandbox(t *testing.T, r *rig, convIDs ...string) {
 }
 
 func TestArchiveOneConversation(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	g := newGated(t, newBackend(t, r.srv, r.url, r.now))
 	withEngine(r, g)
 	conv := r.openConversation(t)
@@ -202,8 +202,8 @@ func TestArchiveOneConversation(t *testing.T) {
 }
 
 func TestBulkAssignToTeam(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	ho, team := accountID(t, r, "Head Office"), teamID(t, r, "Head Office")
 	marked := pick(t, r, ho, 5, func(c state.Conversation) bool { return c.TeamID != team })
 	r.srv.ResetStats()
@@ -234,8 +234,8 @@ func TestBulkAssignToTeam(t *testing.T) {
 }
 
 func TestBulkWithFailures(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	withEngine(r, noRetryBackend(t, r))
 	ho, team := accountID(t, r, "Head Office"), teamID(t, r, "Head Office")
 	marked := pick(t, r, ho, 5, func(c state.Conversation) bool { return c.TeamID != team })
@@ -310,8 +310,8 @@ func TestBulkWithFailures(t *testing.T) {
 }
 
 func TestAssignToMe(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	username, _ := r.srv.Credentials()
 	for _, l := range r.srv.Users() {
 		if strings.EqualFold(l.Username, username) {
@@ -351,8 +351,8 @@ func TestAssignToMe(t *testing.T) {
 }
 
 func TestNoOpChangeSendsNothing(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	convs, err := r.store.ListConversations(state.View{Folder: state.FolderArchive}, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
@@ -391,6 +391,7 @@ func TestNoOpChangeSendsNothing(t *testing.T) {
 // the optimistic write and before the platform acted. Whatever the
 // answer, the store holds the platform's truth after the next sync.
 func TestActionRacingSync(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		fault *sandbox.Fault
@@ -400,8 +401,8 @@ func TestActionRacingSync(t *testing.T) {
 		{name: "refused", fault: &sandbox.Fault{Methods: []string{"PUT"}, Paths: []string{"/conversation"}, Count: 1, Status: 400}, want: "inbox"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, true)
-			r.syncUntil(t, 1)
+			t.Parallel()
+			r := newSyncedRig(t, true)
 			g := newGated(t, noRetryBackend(t, r))
 			withEngine(r, g)
 			conv := r.openConversation(t)

@@ -15,8 +15,8 @@ import (
 // failures are reported by name and put back; the rest are assigned on
 // the platform; progress counts every one.
 func TestBulkAssignWithInjectedFailures(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	withEngine(r, noRetryBackend(t, r))
 	ho, team := accountID(t, r, "Head Office"), teamID(t, r, "Head Office")
 	marked := pick(t, r, ho, 8, func(c state.Conversation) bool { return c.TeamID != team })

@@ -19,9 +19,11 @@ import (
 )
 
 // fakeClock is shared by the sandbox and the client so tests can move time.
+// It stands still, unless run makes it follow real time.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	since time.Time // when run was called; zero while it stands still
 }
 
 func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)} }
@@ -29,7 +31,18 @@ func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 2, 9, 0, 0
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.since.IsZero() {
+		return c.t.Add(time.Since(c.since))
+	}
 	return c.t
+}
+
+// run makes the clock move with real time from where it stands, for tests
+// that need time to pass on its own (other processes, the engine's loop).
+func (c *fakeClock) run() {
+	c.mu.Lock()
+	c.since = time.Now()
+	c.mu.Unlock()
 }
 
 func (c *fakeClock) Add(d time.Duration) {

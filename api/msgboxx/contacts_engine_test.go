@@ -23,8 +23,8 @@ func sandboxContact(t *testing.T, r *rig, id string) msgboxx.Contact {
 }
 
 func TestCreateContact(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	ho := accountID(t, r, "Head Office")
 	ctx := context.Background()
 	sub := r.engine.Subscribe()
@@ -123,8 +123,8 @@ func TestCreateContact(t *testing.T) {
 }
 
 func TestSetContactTags(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	ctx := context.Background()
 	c, err := r.engine.CreateContact(ctx, state.Contact{AccountID: accountID(t, r, "Head Office"), Name: "Dee Tags",
 		Number: "+447902555204", Email: "dee@example.com", Status: "Subscribed"})

@@ -4,13 +4,15 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mbx-inbox/mbx/api/msgboxx/sandbox"
 	"github.com/mbx-inbox/mbx/state"
 )
 
 // TestBackendCore: what msgboxx declares, who the user is, and a template
 // it cannot send (no id).
 func TestBackendCore(t *testing.T) {
-	r := newRig(t, true)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	be := newBackend(t, r.srv, r.url, r.now)
 	want := state.Capabilities{Folders: true, ContactEditing: true, TemplateFollowUp: true}
 	if got := state.CapabilitiesOf(be); got != want {
@@ -27,7 +29,6 @@ func TestBackendCore(t *testing.T) {
 	if me.ID == "" || me.ID != be.Client().UserID() || me.Name() == "" || len(me.AccountIDs) == 0 {
 		t.Errorf("Me() = %+v (token subject %q)", me, be.Client().UserID())
 	}
-	r.syncUntil(t, 5)
 	if got := r.engine.Me(); got != me.ID {
 		t.Errorf("engine.Me() after a sync = %q, want %q", got, me.ID)
 	}
@@ -36,5 +37,24 @@ func TestBackendCore(t *testing.T) {
 		Template: &state.TemplateRef{Name: "welcome", Language: "en"}})
 	if state.KindOf(err) != state.KindRefused {
 		t.Errorf("a template without an id: %v", err)
+	}
+}
+
+// TestFirstSyncLearnsMe: an engine over a new store learns who the user is
+// in its first sync. (A sandbox without demo data: the accounts, users and
+// teams are there, and the sync is quick.)
+func TestFirstSyncLearnsMe(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, true, func(s *sandbox.Config, _ *state.Config) { s.Empty = true })
+	me, err := newBackend(t, r.srv, r.url, r.now).Me(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.engine.Me(); got != "" {
+		t.Errorf("engine.Me() before any sync = %q", got)
+	}
+	r.syncUntil(t, 5)
+	if got := r.engine.Me(); got == "" || got != me.ID {
+		t.Errorf("engine.Me() after the first sync = %q, want %q", got, me.ID)
 	}
 }

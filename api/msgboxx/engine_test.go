@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -32,6 +34,19 @@ type rig struct {
 
 type rigOpt func(*sandbox.Config, *state.Config)
 
+// rigConfig is the rig's sandbox and engine configuration with opts applied.
+func rigConfig(now func() time.Time, opts ...rigOpt) (sandbox.Config, state.Config) {
+	scfg := sandbox.Config{Seed: 11, Now: now, StatusStep: time.Minute}
+	ecfg := state.Config{Now: now, HistoryDays: 7}
+	for _, o := range opts {
+		o(&scfg, &ecfg)
+	}
+	return scfg, ecfg
+}
+
+// newRig builds a rig whose store is empty: its first sync is the
+// backfill. fake puts everything on a fake clock that stands still until
+// the test moves it; otherwise the rig runs on real time.
 func newRig(t testing.TB, fake bool, opts ...rigOpt) *rig {
 	t.Helper()
 	r := &rig{now: time.Now}
@@ -39,19 +54,103 @@ func newRig(t testing.TB, fake bool, opts ...rigOpt) *rig {
 		r.clock = newClock()
 		r.now = r.clock.Now
 	}
-	scfg := sandbox.Config{Seed: 11, Now: r.now, StatusStep: time.Minute}
-	ecfg := state.Config{Now: r.now, HistoryDays: 7}
-	for _, o := range opts {
-		o(&scfg, &ecfg)
-	}
+	scfg, ecfg := rigConfig(r.now, opts...)
+	r.start(t, scfg)
+	r.open(t, ecfg)
+	return r
+}
+
+// start starts the sandbox on loopback and picks the store's path.
+func (r *rig) start(t testing.TB, scfg sandbox.Config) {
+	t.Helper()
 	r.srv = sandbox.New(scfg)
 	t.Cleanup(r.srv.Close)
 	hs := httptest.NewServer(r.srv)
 	t.Cleanup(hs.Close)
 	r.url = hs.URL
 	r.path = filepath.Join(t.TempDir(), "mbx", "test.db")
+}
+
+// backfilled is the store of a fake-clock rig with the default
+// configuration right after its first sync (the backfill), made once per
+// test binary by newSyncedRig: a first sync of the demo data takes seconds
+// under the race detector, and most tests only need one to have happened.
+var backfilled struct {
+	once  sync.Once
+	files map[string][]byte // the store's files by suffix: "" (the database), "-wal"
+	snap  sandbox.Snapshot  // the sandbox's data it was made from
+}
+
+// newSyncedRig is newRig(t, fake, opts...) followed by a successful sync,
+// but the backfill is not done again: the store starts as a copy of
+// backfilled. The sandbox's demo data is the same (same seed, same clock
+// at the start; checked), so the copy is what this rig's own backfill
+// would have written; the rig's engine then polls once. Without fake the
+// clock starts where the fake one does and then follows real time.
+//
+// opts may not change the demo data or the backfill: only sandbox
+// settings that act later (BroadcastQueueDelay) and engine settings
+// other than HistoryDays may differ from newRig's defaults.
+func newSyncedRig(t testing.TB, fake bool, opts ...rigOpt) *rig {
+	t.Helper()
+	base, files := backfilledStore(t)
+	r := &rig{clock: newClock()}
+	r.now = r.clock.Now
+	scfg, ecfg := rigConfig(r.now, opts...)
+	defS, defE := rigConfig(nil)
+	cmpS := scfg
+	cmpS.Now, cmpS.BroadcastQueueDelay = nil, 0
+	if !reflect.DeepEqual(cmpS, defS) || ecfg.HistoryDays != defE.HistoryDays {
+		t.Fatalf("newSyncedRig: options change the demo data or the backfill (%+v, history %d days); use newRig", cmpS, ecfg.HistoryDays)
+	}
+	r.start(t, scfg)
+	snap := r.srv.Snapshot()
+	if !reflect.DeepEqual(snap, base) {
+		t.Fatal("newSyncedRig: the sandbox's demo data differs from the one the backfilled store was made from")
+	}
+	if err := os.MkdirAll(filepath.Dir(r.path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for suffix, b := range files {
+		if err := os.WriteFile(r.path+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !fake {
+		r.clock.run()
+	}
 	r.open(t, ecfg)
+	r.syncUntil(t, 1)
 	return r
+}
+
+// backfilledStore makes backfilled on first use.
+func backfilledStore(t testing.TB) (sandbox.Snapshot, map[string][]byte) {
+	t.Helper()
+	backfilled.once.Do(func() {
+		r := newRig(t, true)
+		r.syncUntil(t, 1)
+		if done, err := r.store.GetMeta("sync.backfilled"); err != nil || done != "1" {
+			t.Fatalf("the backfill did not finish: %q %v", done, err)
+		}
+		if err := r.store.Close(); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(r.path + suffix)
+			if err == nil {
+				files[suffix] = b
+			} else if suffix == "" || !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+		}
+		backfilled.files, backfilled.snap = files, r.srv.Snapshot()
+	})
+	if backfilled.files == nil {
+		t.Fatal("the shared backfill failed (see the first test that asked for it)")
+	}
+	return backfilled.snap, backfilled.files
 }
 
 func (r *rig) open(t testing.TB, ecfg state.Config) {
@@ -109,6 +208,7 @@ func (r *rig) openConversation(t testing.TB) state.Conversation {
 }
 
 func TestSyncMatchesSandboxUnderFaults(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, true)
 	r.srv.SetFaults(
 		sandbox.Fault{Methods: []string{"GET"}, Rate: 0.2, Status: 503},
@@ -184,8 +284,8 @@ func TestSyncMatchesSandboxUnderFaults(t *testing.T) {
 }
 
 func TestIdlePollIsOneRequest(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	r.syncUntil(t, 1)
 	r.srv.ResetStats()
 	r.syncUntil(t, 1)
@@ -200,8 +300,8 @@ func TestIdlePollIsOneRequest(t *testing.T) {
 }
 
 func TestNewMessagesReachSubscribers(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	sub := r.engine.Subscribe()
 	defer sub.Close()
 	conv := r.openConversation(t)
@@ -231,8 +331,8 @@ func sendAndCount(t *testing.T, r *rig, conv state.Conversation, body string) in
 }
 
 func TestOfflineReplyIsSentOnceWhenBack(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	conv := r.openConversation(t)
 	const body = "Sent while the network was down"
 	item, err := r.engine.Send(conv.ID, body)
@@ -286,10 +386,11 @@ func TestOfflineReplyIsSentOnceWhenBack(t *testing.T) {
 }
 
 func TestAmbiguousReplyIsReconciledNotResent(t *testing.T) {
+	t.Parallel()
 	for _, fault := range []sandbox.Fault{{DropAfter: true}, {Malformed: true}, {Status: 502}} {
 		t.Run(fmt.Sprintf("%+v", fault), func(t *testing.T) {
-			r := newRig(t, true)
-			r.syncUntil(t, 1)
+			t.Parallel()
+			r := newSyncedRig(t, true)
 			conv := r.openConversation(t)
 			fault.Methods, fault.Paths, fault.Count = []string{"POST"}, []string{"/message"}, 1
 			r.srv.SetFaults(fault)
@@ -321,8 +422,8 @@ func TestAmbiguousReplyIsReconciledNotResent(t *testing.T) {
 }
 
 func TestWindowClosingWhileOfflineFailsWithTextKept(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	conv := r.openConversation(t)
 	const body = "Sorry for the delay!"
 	item, err := r.engine.Send(conv.ID, body)
@@ -351,8 +452,8 @@ func TestWindowClosingWhileOfflineFailsWithTextKept(t *testing.T) {
 }
 
 func TestRefusedReplyFailsWithReason(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	conv := r.openConversation(t)
 	r.srv.SetFaults(sandbox.Fault{Methods: []string{"POST"}, Paths: []string{"/message"}, Count: 1, Status: 400})
 	item, _ := r.engine.Send(conv.ID, "refused")
@@ -372,8 +473,8 @@ func TestRefusedReplyFailsWithReason(t *testing.T) {
 }
 
 func TestTemplateSendFollowsTheBroadcast(t *testing.T) {
-	r := newRig(t, true, func(s *sandbox.Config, _ *state.Config) { s.BroadcastQueueDelay = 3 * time.Second })
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true, func(s *sandbox.Config, _ *state.Config) { s.BroadcastQueueDelay = 3 * time.Second })
 	conv := r.openConversation(t)
 	tpls, _ := r.store.Templates(conv.AccountID)
 	var tpl state.Template
@@ -411,8 +512,8 @@ func TestTemplateSendFollowsTheBroadcast(t *testing.T) {
 }
 
 func TestSearchAfterSync(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	snap := r.srv.Snapshot()
 	accounts, _ := r.store.Accounts()
 	visible := map[string]bool{}
@@ -465,11 +566,17 @@ func TestChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	user, pass := os.Getenv("MBX_CHILD_USER"), os.Getenv("MBX_CHILD_PASS")
-	c, err := msgboxx.New(msgboxx.Config{BaseURL: os.Getenv("MBX_CHILD_URL"), Username: user, Password: pass, Timeout: time.Minute})
+	// The parent's clock: real time moved by an offset.
+	offset, err := time.ParseDuration(os.Getenv("MBX_CHILD_CLOCK_OFFSET"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := state.NewEngine(st, msgboxx.NewBackend(c), state.Config{DraftDelay: 50 * time.Millisecond})
+	now := func() time.Time { return time.Now().Add(offset) }
+	c, err := msgboxx.New(msgboxx.Config{BaseURL: os.Getenv("MBX_CHILD_URL"), Username: user, Password: pass, Timeout: time.Minute, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := state.NewEngine(st, msgboxx.NewBackend(c), state.Config{DraftDelay: 50 * time.Millisecond, Now: now})
 	conv := os.Getenv("MBX_CHILD_CONV")
 	switch mode {
 	case "send":
@@ -479,11 +586,20 @@ func TestChild(t *testing.T) {
 		fmt.Println("queued")
 		eng.SendPending(context.Background()) // killed in here
 	case "draft":
-		for _, s := range []string{"H", "Hel", "Hello, I'll check", os.Getenv("MBX_CHILD_BODY")} {
+		body := os.Getenv("MBX_CHILD_BODY")
+		for _, s := range []string{"H", "Hel", "Hello, I'll check", body} {
 			eng.SaveDraft(conv, s)
+			time.Sleep(5 * time.Millisecond) // typing
+		}
+		// The writer behind the typing has stored the last text: the
+		// parent kills the process as soon as it reads "typed".
+		deadline := time.Now().Add(20 * time.Second)
+		for d, _, _ := st.Draft(conv); d.Text != body; d, _, _ = st.Draft(conv) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the draft was not written: %q", d.Text)
+			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		time.Sleep(300 * time.Millisecond)
 		fmt.Println("typed")
 	}
 	time.Sleep(time.Minute) // killed in here
@@ -496,7 +612,8 @@ func runChild(t *testing.T, r *rig, mode, conv, body, ready string) (kill func()
 	user, pass := r.srv.Credentials()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestChild$", "-test.v")
 	cmd.Env = append(os.Environ(), "MBX_CHILD="+mode, "MBX_CHILD_STORE="+r.path, "MBX_CHILD_URL="+r.url,
-		"MBX_CHILD_USER="+user, "MBX_CHILD_PASS="+pass, "MBX_CHILD_CONV="+conv, "MBX_CHILD_BODY="+body)
+		"MBX_CHILD_USER="+user, "MBX_CHILD_PASS="+pass, "MBX_CHILD_CONV="+conv, "MBX_CHILD_BODY="+body,
+		"MBX_CHILD_CLOCK_OFFSET="+r.now().Sub(time.Now()).String())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -533,6 +650,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestKilledMidSendLeavesExactlyOneCopy(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
@@ -547,8 +665,8 @@ func TestKilledMidSendLeavesExactlyOneCopy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, false)
-			r.syncUntil(t, 1)
+			t.Parallel()
+			r := newSyncedRig(t, false)
 			conv := r.openConversation(t)
 			r.store.Close()
 			body := "Confirmed: Thursday 10:00 — " + tt.name
@@ -591,11 +709,11 @@ func TestKilledMidSendLeavesExactlyOneCopy(t *testing.T) {
 }
 
 func TestKilledProcessKeepsItsDraft(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	r := newRig(t, false)
-	r.syncUntil(t, 1)
+	r := newSyncedRig(t, false)
 	conv := r.openConversation(t)
 	r.store.Close()
 	const text = "Hello, I'll check with the landlord and call you back 📞"
@@ -610,10 +728,11 @@ func TestKilledProcessKeepsItsDraft(t *testing.T) {
 
 // TestRunLoop drives the real loop: a reply goes out on its own, an outage
 // shows as offline with a next attempt, recovery shows as online, and
-// cancelling the context stops everything.
+// cancelling the context stops everything. The clock follows real time;
+// the test moves it on for the reply's ticks (StatusStep) to come.
 func TestRunLoop(t *testing.T) {
-	r := newRig(t, false, func(s *sandbox.Config, e *state.Config) {
-		s.StatusStep = 50 * time.Millisecond
+	t.Parallel()
+	r := newSyncedRig(t, false, func(s *sandbox.Config, e *state.Config) {
 		e.Poll, e.IdlePoll, e.MaxBackoff, e.StatusEvery = 20*time.Millisecond, 20*time.Millisecond, 100*time.Millisecond, 20*time.Millisecond
 	})
 	sub := r.engine.Subscribe()
@@ -628,6 +747,10 @@ func TestRunLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, "the reply to reach the platform", func() bool {
+		return r.srv.CountMessages(conv.ID, "Sent by the running engine") == 1
+	})
+	r.clock.Add(3 * time.Minute) // three status steps
 	waitFor(t, "the reply to be read", func() bool {
 		m, ok, _ := r.store.Message("local:" + item.LocalID)
 		return ok && m.ID != "" && m.Status >= state.StatusDelivered
@@ -664,6 +787,7 @@ func TestRunLoop(t *testing.T) {
 // TestLoadOlderFromThePlatform: history older than the backfill comes from
 // the platform when the agent scrolls past it.
 func TestLoadOlderFromThePlatform(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, true, func(_ *sandbox.Config, e *state.Config) { e.HistoryDays = 1 })
 	r.syncUntil(t, 1)
 	snap := r.srv.Snapshot()

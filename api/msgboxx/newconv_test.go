@@ -90,6 +90,7 @@ func rehomedTo(t *testing.T, sub *state.Subscription, from string) string {
 }
 
 func TestTemplateStartsNewConversation(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name      string
 		syncFirst bool
@@ -98,14 +99,14 @@ func TestTemplateStartsNewConversation(t *testing.T) {
 		{name: "sync first", syncFirst: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var opts []rigOpt
 			if tt.syncFirst {
 				// The broadcast's message comes later than the POST's answer:
 				// the sync sees it before the outbox follows the broadcast.
 				opts = append(opts, func(s *sandbox.Config, _ *state.Config) { s.BroadcastQueueDelay = 3 * time.Second })
 			}
-			r := newRig(t, true, opts...)
-			r.syncUntil(t, 1)
+			r := newSyncedRig(t, true, opts...)
 			zoe := newContact(t, r, "Zoe Newcomer", "+44 7902 555 123")
 			conv, err := r.engine.StartConversation(zoe)
 			if err != nil {
@@ -201,8 +202,8 @@ func TestTemplateStartsNewConversation(t *testing.T) {
 }
 
 func TestRefusedTemplateOfNewConversation(t *testing.T) {
-	r := newRig(t, true)
-	r.syncUntil(t, 1)
+	t.Parallel()
+	r := newSyncedRig(t, true)
 	zoe := newContact(t, r, "Zoe Refused", "+44 7902 555 124")
 	conv, err := r.engine.StartConversation(zoe)
 	if err != nil {
