@@ -32,14 +32,62 @@ func raceEnabled() bool {
 	return false
 }
 
+// openTest opens a new, empty store in a temp dir. The database file is
+// a copy of one that Open created and migrated, made once per test binary:
+// the migrations take a good part of a second under the race detector,
+// and most tests open a store of their own. (The tests of Open itself
+// open new files.)
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "mbx.db"))
+	path := filepath.Join(t.TempDir(), "mbx.db")
+	if err := os.WriteFile(path, emptyStoreFile(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+var emptyStore struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// emptyStoreFile is the database file of a store just created by Open and
+// closed: migrated, with no data.
+func emptyStoreFile(t testing.TB) []byte {
+	t.Helper()
+	emptyStore.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mbx-state-test")
+		if err != nil {
+			emptyStore.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "mbx.db")
+		s, err := Open(path)
+		if err != nil {
+			emptyStore.err = err
+			return
+		}
+		if err := s.Close(); err != nil {
+			emptyStore.err = err
+			return
+		}
+		if _, err := os.Stat(path + "-wal"); err == nil {
+			emptyStore.err = errors.New("closing the store left a -wal file")
+			return
+		}
+		emptyStore.file, emptyStore.err = os.ReadFile(path)
+	})
+	if emptyStore.err != nil {
+		t.Fatalf("making the empty store: %v", emptyStore.err)
+	}
+	return emptyStore.file
 }
 
 func must(t testing.TB, err error) {
