@@ -83,3 +83,25 @@ func TestStart(t *testing.T) {
 	stop()
 	stop()
 }
+
+// A Rate fault fires on a seeded share of requests: the same seed, the
+// same requests fail.
+func TestFaultRate(t *testing.T) {
+	pattern := func() string {
+		e := newEnv(t, Config{Seed: 5})
+		e.s.SetFaults(Fault{Paths: []string{"/api/v1/tags/"}, Rate: 0.5, Status: 502})
+		var b strings.Builder
+		for range 40 {
+			if e.do("GET", "/api/v1/tags/", e.admin, nil, nil) == 502 {
+				b.WriteByte('x')
+			} else {
+				b.WriteByte('.')
+			}
+		}
+		return b.String()
+	}
+	a, b := pattern(), pattern()
+	if a != b || !strings.Contains(a, "x") || !strings.Contains(a, ".") {
+		t.Fatalf("%s vs %s", a, b)
+	}
+}
