@@ -50,6 +50,7 @@ Usage:
   mbx                      open the inbox for the default account
   mbx demo                 start the embedded sandbox with demo data and open the inbox against it
   mbx sandbox [flags]      serve the sandbox (a local msgboxx API) alone; mbx sandbox -h for flags
+  mbx sandbox --platform getchat [flags]   the same for get.chat (REST and websocket)
   mbx login [--account NAME]   log in once and store the token (keyring, else a 0600 file)
   mbx logout [--account NAME]  remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
@@ -156,7 +157,15 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 }
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	switch p, err := platformOf(args); {
+	case err != nil:
+		fmt.Fprintf(stderr, "mbx sandbox: %v\n", err)
+		return 2
+	case p == platformGetchat:
+		return runGetchatSandbox(ctx, args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("mbx sandbox", flag.ContinueOnError)
+	fs.String("platform", platformMsgboxx, "the platform to serve: msgboxx or getchat")
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8088", "loopback `address` to listen on (port 0 picks a free port)")
 	cfg := sandbox.Config{}
