@@ -112,6 +112,11 @@ func (c *Client) ChatPages(ctx context.Context, f ChatFilter) iter.Seq2[Page[Cha
 	return pageSeq[Chat](ctx, c, PathChats, routeChats, f.query())
 }
 
+// chatPagesAhead is ChatPages fetching a page ahead (whole passes).
+func (c *Client) chatPagesAhead(ctx context.Context, f ChatFilter) iter.Seq2[Page[Chat], error] {
+	return prefetchSeq[Chat](ctx, c, PathChats, routeChats, f.query())
+}
+
 // Chat reads one chat: its contact (with the window's start and the
 // resolved flag), assignee, group and tags.
 func (c *Client) Chat(ctx context.Context, waID string) (Chat, error) {
@@ -175,6 +180,11 @@ func (c *Client) Messages(ctx context.Context, f MessageFilter) iter.Seq2[Messag
 // MessagePages lists messages a page at a time.
 func (c *Client) MessagePages(ctx context.Context, f MessageFilter) iter.Seq2[Page[Message], error] {
 	return pageSeq[Message](ctx, c, PathMessages, routeMessages, f.query())
+}
+
+// messagePagesAhead is MessagePages fetching a page ahead (whole passes).
+func (c *Client) messagePagesAhead(ctx context.Context, f MessageFilter) iter.Seq2[Page[Message], error] {
+	return prefetchSeq[Message](ctx, c, PathMessages, routeMessages, f.query())
 }
 
 // Sent is the answer to a send.

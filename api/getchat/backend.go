@@ -36,8 +36,12 @@ type Backend struct {
 	refs      map[string]msgRef   // message key → its chat and time, for Message
 	aliases   map[string]bool     // get.chat ids handed out as "getchat:"+id (queued sends)
 	given     map[string]bool     // conversations whose metadata a batch carried
-	warmed    time.Time           // last scan of recent messages for Message
-	scanMu    sync.Mutex
+	// chatCache is the whole chat list a Messages pass read, for the
+	// Contacts that follows it in a backfill (used once, if fresh).
+	chatCache   []Chat
+	chatCacheAt time.Time
+	warmed      time.Time // last scan of recent messages for Message
+	scanMu      sync.Mutex
 }
 
 type msgRef struct {
@@ -419,10 +423,33 @@ func (b *Backend) template(ctx context.Context, name, lang string) (Template, bo
 	return t, ok
 }
 
-// Contacts are the chats' customers, with the chats' tags.
+// chatCacheFor is how long a chat list read by Messages serves Contacts.
+const chatCacheFor = 2 * time.Minute
+
+// Contacts are the chats' customers, with the chats' tags: the chat list a
+// backfill's Messages pass has just read (once), else read now.
 func (b *Backend) Contacts(ctx context.Context) iter.Seq2[[]state.Contact, error] {
 	return func(yield func([]state.Contact, error) bool) {
-		for p, err := range b.c.ChatPages(ctx, ChatFilter{}) {
+		b.mu.Lock()
+		cached := b.chatCache
+		fresh := cached != nil && b.c.now().Sub(b.chatCacheAt) < chatCacheFor
+		b.chatCache = nil
+		b.mu.Unlock()
+		if fresh { // the backfill's chat list, read moments ago
+			for chunk := range slices.Chunk(cached, b.c.pageSize) {
+				out := make([]state.Contact, 0, len(chunk))
+				for _, c := range chunk {
+					if c.ID() != "" {
+						out = append(out, contactOf(c))
+					}
+				}
+				if !yield(out, nil) {
+					return
+				}
+			}
+			return
+		}
+		for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}) {
 			if err != nil {
 				yield(nil, wrap(err))
 				return
@@ -496,7 +523,7 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 				return
 			}
 		}
-		for p, err := range b.c.MessagePages(ctx, f) {
+		for p, err := range b.c.messagePagesAhead(ctx, f) {
 			if err != nil {
 				yield(state.Batch{}, wrap(err))
 				return
@@ -525,10 +552,21 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 // own.
 func (b *Backend) chatList(ctx context.Context, from time.Time) (map[string]Chat, error) {
 	out := map[string]Chat{}
-	for p, err := range b.c.ChatPages(ctx, ChatFilter{}) {
+	complete := true
+	var all []Chat
+	defer func() {
+		if complete {
+			b.mu.Lock()
+			b.chatCache, b.chatCacheAt = all, b.c.now()
+			b.mu.Unlock()
+		}
+	}()
+	for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}) {
 		if err != nil {
+			complete = false
 			return nil, wrap(err)
 		}
+		all = append(all, p.Results...)
 		recent, descending := false, true
 		var prev time.Time
 		for i, c := range p.Results {
@@ -546,6 +584,7 @@ func (b *Backend) chatList(ctx context.Context, from time.Time) (map[string]Chat
 			}
 		}
 		if !recent && descending && len(p.Results) > 0 {
+			complete = false
 			break // newest first, and already older than from
 		}
 	}

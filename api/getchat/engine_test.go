@@ -2,6 +2,7 @@ package getchat_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,5 +112,45 @@ func waitFor(t *testing.T, ctx context.Context, cond func() bool, what string, s
 			t.Fatalf("timed out waiting for %s (requests %v)", what, srv.Stats().Requests)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// BenchmarkFirstSync is the first sync of 10k chats and 100k messages:
+// requests made (against the minimum the API allows: every page of
+// messages and of chats once, the contacts' chat list once more) and time
+// to a usable store. go test -run ^$ -bench FirstSync -benchtime 1x ./api/getchat/
+func BenchmarkFirstSync(b *testing.B) {
+	const chats, messages = 10_000, 100_000
+	srv := sandbox.New(sandbox.Config{Conversations: chats, Messages: messages})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	defer srv.Close()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := state.Open(filepath.Join(b.TempDir(), "gc.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := getchat.New(getchat.Config{BaseURL: hs.URL, Username: sandbox.DemoUsername, Password: sandbox.DemoPassword})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := state.NewEngine(st, getchat.NewBackend(c), state.Config{})
+		srv.ResetStats()
+		b.StartTimer()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		total := 0
+		for _, n := range srv.Stats().Requests {
+			total += n
+		}
+		b.ReportMetric(float64(total), "requests")
+		b.ReportMetric(float64(srv.Stats().Requests["GET /api/v1/messages/"]), "message-pages")
+		b.ReportMetric(float64(srv.Stats().Requests["GET /api/v1/chats/"]), "chat-pages")
+		b.ReportMetric(float64(srv.Stats().Requests["GET /api/v1/chats/{}/"]), "chat-lookups")
+		st.Close()
+		b.StartTimer()
 	}
 }

@@ -20,59 +20,118 @@ const maxPages = 1_000_000
 // empty page, at a bare array, or at the first error, which is yielded and
 // ends it (the caller retries the pass).
 func pageSeq[T any](ctx context.Context, c *Client, path, route string, q url.Values) iter.Seq2[Page[T], error] {
-	return func(yield func(Page[T], error) bool) {
-		offset := 0
-		var link *url.URL
-		for range maxPages {
-			cl := call{method: "GET", route: route, safe: true}
-			if link != nil {
-				cl.link = link
-			} else {
-				qq := url.Values{}
-				for k, v := range q {
-					qq[k] = v
-				}
-				qq.Set("limit", strconv.Itoa(c.pageSize))
-				qq.Set("offset", strconv.Itoa(offset))
-				cl.path, cl.query = path, qq
+	return pager[T]{c: c, path: path, route: route, q: q}.seq(ctx)
+}
+
+// prefetchSeq is pageSeq fetching the next page while the caller works on
+// the current one: for whole passes (a backfill), where the caller's
+// writes and the server's answer then overlap. A caller that stops early
+// costs one request more, cancelled.
+func prefetchSeq[T any](ctx context.Context, c *Client, path, route string, q url.Values) iter.Seq2[Page[T], error] {
+	return pager[T]{c: c, path: path, route: route, q: q, prefetch: true}.seq(ctx)
+}
+
+type pager[T any] struct {
+	c           *Client
+	path, route string
+	q           url.Values
+	prefetch    bool
+}
+
+type fetched[T any] struct {
+	p   Page[T]
+	err error
+}
+
+// fetch reads one page: at link when it is set, else at offset.
+func (pg pager[T]) fetch(ctx context.Context, link *url.URL, offset int) (Page[T], error) {
+	cl := call{method: "GET", route: pg.route, safe: true}
+	if link != nil {
+		cl.link = link
+	} else {
+		qq := url.Values{}
+		for k, v := range pg.q {
+			qq[k] = v
+		}
+		qq.Set("limit", strconv.Itoa(pg.c.pageSize))
+		qq.Set("offset", strconv.Itoa(offset))
+		cl.path, cl.query = pg.path, qq
+	}
+	var data []byte
+	cl.rawOut = &data
+	if err := pg.c.do(ctx, cl); err != nil {
+		return Page[T]{}, err
+	}
+	p, err := DecodePage[T](data)
+	if err != nil {
+		return Page[T]{}, &Error{Route: pg.route, Status: 200, Err: err}
+	}
+	for _, s := range p.Skipped {
+		pg.c.log.Debug("getchat: list item skipped", "route", pg.route, "item", s.Path, "err", s.Err)
+	}
+	return p, nil
+}
+
+// after says where the page after p is (link or offset), if there is one.
+func (pg pager[T]) after(p Page[T], offset int) (link *url.URL, next int, more bool) {
+	n := len(p.Results) + len(p.Skipped)
+	if p.Bare || n == 0 {
+		return nil, 0, false
+	}
+	next = offset + n
+	if p.Next == "" && !(p.HasCount && next < p.Count) {
+		return nil, 0, false
+	}
+	if p.Next != "" {
+		u, err := CheckLink(pg.c.base, p.Next)
+		if err != nil {
+			pg.c.log.Debug("getchat: next link not followed", "route", pg.route, "why", err)
+		} else {
+			link = u
+			if o, err := strconv.Atoi(u.Query().Get("offset")); err == nil && o >= 0 {
+				next = o
 			}
-			var data []byte
-			cl.rawOut = &data
-			if err := c.do(ctx, cl); err != nil {
+		}
+	}
+	return link, next, true
+}
+
+func (pg pager[T]) seq(ctx context.Context) iter.Seq2[Page[T], error] {
+	return func(yield func(Page[T], error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		offset := 0
+		p, err := pg.fetch(ctx, nil, 0)
+		for range maxPages {
+			if err != nil {
 				yield(Page[T]{}, err)
 				return
 			}
-			p, err := DecodePage[T](data)
-			if err != nil {
-				yield(Page[T]{}, &Error{Route: route, Status: 200, Err: err})
-				return
-			}
-			for _, s := range p.Skipped {
-				c.log.Debug("getchat: list item skipped", "route", route, "item", s.Path, "err", s.Err)
+			link, next, more := pg.after(p, offset)
+			var ahead chan fetched[T]
+			if more && pg.prefetch {
+				ahead = make(chan fetched[T], 1)
+				go func() {
+					np, nerr := pg.fetch(ctx, link, next)
+					ahead <- fetched[T]{np, nerr}
+				}()
 			}
 			if !yield(p, nil) {
+				if ahead != nil {
+					cancel()
+					<-ahead
+				}
 				return
 			}
-			n := len(p.Results) + len(p.Skipped)
-			if p.Bare || n == 0 {
-				return
-			}
-			offset += n
-			more := p.Next != "" || (p.HasCount && offset < p.Count)
 			if !more {
 				return
 			}
-			link = nil
-			if p.Next != "" {
-				u, err := CheckLink(c.base, p.Next)
-				if err != nil {
-					c.log.Debug("getchat: next link not followed", "route", route, "why", err)
-				} else {
-					link = u
-					if o, err := strconv.Atoi(u.Query().Get("offset")); err == nil && o >= 0 {
-						offset = o
-					}
-				}
+			offset = next
+			if ahead != nil {
+				f := <-ahead
+				p, err = f.p, f.err
+			} else {
+				p, err = pg.fetch(ctx, link, next)
 			}
 		}
 	}

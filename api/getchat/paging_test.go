@@ -205,3 +205,34 @@ func TestBackendPollLooksUpNewChatsOnce(t *testing.T) {
 		t.Fatalf("chat list %d, chat lookups %d (want 0 and 3)", f.hit("chats"), f.hit("chat"))
 	}
 }
+
+func TestPrefetchPaging(t *testing.T) {
+	f := newFake(t)
+	seed(f, 100)
+	f.failAt = 60
+	c := f.client(t, Config{PageSize: 20})
+	ctx := context.Background()
+	n := 0
+	var failure error
+	for p, err := range prefetchSeq[Message](ctx, c, PathMessages, routeMessages, nil) {
+		if err != nil {
+			failure = err
+			break
+		}
+		n += len(p.Results)
+	}
+	if n != 60 || failure == nil {
+		t.Fatalf("first pass: %d then %v", n, failure)
+	}
+	got, err := Collect(items[Message](ctx, c, PathMessages, routeMessages, nil))
+	if err != nil || len(got) != 100 {
+		t.Fatalf("second pass: %d, %v", len(got), err)
+	}
+	before := f.hit("messages")
+	for range prefetchSeq[Message](ctx, c, PathMessages, routeMessages, nil) {
+		break
+	}
+	if d := f.hit("messages") - before; d > 2 {
+		t.Fatalf("stopping after one page cost %d requests", d)
+	}
+}
