@@ -156,9 +156,11 @@
 // credentials. The reference's own examples write http:// links (and one
 // with a stray "/" inside the query), so a refused link is not an error: the
 // client builds the next page from the account URL with its own limit and
-// offset, and reads next only as "there is more". Messages are paged by
-// time instead (before_time / since_time, below), as the reference advises,
-// because new messages shift offsets.
+// offset, and reads next only as "there is more". The reference advises
+// before_time over offset for messages because new messages shift offsets;
+// a pass over messages instead fixes its window first (since_time and a
+// before_time of now + 1 s for the whole pass), which holds the offsets
+// still in whatever order the server lists, and pages it by offset.
 //
 // # Endpoints
 //
@@ -390,9 +392,11 @@
 //     flips. Page order is never relied on: items are sorted by timestamp
 //     and deduplicated by id. since_time is inclusive ("at the same
 //     timestamp or newer"), so catch-up repeats the boundary second
-//     (dropped by id); before_time is exclusive, so history pages ask for
-//     before_time = oldest seen + 1 s and drop repeats, falling back to
-//     offset when a full page holds nothing new.
+//     (dropped by id); before_time is exclusive and sent rounded up to the
+//     second, so a history page repeats the oldest second it starts from
+//     (dropped by id) and skips nothing. A history page is the newest page
+//     before that time: the one place the documented newest-first order is
+//     relied on.
 //   - Chats are "sorted by last_message_timestamp, newest to oldest": a
 //     chat that moves while pages are read can be seen twice or missed;
 //     chats are deduplicated by wa_id and a pass ends with a messages
