@@ -598,7 +598,7 @@ func TestChild(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the draft was not written: %q", d.Text)
 			}
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(5 * time.Millisecond) // polling for the condition
 		}
 		fmt.Println("typed")
 	}
@@ -645,7 +645,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // polling for the condition
 	}
 }
 
@@ -732,7 +732,7 @@ func TestKilledProcessKeepsItsDraft(t *testing.T) {
 // the test moves it on for the reply's ticks (StatusStep) to come.
 func TestRunLoop(t *testing.T) {
 	t.Parallel()
-	r := newSyncedRig(t, false, func(s *sandbox.Config, e *state.Config) {
+	r := newSyncedRig(t, false, func(_ *sandbox.Config, e *state.Config) {
 		e.Poll, e.IdlePoll, e.MaxBackoff, e.StatusEvery = 20*time.Millisecond, 20*time.Millisecond, 100*time.Millisecond, 20*time.Millisecond
 	})
 	sub := r.engine.Subscribe()
@@ -741,7 +741,7 @@ func TestRunLoop(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.engine.Run(ctx) }()
 
-	waitFor(t, "the first sync", func() bool { return r.engine.Status().State == state.Online })
+	waitFor(t, "online", func() bool { return r.engine.Status().State == state.Online })
 	conv := r.openConversation(t)
 	item, err := r.engine.Send(conv.ID, "Sent by the running engine")
 	if err != nil {
