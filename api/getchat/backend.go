@@ -36,6 +36,7 @@ type Backend struct {
 	refs      map[string]msgRef   // message key → its chat and time, for Message
 	aliases   map[string]bool     // get.chat ids handed out as "getchat:"+id (queued sends)
 	given     map[string]bool     // conversations whose metadata a batch carried
+	resolved  map[string]bool     // of those, the ones last known resolved
 	// chatCache is the whole chat list a Messages pass read, for the
 	// Contacts that follows it in a backfill (used once, if fresh).
 	chatCache   []Chat
@@ -51,7 +52,7 @@ type msgRef struct {
 
 // NewBackend wraps a client.
 func NewBackend(c *Client) *Backend {
-	return &Backend{c: c, refs: map[string]msgRef{}, aliases: map[string]bool{}, given: map[string]bool{}}
+	return &Backend{c: c, refs: map[string]msgRef{}, aliases: map[string]bool{}, given: map[string]bool{}, resolved: map[string]bool{}}
 }
 
 var (
@@ -423,6 +424,17 @@ func (b *Backend) template(ctx context.Context, name, lang string) (Template, bo
 	return t, ok
 }
 
+// described records the metadata a batch or a caller got for id; b.mu is
+// held.
+func (b *Backend) described(id string, m state.ConversationMeta) {
+	b.given[id] = true
+	if m.Folder == state.FolderArchive {
+		b.resolved[id] = true
+	} else {
+		delete(b.resolved, id)
+	}
+}
+
 // chatCacheFor is how long a chat list read by Messages serves Contacts.
 const chatCacheFor = 2 * time.Minute
 
@@ -635,7 +647,7 @@ func (b *Backend) addMeta(ctx context.Context, batch *state.Batch, chats map[str
 			batch.Conversations = map[string]state.ConversationMeta{}
 		}
 		batch.Conversations[id] = metaOf(*c)
-		b.given[id] = true
+		b.described(id, batch.Conversations[id])
 		sc := contactOf(*c)
 		sc.Tags = nil // a batch's contacts are partial: tags stay as stored
 		if sc.ID == "" {
@@ -736,10 +748,11 @@ func (b *Backend) ConversationMeta(ctx context.Context, id string) (state.Conver
 	if err != nil {
 		return state.ConversationMeta{}, wrap(err)
 	}
+	m := metaOf(c)
 	b.mu.Lock()
-	b.given[id] = true
+	b.described(id, m)
 	b.mu.Unlock()
-	return metaOf(c), nil
+	return m, nil
 }
 
 // Assign sets the user and/or the group (an empty side is kept): PATCH
@@ -774,10 +787,26 @@ func (b *Backend) Unassign(ctx context.Context, id string) error {
 }
 
 // Resolve marks the chat resolved.
-func (b *Backend) Resolve(ctx context.Context, id string) error { return wrap(b.c.Resolve(ctx, id)) }
+func (b *Backend) Resolve(ctx context.Context, id string) error {
+	err := b.c.Resolve(ctx, id)
+	if err == nil {
+		b.mu.Lock()
+		b.resolved[id] = true
+		b.mu.Unlock()
+	}
+	return wrap(err)
+}
 
 // Reopen marks the chat open.
-func (b *Backend) Reopen(ctx context.Context, id string) error { return wrap(b.c.Reopen(ctx, id)) }
+func (b *Backend) Reopen(ctx context.Context, id string) error {
+	err := b.c.Reopen(ctx, id)
+	if err == nil {
+		b.mu.Lock()
+		delete(b.resolved, id)
+		b.mu.Unlock()
+	}
+	return wrap(err)
+}
 
 // SetConversationTags makes the chat's tags exactly tags (by name, any
 // case): missing ones are added (POST chat_tagging/), others removed
@@ -1002,10 +1031,12 @@ func (b *Backend) eventBatch(ctx context.Context, evs []Event) state.Batch {
 				named[ev.WaID] = true
 				batch.Contacts = append(batch.Contacts, state.Contact{ID: ev.WaID, AccountID: AccountID, Name: ev.ContactName, Number: E164(ev.WaID)})
 			}
+			// A chat not described yet, or one a customer's message may
+			// have reopened, is read for its metadata.
 			b.mu.Lock()
-			known := b.given[ev.WaID]
+			stale := !b.given[ev.WaID] || (ev.Kind == EventInbound && b.resolved[ev.WaID])
 			b.mu.Unlock()
-			if !known {
+			if stale {
 				metas[ev.WaID] = true
 			}
 		case EventStatus:
@@ -1030,7 +1061,7 @@ func (b *Backend) eventBatch(ctx context.Context, evs []Event) state.Batch {
 		}
 		batch.Conversations[id] = metaOf(c)
 		b.mu.Lock()
-		b.given[id] = true
+		b.described(id, batch.Conversations[id])
 		b.mu.Unlock()
 		if !named[id] && c.Contact.Name() != "" {
 			sc := contactOf(c)
