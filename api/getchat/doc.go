@@ -116,7 +116,9 @@
 //     knows it, else the message is read from its chat (never an empty
 //     message); assignment and resolve events, and the first message of a
 //     chat the run has not described, read the chat for its whole
-//     metadata. Tagging events are dropped (the store keeps no chat tags).
+//     metadata, as does a customer's message to a chat last known resolved
+//     (it reopens). Tagging events are dropped (the store keeps no chat
+//     tags).
 //   - Errors: IsUnauthorized → KindAuth, 453 → KindWindowClosed,
 //     MaybeDelivered → KindAmbiguous, 404 → KindNotFound, 409 →
 //     KindConflict, temporary → KindTemporary, other 4xx (the 403 of the
