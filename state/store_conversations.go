@@ -258,36 +258,48 @@ func (s *Store) Conversation(id string) (Conversation, bool, error) {
 // store does not have yet is created with only this. changed reports
 // whether the folder or assignee differ from before (or the row is new).
 func (s *Store) SetConversationMeta(id string, folder Folder, userID, teamID string) (changed bool, err error) {
+	if err := checkMeta(id, folder); err != nil {
+		return false, err
+	}
+	err = s.write("set conversation meta "+id, func(tx *sql.Tx) error {
+		changed, err = setConversationMetaTx(tx, id, folder, userID, teamID)
+		return err
+	})
+	return changed, err
+}
+
+func checkMeta(id string, folder Folder) error {
+	if id == "" {
+		return errors.New("store: set conversation meta: empty conversation id")
+	}
+	if folder != "" && !folder.Valid() {
+		return fmt.Errorf("store: set conversation meta %s: unknown folder %q", id, folder)
+	}
+	return nil
+}
+
+// setConversationMetaTx is SetConversationMeta inside a transaction.
+func setConversationMetaTx(tx *sql.Tx, id string, folder Folder, userID, teamID string) (changed bool, err error) {
 	if folder == "" {
 		folder = FolderInbox
 	}
-	if id == "" {
-		return false, errors.New("store: set conversation meta: empty conversation id")
+	var f, u, tm string
+	var known bool
+	err = tx.QueryRow("SELECT folder, user_id, team_id, meta_known FROM conversations WHERE id = ?", id).Scan(&f, &u, &tm, &known)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.Exec(`INSERT INTO conversations(id, folder, user_id, team_id, meta_known) VALUES (?, ?, ?, ?, 1)`,
+			id, string(folder), userID, teamID)
+		return err == nil, err
+	case err != nil:
+		return false, err
 	}
-	if !folder.Valid() {
-		return false, fmt.Errorf("store: set conversation meta %s: unknown folder %q", id, folder)
+	changed = f != string(folder) || u != userID || tm != teamID
+	if !changed && known {
+		return false, nil
 	}
-	err = s.write("set conversation meta "+id, func(tx *sql.Tx) error {
-		var f, u, tm string
-		var known bool
-		err := tx.QueryRow("SELECT folder, user_id, team_id, meta_known FROM conversations WHERE id = ?", id).Scan(&f, &u, &tm, &known)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			changed = true
-			_, err = tx.Exec(`INSERT INTO conversations(id, folder, user_id, team_id, meta_known) VALUES (?, ?, ?, ?, 1)`,
-				id, string(folder), userID, teamID)
-			return err
-		case err != nil:
-			return err
-		}
-		changed = f != string(folder) || u != userID || tm != teamID
-		if !changed && known {
-			return nil
-		}
-		_, err = tx.Exec(`UPDATE conversations SET folder = ?, user_id = ?, team_id = ?, meta_known = 1 WHERE id = ?`,
-			string(folder), userID, teamID, id)
-		return err
-	})
+	_, err = tx.Exec(`UPDATE conversations SET folder = ?, user_id = ?, team_id = ?, meta_known = 1 WHERE id = ?`,
+		string(folder), userID, teamID, id)
 	return changed, err
 }
 

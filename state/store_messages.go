@@ -4,7 +4,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -355,6 +357,23 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 		for from, to := range convs.rehomed {
 			changed.add(from)
 			changed.add(to)
+		}
+		// The batch's conversation metadata (a platform with a conversation
+		// list, or a pushed event) in the same transaction: a reader in
+		// between would see the messages without it, take the metadata as
+		// unknown and fetch it, and an older answer could win.
+		for _, id := range slices.Sorted(maps.Keys(b.Conversations)) {
+			meta := b.Conversations[id]
+			if err := checkMeta(id, meta.Folder); err != nil {
+				return err
+			}
+			c, err := setConversationMetaTx(tx, id, meta.Folder, meta.UserID, meta.TeamID)
+			if err != nil {
+				return err
+			}
+			if c {
+				changed.add(id)
+			}
 		}
 		res.NewConversations, res.Changed, res.NewInbound = created, changed.ids, inbound.ids
 		res.Rehomed = convs.rehomed

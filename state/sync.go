@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -434,19 +433,11 @@ func (e *Engine) apply(b Batch) (ApplyResult, error) {
 	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 {
 		return ApplyResult{}, nil
 	}
+	// Messages and conversation metadata in one transaction (see
+	// Store.ApplyMessages).
 	res, err := e.store.ApplyMessages(b, e.cfg.Now())
 	if err != nil {
 		return res, err
-	}
-	for _, id := range slices.Sorted(maps.Keys(b.Conversations)) {
-		meta := b.Conversations[id]
-		changed, err := e.store.SetConversationMeta(id, meta.Folder, meta.UserID, meta.TeamID)
-		if err != nil {
-			return res, err
-		}
-		if changed && !slices.Contains(res.Changed, id) {
-			res.Changed = append(res.Changed, id)
-		}
 	}
 	// Only threads whose messages changed: a poll re-reads a two-minute
 	// overlap, and an unchanged thread need not be redrawn (or marked read).
