@@ -41,7 +41,7 @@ func TestTeatestLoginPrompt(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 
 	app := ui.New(ui.Deps{Core: state.NewService(st, eng), Account: "default · " + user, Username: user, Platform: "msgboxx",
-		Login: loginAgain(sess.login, sess.client, eng)}, defaultKeyMap())
+		Login: loginAgain(sess.login, msgboxxConn{sess.client}, eng)}, defaultKeyMap())
 	f := startTeaFlow(t, app, st)
 	f.waitFor("the inbox online", "● online", "Select a conversation and press enter.")
 

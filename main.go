@@ -24,6 +24,8 @@ import (
 	"github.com/adrg/xdg"
 	"golang.org/x/term"
 
+	"github.com/mbx-inbox/mbx/api/getchat"
+	gcsandbox "github.com/mbx-inbox/mbx/api/getchat/sandbox"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
 	"github.com/mbx-inbox/mbx/api/msgboxx/sandbox"
 	"github.com/mbx-inbox/mbx/state"
@@ -233,14 +235,16 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-// runDemo starts the sandbox in-process, with its demo data and the
-// customer simulator, and opens the inbox against it as the demo agent.
-// The demo's store is a temporary directory: the sandbox's data is new on
-// every start, so yesterday's store would not match it. It never touches
-// stored logins.
+// runDemo starts the sandboxes in-process — msgboxx's and get.chat's —
+// with their demo data and customer simulators, and opens the inbox
+// against one of them (msgboxx unless --platform getchat) as the demo
+// agent; S switches to the other. The demo's stores are a temporary
+// directory: the sandboxes' data is new on every start, so yesterday's
+// store would not match it. It never touches stored logins.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mbx demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	platform := fs.String("platform", platformMsgboxx, "the `platform` to open first: msgboxx or getchat (S switches)")
 	cfg := sandbox.Config{Simulate: true}
 	fs.Int64Var(&cfg.Seed, "seed", 1, "demo data `seed`")
 	fs.DurationVar(&cfg.SimulateEvery, "simulate-every", 8*time.Second, "mean `interval` between customer messages (0 turns the simulator off)")
@@ -251,6 +255,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	first, err := checkPlatform(*platform)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 2
 	}
 	if cfg.SimulateEvery <= 0 {
@@ -277,27 +286,62 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	go hs.Serve(ln)
 	defer hs.Close()
 
+	gcfg := gcsandbox.Config{Seed: cfg.Seed, Simulate: cfg.Simulate, SimulateEvery: cfg.SimulateEvery,
+		Conversations: cfg.Conversations, Messages: cfg.Messages}
+	_, gurl, gstop, err := gcsandbox.Start(gcfg, "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx demo: cannot start the get.chat sandbox on loopback: %v\n", err)
+		return 1
+	}
+	defer gstop()
+
 	dir, err := os.MkdirTemp("", "mbx-demo-")
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	user, pass := srv.Credentials()
-	secrets.add(pass)
-	client, err := msgboxx.New(msgboxx.Config{BaseURL: "http://" + ln.Addr().String(), Username: user, Password: pass,
-		Application: "mbx/" + appVersion(), Logger: logger, OnToken: func(tok string, _ time.Time) { secrets.add(tok) }})
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
-		return 1
+
+	// Two demo accounts, one per platform.
+	open := func(platform string) (code int, next string) {
+		var c conn
+		title := "demo · Alex Agent"
+		switch platform {
+		case platformGetchat:
+			secrets.add(gcsandbox.DemoPassword)
+			client, err := getchat.New(getchat.Config{BaseURL: gurl, Username: gcsandbox.DemoUsername, Password: gcsandbox.DemoPassword,
+				Application: "mbx/" + appVersion(), Logger: logger, OnToken: func(t getchat.Token) { secrets.add(string(t)) }})
+			if err != nil {
+				fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+				return 1, ""
+			}
+			c, title = getchatConn{client}, "demo get.chat · Alex Agent"
+		default:
+			user, pass := srv.Credentials()
+			secrets.add(pass)
+			client, err := msgboxx.New(msgboxx.Config{BaseURL: "http://" + ln.Addr().String(), Username: user, Password: pass,
+				Application: "mbx/" + appVersion(), Logger: logger, OnToken: func(tok string, _ time.Time) { secrets.add(tok) }})
+			if err != nil {
+				fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+				return 1, ""
+			}
+			c = msgboxxConn{client}
+		}
+		return openInbox(ctx, inboxParams{
+			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
+			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
+			refused:  func(err error) string { return fmt.Sprintf("login refused: %v", err) },
+			theme:    conf.theme, notify: conf.notify,
+			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
+		})
 	}
-	code, _ := openInbox(ctx, inboxParams{
-		title: "demo · Alex Agent", client: client, dbPath: filepath.Join(dir, "demo.db"),
-		keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
-		refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-		theme:   conf.theme, notify: conf.notify,
-	})
-	return code
+	for current := first; ; {
+		code, next := open(current)
+		if next == "" || ctx.Err() != nil {
+			return code
+		}
+		current = next
+	}
 }
 
 // accountFlagSet declares the flags every command that picks an account
@@ -382,7 +426,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			}
 			usable := sess.stored.tok.usable(time.Now())
 			code, next = openInbox(ctx, inboxParams{
-				title: sess.acc.Name + " · " + sess.acc.Username, client: sess.client, dbPath: db,
+				title: sess.acc.Name + " · " + sess.acc.Username, conn: msgboxxConn{sess.client}, dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
 				theme: cfg.theme, notify: cfg.notify,
 				// With a usable token there is nothing to ask; without a
@@ -694,7 +738,7 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 // inboxParams is what openInbox wires together.
 type inboxParams struct {
 	title  string
-	client *msgboxx.Client
+	conn   conn
 	dbPath string
 	keys   ui.KeyMap
 	sync   syncSettings
@@ -729,20 +773,20 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	if p.sync.PollInterval > 30*time.Second {
 		scfg.IdlePoll = p.sync.PollInterval // idle polls are never more frequent
 	}
-	engine := state.NewEngine(store, msgboxx.NewBackend(p.client), scfg)
+	engine := state.NewEngine(store, p.conn.Backend(), scfg)
 
 	// Wrong credentials end here with words; no connection is fine, the
 	// inbox opens offline with what it knew.
 	if p.loginAtStart {
-		if _, err := p.client.Login(ctx); err != nil {
-			if msgboxx.IsLoginRequired(err) {
+		if err := p.conn.Login(ctx); err != nil {
+			if p.conn.LoginRequired(err) {
 				fmt.Fprintf(p.stderr, "mbx: %s\n", p.refused(err))
 				return 1, ""
 			}
 			p.logger.Warn("starting offline", "err", err)
 		}
 	}
-	if me := p.client.UserID(); me != "" {
+	if me := p.conn.UserID(); me != "" {
 		engine.SetMe(me) // kept in the store: known offline too
 	}
 
@@ -757,10 +801,10 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		editor = os.Getenv("EDITOR")
 	}
 	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
-		Username: p.username, Platform: "msgboxx", Accounts: p.accounts, Current: p.current,
+		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell}
 	if p.login != nil {
-		deps.Login = loginAgain(p.login, p.client, engine)
+		deps.Login = loginAgain(p.login, p.conn, engine)
 	}
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
@@ -786,12 +830,12 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 
 // loginAgain is the inbox's Deps.Login: log in with the typed password
 // (login stores the token), learn who we are if still unknown, and sync.
-func loginAgain(login func(context.Context, string) error, client *msgboxx.Client, engine *state.Engine) func(context.Context, string) error {
+func loginAgain(login func(context.Context, string) error, c conn, engine *state.Engine) func(context.Context, string) error {
 	return func(ctx context.Context, password string) error {
 		if err := login(ctx, password); err != nil {
 			return err
 		}
-		if me := client.UserID(); me != "" && engine.Me() == "" {
+		if me := c.UserID(); me != "" && engine.Me() == "" {
 			engine.SetMe(me)
 		}
 		engine.LoggedIn()

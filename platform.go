@@ -9,8 +9,51 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mbx-inbox/mbx/api/getchat"
 	gcsandbox "github.com/mbx-inbox/mbx/api/getchat/sandbox"
+	"github.com/mbx-inbox/mbx/api/msgboxx"
+	"github.com/mbx-inbox/mbx/state"
 )
+
+// conn is an account's connection to its platform, as the inbox needs it:
+// the state core's backend, and logging in.
+type conn interface {
+	// Name is the platform in the agent's words ("msgboxx", "get.chat").
+	Name() string
+	Backend() state.Backend
+	// Login logs in with the account's password source.
+	Login(ctx context.Context) error
+	// LoginRequired reports an error that only a login (new credentials)
+	// can cure: wrong username or password, a revoked token.
+	LoginRequired(err error) bool
+	// UserID is the logged-in user's id when the login told it, else "".
+	UserID() string
+}
+
+type msgboxxConn struct{ c *msgboxx.Client }
+
+func (m msgboxxConn) Name() string           { return "msgboxx" }
+func (m msgboxxConn) Backend() state.Backend { return msgboxx.NewBackend(m.c) }
+func (m msgboxxConn) Login(ctx context.Context) error {
+	_, err := m.c.Login(ctx)
+	return err
+}
+func (m msgboxxConn) LoginRequired(err error) bool { return msgboxx.IsLoginRequired(err) }
+func (m msgboxxConn) UserID() string               { return m.c.UserID() }
+
+type getchatConn struct{ c *getchat.Client }
+
+func (g getchatConn) Name() string           { return "get.chat" }
+func (g getchatConn) Backend() state.Backend { return getchat.NewBackend(g.c) }
+func (g getchatConn) Login(ctx context.Context) error {
+	_, err := g.c.Login(ctx)
+	return err
+}
+func (g getchatConn) LoginRequired(err error) bool { return getchat.IsUnauthorized(err) }
+
+// UserID is "": get.chat's login answers a token only; the engine asks
+// who we are (users/current/) with the first reference data.
+func (g getchatConn) UserID() string { return "" }
 
 // The platforms mbx speaks to. An account's platform comes from
 // `platform = "…"` in its [accounts.NAME] table or --platform; msgboxx
