@@ -330,8 +330,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return openInbox(ctx, inboxParams{
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
-			refused:  func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:    conf.theme, notify: conf.notify,
+			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
+			theme:   conf.theme, notify: conf.notify,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 		})
 	}
