@@ -174,3 +174,27 @@ func TestReplyInOutboxBeforeTheComposerClears(t *testing.T) {
 		t.Errorf("the keys typed after enter are not alone in the composer:\n%s", f)
 	}
 }
+
+// Opening an unread conversation shows it read in the very next frame,
+// before the store has been told; the store and the counts follow.
+func TestOpenedConversationShowsReadAtOnce(t *testing.T) {
+	h, st, _ := actionHarness(t, 120, 40)
+	if c, _, _ := st.Conversation("c1"); c.Unread == 0 {
+		t.Fatal("the fixture's first conversation should be unread")
+	}
+	row := func() string { return lineWith(h.frame(120), "Ana Lima  ") }
+	if !strings.Contains(row(), "●") {
+		t.Fatalf("Ana Lima's row is not unread before: %q", row())
+	}
+	_, cmd := h.app.Update(keyPress("enter")) // no command has run yet
+	if strings.Contains(row(), "●") {
+		t.Fatalf("the next frame still shows Ana Lima unread: %q", row())
+	}
+	h.run(cmd)
+	if c, _, _ := st.Conversation("c1"); c.Unread != 0 {
+		t.Errorf("the store still counts %d unread", c.Unread)
+	}
+	if strings.Contains(row(), "●") {
+		t.Errorf("after the reload Ana Lima shows unread again: %q", row())
+	}
+}

@@ -386,6 +386,7 @@ func asciiOnly(s string) bool {
 //     (the list's cursor did not move).
 func TestE2EBurst(t *testing.T) {
 	skipE2E(t)
+	t.Parallel() // beside the other end-to-end tests: most of its time is waiting for mbx
 	start := time.Now()
 	mbxBinary(t) // built once per test process; timed apart from the test
 	built := time.Now()
