@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		base: base, user: cfg.Username, pass: cfg.Password, onToken: cfg.OnToken,
-		timeout: cfg.Timeout, retry: cfg.Retry.withDefaults(), pageSize: cfg.PageSize,
+		timeout: cfg.Timeout, retry: cfg.Retry.WithDefaults(), pageSize: cfg.PageSize,
 		maxBody: cfg.MaxResponseBytes, maxMedia: cfg.MaxMediaBytes, hc: cfg.HTTPClient,
 		log: cfg.Logger, now: cfg.Now, app: cfg.Application, sleep: sleepCtx, token: cfg.Token,
 	}
@@ -272,7 +271,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if !retryable(cl, err) {
 			return err
 		}
-		wait, ok := c.retry.next(attempt, c.now().Sub(start), retryAfterOf(err))
+		wait, ok := c.retry.Next(attempt, c.now().Sub(start), retryAfterOf(err))
 		if !ok {
 			return err
 		}
@@ -413,40 +412,6 @@ func (c *Client) attempt(parent context.Context, cl call, body []byte, token Tok
 	return nil
 }
 
-// neverSent reports errors that prove the request never left.
-func neverSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-// netError drops the url.Error wrapper (whose text repeats the URL and
-// its query) and says when the caller's own context ended the request.
-func netError(parent context.Context, err error) error {
-	if perr := parent.Err(); perr != nil {
-		return perr
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("no answer in time: %w", context.DeadlineExceeded)
-	}
-	return err
-}
-
-func netCause(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
 func shortCause(err error) string {
 	if e, ok := asError(err); ok {
 		if e.Status != 0 {
@@ -455,18 +420,6 @@ func shortCause(err error) string {
 		if e.Err != nil {
 			return e.Err.Error()
 		}
-	}
-	return err.Error()
-}
-
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se, se.Offset)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q holds %s, expected %s", te.Field, te.Value, te.Type)
 	}
 	return err.Error()
 }

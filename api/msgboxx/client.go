@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 		user:    cfg.Username,
 		onToken: cfg.OnToken,
 		timeout: cfg.Timeout,
-		retry:   cfg.Retry.withDefaults(),
+		retry:   cfg.Retry.WithDefaults(),
 		maxBody: cfg.MaxResponseBytes,
 		hc:      cfg.HTTPClient,
 		log:     cfg.Logger,
@@ -240,7 +240,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if !c.retryable(cl, err) {
 			return err
 		}
-		wait, ok := c.retry.next(attempt, time.Since(start), retryAfterOf(err))
+		wait, ok := c.retry.Next(attempt, time.Since(start), retryAfterOf(err))
 		if !ok {
 			return err
 		}
@@ -357,41 +357,6 @@ func (c *Client) attempt(parent context.Context, cl call, body []byte, token str
 	return resp.StatusCode, nil
 }
 
-// neverSent reports errors that prove the request never left: the
-// connection could not be made.
-func neverSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-// netError replaces the url.Error wrapper (whose text repeats the URL) by
-// its cause, and says when the caller's own context ended the request.
-func netError(parent context.Context, err error) error {
-	if perr := parent.Err(); perr != nil {
-		return perr
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("no answer in time: %w", context.DeadlineExceeded)
-	}
-	return err
-}
-
-func netCause(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
 func shortCause(err error) string {
 	if e, ok := asError(err); ok {
 		if e.Status != 0 {
@@ -400,21 +365,6 @@ func shortCause(err error) string {
 		if e.Err != nil {
 			return e.Err.Error()
 		}
-	}
-	return err.Error()
-}
-
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se, se.Offset)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q holds %s, expected %s", te.Field, te.Value, te.Type)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "truncated JSON"
 	}
 	return err.Error()
 }

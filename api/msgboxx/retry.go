@@ -1,12 +1,6 @@
 package msgboxx
 
-import (
-	"math/rand/v2"
-	"net/http"
-	"strconv"
-	"strings"
-	"time"
-)
+import "github.com/mbx-inbox/mbx/api/internal/httpkit"
 
 // RetryPolicy bounds the retry loop. It is written here on purpose instead
 // of taken from a library: go-retryablehttp retries POSTs blindly and logs
@@ -18,80 +12,16 @@ import (
 // replaces the draw, capped at MaxRetryAfter: a Retry-After of a day must
 // not freeze the app, and a wait that would pass MaxElapsed ends the loop
 // with the error, which carries RetryAfter for the caller to schedule.
-type RetryPolicy struct {
-	MaxAttempts   int           // attempts in all, the first included; default 5
-	BaseDelay     time.Duration // default 250 ms
-	MaxDelay      time.Duration // cap of one computed wait; default 8 s
-	MaxRetryAfter time.Duration // cap of a server-requested wait; default 30 s
-	MaxElapsed    time.Duration // no retry starts after this; default 60 s
-	// Jitter draws from [0, n); default math/rand/v2. Tests may fix it.
-	Jitter func(n int64) int64
-}
+//
+// The policy and its waits are shared with the other platform clients
+// (api/internal/httpkit); which requests may be retried is this package's.
+type RetryPolicy = httpkit.RetryPolicy
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 5
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 8 * time.Second
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 30 * time.Second
-	}
-	if p.MaxElapsed <= 0 {
-		p.MaxElapsed = 60 * time.Second
-	}
-	if p.Jitter == nil {
-		p.Jitter = rand.Int64N
-	}
-	return p
-}
-
-// next returns the wait before attempt+1 (attempt counts from 0) and
-// whether to make it at all.
-func (p RetryPolicy) next(attempt int, elapsed, retryAfter time.Duration) (time.Duration, bool) {
-	if attempt+1 >= p.MaxAttempts {
-		return 0, false
-	}
-	var wait time.Duration
-	if retryAfter > 0 {
-		wait = min(retryAfter, p.MaxRetryAfter)
-	} else {
-		ceiling := p.MaxDelay
-		if attempt < 30 {
-			ceiling = min(p.MaxDelay, p.BaseDelay<<attempt)
-		}
-		if ceiling > 0 {
-			wait = time.Duration(p.Jitter(int64(ceiling) + 1))
-		}
-	}
-	if elapsed+wait > p.MaxElapsed {
-		return 0, false
-	}
-	return wait, true
-}
-
-// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP
-// date. Garbage, negatives and past dates give 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(secs, maxSecs)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
+// The transport's words and rules, shared with the other clients.
+var (
+	parseRetryAfter = httpkit.ParseRetryAfter
+	neverSent       = httpkit.NeverSent
+	netError        = httpkit.NetError
+	netCause        = httpkit.NetCause
+	jsonProblem     = httpkit.JSONProblem
+)
