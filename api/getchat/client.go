@@ -282,17 +282,6 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // retryable decides whether err may be retried for cl without risking a
 // second action on the server.
 func retryable(cl call, err error) bool {

@@ -21,4 +21,5 @@ var (
 	netError        = httpkit.NetError
 	netCause        = httpkit.NetCause
 	jsonProblem     = httpkit.JSONProblem
+	sleepCtx        = httpkit.SleepCtx
 )

@@ -24,4 +24,5 @@ var (
 	netError        = httpkit.NetError
 	netCause        = httpkit.NetCause
 	jsonProblem     = httpkit.JSONProblem
+	sleepCtx        = httpkit.SleepCtx
 )

@@ -159,3 +159,15 @@ func JSONProblem(err error) string {
 	}
 	return err.Error()
 }
+
+// SleepCtx waits d or until ctx ends.
+func SleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
