@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -134,7 +135,7 @@ func TestApplyRefusesWhatThePlatformWould(t *testing.T) {
 			if len(be.sent()) != 0 {
 				t.Errorf("requests sent: %v", be.sent())
 			}
-			if after, _, _ := s.Conversation(tt.id); after != before {
+			if after, _, _ := s.Conversation(tt.id); !reflect.DeepEqual(after, before) {
 				t.Errorf("the store changed: %+v → %+v", before, after)
 			}
 		})
@@ -268,14 +269,14 @@ func TestApplyFailuresPutBack(t *testing.T) {
 		t.Errorf("c1 (success) = %+v", c1)
 	}
 	// Refused: nothing happened on the platform; the row is as it was.
-	if c2 := getConv(t, s, "c2"); c2 != before["c2"] {
+	if c2 := getConv(t, s, "c2"); !reflect.DeepEqual(c2, before["c2"]) {
 		t.Errorf("c2 (refused) = %+v, want %+v", c2, before["c2"])
 	}
 	// A server error may have acted: as it was, but to be read again.
 	for _, id := range []string{"c3", "c5"} {
 		got, want := getConv(t, s, id), before[id]
 		want.MetaKnown = false
-		if got != want {
+		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s (server error) = %+v, want %+v", id, got, want)
 		}
 	}
@@ -328,7 +329,7 @@ func TestApplyStopsWhenTheContextEnds(t *testing.T) {
 	if n := len(be.sent()); n != 1 {
 		t.Errorf("%d requests after the context ended, want 1", n)
 	}
-	if c2 := getConv(t, s, "c2"); c2 != before {
+	if c2 := getConv(t, s, "c2"); !reflect.DeepEqual(c2, before) {
 		t.Errorf("c2 (never sent) = %+v, want %+v", c2, before)
 	}
 	if c1 := getConv(t, s, "c1"); c1.Folder != FolderInbox || c1.MetaKnown {

@@ -65,7 +65,7 @@ type Conversation struct {
 	ContactNumber string
 	Folder        Folder
 	UserID        string // assignee user; empty when none
-	TeamID        string // assignee team; empty when none (never both)
+	TeamID        string // assignee team; empty when none (both only where the platform has UserAndTeam)
 	LastInbound   time.Time
 	LastOutbound  time.Time
 	LastActivity  time.Time
@@ -73,6 +73,13 @@ type Conversation struct {
 	PreviewOut    bool   // the preview is ours
 	Unread        int    // customer messages since the agent last opened it
 	MetaKnown     bool   // folder and assignee fetched from the platform
+	// Tags of the conversation, where the platform tags conversations
+	// (Capabilities.Tags); untrusted text, sanitized when drawn.
+	Tags []string
+	// ReadOnly: the logged-in user may not write here (get.chat: a regular
+	// user writes only to chats assigned to them); ReadOnlyWhy says why.
+	ReadOnly    bool
+	ReadOnlyWhy string
 }
 
 // WindowExpiry is when the conversation's 24-hour window closes (zero:

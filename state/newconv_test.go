@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -272,7 +273,7 @@ func TestStartConversationAndApplyRefusal(t *testing.T) {
 	}
 	want := Conversation{ID: NewConversationID(accHO, "kz"), AccountID: accHO, ContactID: "kz", ContactName: "Zed",
 		ContactNumber: "+447902111123", Folder: FolderInbox, MetaKnown: true}
-	if conv != want {
+	if !reflect.DeepEqual(conv, want) {
 		t.Errorf("transient conversation %+v", conv)
 	}
 	if _, ok, _ := s.Conversation(conv.ID); ok {

@@ -113,3 +113,13 @@ func (s *Subscription) Poll() (Changes, bool) {
 	s.pending = Changes{}
 	return c, !c.Empty() && !s.closed
 }
+
+// SavedResponses lists the platform's canned replies (Capabilities.SavedResponses).
+func (s *Service) SavedResponses(ctx context.Context) ([]SavedResponse, error) {
+	return s.e.SavedResponses(ctx)
+}
+
+// SetConversationTags replaces a conversation's tags (Capabilities.Tags).
+func (s *Service) SetConversationTags(ctx context.Context, convID string, tags []string) error {
+	return s.e.SetConversationTags(ctx, convID, tags)
+}

@@ -47,6 +47,10 @@ type Core interface {
 	StartConversation(c state.Contact) (state.Conversation, error)
 	CreateContact(ctx context.Context, c state.Contact) (state.Contact, error)
 	SetContactTags(ctx context.Context, contactID string, tags []string) (state.Contact, error)
+	// Capabilities' actions (each refused with words where the platform
+	// lacks it).
+	SavedResponses(ctx context.Context) ([]state.SavedResponse, error)
+	SetConversationTags(ctx context.Context, convID string, tags []string) error
 	SaveDraft(convID, text string)
 	FlushDrafts()
 	SyncNow()
