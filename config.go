@@ -20,6 +20,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/mbx-inbox/mbx/api/getchat"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
 	"github.com/mbx-inbox/mbx/ui"
 )
@@ -84,6 +85,8 @@ type fileConfig struct {
 }
 
 type fileAccount struct {
+	Platform     *string `toml:"platform"`
+	WebsocketURL *string `toml:"websocket_url"`
 	BaseURL      string  `toml:"base_url"`
 	Username     string  `toml:"username"`
 	PasswordCmd  *string `toml:"password_cmd"`
@@ -105,6 +108,7 @@ type config struct {
 
 // accountConfig is one [accounts.NAME] table.
 type accountConfig struct {
+	platform, websocketURL         string // "" platform: msgboxx
 	baseURL, username, passwordCmd string
 	historyDays                    int           // 0: [sync]'s
 	pollInterval                   time.Duration // 0: [sync]'s
@@ -218,6 +222,20 @@ func parseConfig(path string, data []byte) (*config, error) {
 			continue
 		}
 		a := accountConfig{baseURL: strings.TrimSpace(fa.BaseURL), username: strings.TrimSpace(fa.Username)}
+		if fa.Platform != nil {
+			if p, err := checkPlatform(*fa.Platform); err != nil {
+				bad(at+".platform", "%q: give \"msgboxx\" (the default) or \"getchat\"", *fa.Platform)
+			} else {
+				a.platform = p
+			}
+		}
+		if fa.WebsocketURL != nil {
+			if u, err := checkWebsocketURL(*fa.WebsocketURL); err != nil {
+				bad(at+".websocket_url", "%v", err)
+			} else {
+				a.websocketURL = u
+			}
+		}
 		if a.baseURL != "" {
 			if u, err := msgboxx.ValidateBaseURL(a.baseURL); err != nil {
 				bad(at+".base_url", "%s", strings.TrimSuffix(err.Error(), ": "+msgboxx.ErrInvalid.Error()))
@@ -229,7 +247,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 		}
 		if a.username == "" {
 			if _, set := lines[at+".username"]; set {
-				bad(at+".username", "empty: give your msgboxx user name, e.g. username = \"you@example.com\"")
+				bad(at+".username", "empty: give your user name on the platform, e.g. username = \"you@example.com\"")
 			}
 		}
 		if fa.PasswordCmd != nil {
@@ -500,17 +518,20 @@ func sortedKeys[V any](m map[string]V) []string {
 // account is one resolved account: the config file's settings with the
 // flags' and the environment's on top.
 type account struct {
-	Name        string
-	BaseURL     string
-	Username    string
-	PasswordCmd string
-	Sync        syncSettings
-	Configured  bool // has an [accounts.NAME] table
+	Name         string
+	Platform     string // msgboxx or getchat
+	WebsocketURL string // get.chat: overrides the address derived from BaseURL
+	BaseURL      string
+	Username     string
+	PasswordCmd  string
+	Sync         syncSettings
+	Configured   bool // has an [accounts.NAME] table
 }
 
 // accountFlags are the command line's choices; "" is "not given".
 type accountFlags struct {
 	account, baseURL, username string
+	platform, websocketURL     string
 }
 
 // noEnv is the environment of an account switched to inside the inbox:
@@ -556,10 +577,14 @@ func (c *config) resolve(fl accountFlags, getenv func(string) string) (account, 
 	if !validName(name) {
 		return account{}, fmt.Errorf("account name %q: use letters, digits, '-' and '_' only", name)
 	}
-	a := account{Name: name, Sync: c.sync}
+	a := account{Name: name, Sync: c.sync, Platform: platformMsgboxx}
 	if ac, ok := c.accounts[name]; ok {
 		a.Configured = true
 		a.BaseURL, a.Username, a.PasswordCmd = ac.baseURL, ac.username, ac.passwordCmd
+		if ac.platform != "" {
+			a.Platform = ac.platform
+		}
+		a.WebsocketURL = ac.websocketURL
 		if ac.historyDays > 0 {
 			a.Sync.HistoryDays = ac.historyDays
 		}
@@ -572,6 +597,20 @@ func (c *config) resolve(fl accountFlags, getenv func(string) string) (account, 
 	}
 	if username != "" {
 		a.Username = username
+	}
+	if p := first(fl.platform, getenv("MBX_PLATFORM")); p != "" {
+		pl, err := checkPlatform(p)
+		if err != nil {
+			return a, err
+		}
+		a.Platform = pl
+	}
+	if fl.websocketURL != "" {
+		u, err := checkWebsocketURL(fl.websocketURL)
+		if err != nil {
+			return a, fmt.Errorf("--websocket-url: %v", err)
+		}
+		a.WebsocketURL = u
 	}
 	if a.BaseURL != "" {
 		u, err := msgboxx.ValidateBaseURL(a.BaseURL)
@@ -680,7 +719,17 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 			mark = "  # opened by plain mbx"
 		}
 		fmt.Fprintf(w, "\n[accounts.%s]%s\n", name, mark)
+		fmt.Fprintf(w, "  platform      = %q\n", a.Platform)
 		fmt.Fprintf(w, "  base_url      = %s\n", quotedOr(msgboxx.SafeURL(a.BaseURL), "(not set: pass --base-url)"))
+		if a.Platform == platformGetchat {
+			ws := "(derived from base_url)"
+			if a.WebsocketURL != "" {
+				ws = fmt.Sprintf("%q", msgboxx.SafeURL(a.WebsocketURL))
+			} else if d, err := getchat.WebsocketURL(a.BaseURL); err == nil {
+				ws = fmt.Sprintf("%q (derived from base_url)", d)
+			}
+			fmt.Fprintf(w, "  websocket_url = %s\n", ws)
+		}
 		fmt.Fprintf(w, "  username      = %s\n", quotedOr(a.Username, "(not set: pass --username)"))
 		pw := "not set (MBX_PASSWORD or a prompt)"
 		if a.PasswordCmd != "" {

@@ -234,6 +234,9 @@ history_days = 3
 			if tt.want.Sync == (syncSettings{}) {
 				got.Sync = syncSettings{}
 			}
+			if tt.want.Platform == "" {
+				tt.want.Platform = platformMsgboxx // the default
+			}
 			if got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}

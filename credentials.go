@@ -18,6 +18,7 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/zalando/go-keyring"
 
+	"github.com/mbx-inbox/mbx/api/getchat"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
 	"github.com/mbx-inbox/mbx/state"
 )
@@ -396,7 +397,11 @@ func (t *typedPassword) get() string {
 // loginWords turns a failed login into a sentence without the password
 // or token.
 func loginWords(a account, err error) string {
-	if msgboxx.IsBadCredentials(err) {
+	bad := msgboxx.IsBadCredentials(err)
+	if a.Platform == platformGetchat {
+		bad = getchat.IsUnauthorized(err)
+	}
+	if bad {
 		return fmt.Sprintf("%s refused the username or password for %s: check them and try again", msgboxx.SafeURL(a.BaseURL), a.Username)
 	}
 	// The error carries the server's words: untrusted, through the one sanitizer.

@@ -315,7 +315,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 				return 1, ""
 			}
-			c, title = getchatConn{client}, "demo get.chat · Alex Agent"
+			c, title = getchatConn{c: client}, "demo get.chat · Alex Agent"
 		default:
 			user, pass := srv.Credentials()
 			secrets.add(pass)
@@ -354,7 +354,9 @@ func accountFlagSet(name string, stderr io.Writer, server bool) (*flag.FlagSet, 
 	fs.StringVar(&fl.account, "account", "", "account `name` from the config file (env MBX_ACCOUNT; default: default_account, or the only account)")
 	if server {
 		fs.StringVar(&fl.baseURL, "base-url", "", "API `URL`, e.g. https://api.msgboxx.io (env MBX_BASE_URL; overrides the config file)")
-		fs.StringVar(&fl.username, "username", "", "msgboxx `user` name (env MBX_USERNAME; overrides the config file)")
+		fs.StringVar(&fl.username, "username", "", "`user` name on the platform (env MBX_USERNAME; overrides the config file)")
+		fs.StringVar(&fl.platform, "platform", "", "`platform` of an account not in the config file: msgboxx (default) or getchat (env MBX_PLATFORM)")
+		fs.StringVar(&fl.websocketURL, "websocket-url", "", "get.chat websocket `URL` (default: derived from the base URL as get.chat does)")
 	}
 	debug := fs.Bool("debug", false, "log every request (tokens redacted) to the log file")
 	return fs, fl, debug
@@ -426,7 +428,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			}
 			usable := sess.stored.tok.usable(time.Now())
 			code, next = openInbox(ctx, inboxParams{
-				title: sess.acc.Name + " · " + sess.acc.Username, conn: msgboxxConn{sess.client}, dbPath: db,
+				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
 				theme: cfg.theme, notify: cfg.notify,
 				// With a usable token there is nothing to ask; without a
@@ -494,7 +496,8 @@ func fillFromStored(a *account, tokens *tokenStore) {
 // kept, and how it logs in again.
 type session struct {
 	acc         account
-	client      *msgboxx.Client
+	client      *msgboxx.Client // a msgboxx account's
+	gc          *getchat.Client // a get.chat account's
 	tokens      *tokenStore
 	logger      *slog.Logger
 	secrets     *secretSet
@@ -521,6 +524,20 @@ func newSession(acc account, tokens *tokenStore, envPassword string, e env, logg
 	if kr != nil {
 		logger.Info("system keyring unavailable; tokens are kept in files", "account", acc.Name, "reason", kr)
 	}
+	if acc.Platform == platformGetchat {
+		// The token never expires: no expiry is stored, and a login is
+		// needed only when there is none or the server refused it.
+		gcfg := getchat.Config{BaseURL: acc.BaseURL, Username: acc.Username, WebsocketURL: acc.WebsocketURL,
+			Application: "mbx/" + appVersion(), Logger: logger}
+		if ok {
+			s.stored = f
+			gcfg.Token = getchat.Token(f.tok.Token)
+		}
+		if s.gc, err = getchat.New(gcfg); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	cfg := msgboxx.Config{BaseURL: acc.BaseURL, Username: acc.Username, PasswordFunc: s.password, OnToken: s.keep,
 		Application: "mbx/" + appVersion(), Logger: logger}
 	if ok {
@@ -531,6 +548,36 @@ func newSession(acc account, tokens *tokenStore, envPassword string, e env, logg
 		return nil, err
 	}
 	return s, nil
+}
+
+// conn is the session's platform connection for the inbox.
+func (s *session) conn() conn {
+	if s.gc != nil {
+		return getchatConn{c: s.gc, login: s.loginGetchat}
+	}
+	return msgboxxConn{s.client}
+}
+
+// loginGetchat logs a get.chat account in with its password source (a
+// typed password first): a client of its own carries the password for
+// this one request, and the token it gets is kept and stored.
+func (s *session) loginGetchat(ctx context.Context) error {
+	pw, err := s.password(ctx)
+	if err != nil {
+		return &getchat.Error{Route: "POST " + getchat.PathLogin, Err: getchat.ErrLoginRequired}
+	}
+	tmp, err := getchat.New(getchat.Config{BaseURL: s.acc.BaseURL, Username: s.acc.Username, Password: pw,
+		WebsocketURL: s.acc.WebsocketURL, Application: "mbx/" + appVersion(), Logger: s.logger})
+	if err != nil {
+		return err
+	}
+	tok, err := tmp.Login(ctx)
+	if err != nil {
+		return err
+	}
+	s.gc.SetToken(tok)
+	s.keep(string(tok), time.Time{})
+	return nil
 }
 
 // hasPassword reports a password source that needs no prompt.
@@ -587,7 +634,7 @@ func (s *session) login(ctx context.Context, password string) error {
 	s.secrets.add(password)
 	s.typed.set(password)
 	defer s.typed.set("")
-	if _, err := s.client.Login(ctx); err != nil {
+	if err := s.conn().Login(ctx); err != nil {
 		return errors.New(loginWords(s.acc, err))
 	}
 	return nil
@@ -655,17 +702,30 @@ func runLogin(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 	secrets.add(password)
 
 	var got storedToken
-	client, err := msgboxx.New(msgboxx.Config{BaseURL: acc.BaseURL, Username: acc.Username, Password: password,
-		Application: "mbx/" + appVersion(), Logger: logger,
-		OnToken: func(tok string, exp time.Time) {
-			secrets.add(tok)
-			got = storedToken{Account: acc.Name, BaseURL: acc.BaseURL, Username: acc.Username, Token: tok, Expiry: exp}
-		}})
-	if err != nil {
-		fmt.Fprintf(stderr, "mbx login: %v\n", err)
-		return 2
+	keep := func(tok string, exp time.Time) {
+		secrets.add(tok)
+		got = storedToken{Account: acc.Name, BaseURL: acc.BaseURL, Username: acc.Username, Token: tok, Expiry: exp}
 	}
-	if _, err := client.Login(ctx); err != nil {
+	var c conn
+	if acc.Platform == platformGetchat {
+		client, err := getchat.New(getchat.Config{BaseURL: acc.BaseURL, Username: acc.Username, Password: password,
+			WebsocketURL: acc.WebsocketURL, Application: "mbx/" + appVersion(), Logger: logger,
+			OnToken: func(t getchat.Token) { keep(string(t), time.Time{}) }})
+		if err != nil {
+			fmt.Fprintf(stderr, "mbx login: %v\n", err)
+			return 2
+		}
+		c = getchatConn{c: client}
+	} else {
+		client, err := msgboxx.New(msgboxx.Config{BaseURL: acc.BaseURL, Username: acc.Username, Password: password,
+			Application: "mbx/" + appVersion(), Logger: logger, OnToken: keep})
+		if err != nil {
+			fmt.Fprintf(stderr, "mbx login: %v\n", err)
+			return 2
+		}
+		c = msgboxxConn{client}
+	}
+	if err := c.Login(ctx); err != nil {
 		logger.Info("login failed", "account", acc.Name, "err", err)
 		fmt.Fprintf(stderr, "mbx login: %s.\n", loginWords(acc, err))
 		return 1
@@ -722,6 +782,11 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	switch {
 	case len(what) > 0:
 		fmt.Fprintf(stdout, "Logged out of %s: removed the token from %s.\n", acc.Name, strings.Join(what, " and "))
+		if acc.Platform == platformGetchat {
+			// get.chat's token never expires and is the one the web inbox
+			// holds: ending it on the server would log the web inbox out.
+			fmt.Fprintln(stdout, "get.chat's token is shared with your web inbox, which stays logged in; mbx only forgot it here.")
+		}
 	case err == nil:
 		fmt.Fprintf(stdout, "Logged out of %s: no token was stored.\n", acc.Name)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -41,11 +42,19 @@ func (m msgboxxConn) Login(ctx context.Context) error {
 func (m msgboxxConn) LoginRequired(err error) bool { return msgboxx.IsLoginRequired(err) }
 func (m msgboxxConn) UserID() string               { return m.c.UserID() }
 
-type getchatConn struct{ c *getchat.Client }
+type getchatConn struct {
+	c *getchat.Client
+	// login logs in with the account's password source; nil: the
+	// client's own (a password in its Config, as in the demo).
+	login func(ctx context.Context) error
+}
 
 func (g getchatConn) Name() string           { return "get.chat" }
 func (g getchatConn) Backend() state.Backend { return getchat.NewBackend(g.c) }
 func (g getchatConn) Login(ctx context.Context) error {
+	if g.login != nil {
+		return g.login(ctx)
+	}
 	_, err := g.c.Login(ctx)
 	return err
 }
@@ -91,6 +100,28 @@ func checkPlatform(p string) (string, error) {
 		return platformGetchat, nil
 	}
 	return "", fmt.Errorf("platform %q is not one mbx knows: use msgboxx or getchat", p)
+}
+
+// checkWebsocketURL accepts a get.chat websocket address: wss://, or
+// ws:// on a loopback host (the sandbox), with no credentials in it.
+func checkWebsocketURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("%q is not an address: give e.g. \"wss://websockets-acme.getchat.app/\"", msgboxx.SafeURL(raw))
+	}
+	if u.User != nil {
+		return "", errors.New("the websocket address must not carry a user or password")
+	}
+	switch u.Scheme {
+	case "wss":
+	case "ws":
+		if !msgboxx.IsLoopbackHost(u.Hostname()) {
+			return "", fmt.Errorf("%q: plain ws:// is allowed only on this machine (loopback); use wss://", msgboxx.SafeURL(raw))
+		}
+	default:
+		return "", fmt.Errorf("%q: a websocket address starts with wss://", msgboxx.SafeURL(raw))
+	}
+	return u.String(), nil
 }
 
 // runGetchatSandbox is `mbx sandbox --platform getchat`: our get.chat
