@@ -43,6 +43,7 @@ func defaultKeyMap() ui.KeyMap {
 		Template:    b("t", "template", "t"),
 		Assign:      b("a", "assign…", "a"),
 		AssignToMe:  b("A", "assign to me", "A"),
+		Tags:        b("#", "tags…", "#"),
 		MoveArchive: b("e", "archive", "e"),
 		MoveSpam:    b("!", "spam", "!"),
 		MoveBack:    b("I", "back to inbox", "I"),
@@ -73,6 +74,7 @@ func defaultKeyMap() ui.KeyMap {
 		Send:          b("enter", "send", "enter"),
 		Newline:       b("alt+enter/ctrl+j", "new line", "alt+enter", "ctrl+j"),
 		Editor:        b("ctrl+e", "edit in $EDITOR", "ctrl+e"),
+		SavedResponse: b("ctrl+o", "saved response…", "ctrl+o"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
 	}
 }
@@ -104,14 +106,14 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("open", &km.Open), g("back", &km.Back), g("next_pane", &km.NextPane), g("prev_pane", &km.PrevPane),
 		g("inbox", &km.Inbox), g("archive", &km.Archive), g("spam", &km.Spam),
 		g("mine", &km.Mine), g("unassigned", &km.Unassigned), g("closing_soon", &km.ClosingSoon),
-		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe),
+		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe), g("tags", &km.Tags),
 		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
 		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
 		g("contacts", &km.Contacts), g("sync", &km.Sync), g("switch_account", &km.SwitchAccount), g("help", &km.Help), g("quit", &km.Quit),
 		p("dialog_close", &km.Close), p("dialog_choose", &km.Choose), p("next_field", &km.NextField), p("prev_field", &km.PrevField),
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
-		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("leave_composer", &km.LeaveComposer),
+		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("leave_composer", &km.LeaveComposer),
 	}
 }
 

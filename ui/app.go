@@ -112,6 +112,12 @@ func New(d Deps, keys KeyMap) *App {
 		keys.NewContact.SetEnabled(false)
 		keys.EditTags.SetEnabled(false)
 	}
+	if !caps.Tags { // the key says why (handleGlobalKey), not in help
+		keys.Tags.SetEnabled(false)
+	}
+	if !caps.SavedResponses {
+		keys.SavedResponse.SetEnabled(false)
+	}
 	switch {
 	case caps.Folders:
 	case caps.Resolve: // open and resolved in place of folders: no spam

@@ -9,20 +9,29 @@ import (
 	"github.com/mbx-inbox/mbx/state"
 )
 
-// assignee is one choice of the assignment picker: a user or a team.
+// assignee is one choice of the assignment picker: a user, a team, or
+// nobody (unassign).
 type assignee struct {
 	userID, teamID string
 	name           string
+	unassign       bool
 }
 
 // assignPicker chooses who takes the target conversations: the users
 // working in their account and the teams serving it (its own and the
 // global ones), fuzzy-filtered, the current assignee marked. The targets
 // are fixed when it opens: the conversations the agent saw then.
+//
+// Where the platform has a user and a team at once (caps.UserAndTeam),
+// both current ones are marked and named above the list, and choosing one
+// keeps the other (state does that). Where it can unassign
+// (caps.Unassign), "Unassign" is the last choice.
 type assignPicker struct {
 	km      KeyMap
+	caps    state.Capabilities
 	ids     []string // the conversations to assign
 	what    string   // "Ana Lima", "5 conversations"
+	now     string   // the current user and team, where both may be set
 	choices []assignee
 	list    pickList
 	loading bool
@@ -35,8 +44,8 @@ type chooseAssignee struct {
 	name   string
 }
 
-func newAssignPicker(km KeyMap, ids []string) *assignPicker {
-	p := &assignPicker{km: km, ids: ids, what: plural(len(ids), "conversation"), list: newPickList("Assign to: ", "type a name or a team"), loading: true}
+func newAssignPicker(km KeyMap, ids []string, caps state.Capabilities) *assignPicker {
+	p := &assignPicker{km: km, caps: caps, ids: ids, what: plural(len(ids), "conversation"), list: newPickList("Assign to: ", "type a name or a team"), loading: true}
 	p.list.input.Focus()
 	return p
 }
@@ -64,7 +73,47 @@ func (p *assignPicker) set(m assigneesLoadedMsg) {
 		p.choices = append(p.choices, assignee{teamID: t.ID, name: t.Name})
 		items = append(items, pickItem{title: t.Name, detail: detail, status: partly(m, "t:"+t.ID), current: m.curTeam != "" && t.ID == m.curTeam})
 	}
+	if p.caps.Unassign {
+		detail := "nobody"
+		if p.caps.UserAndTeam {
+			detail = "nobody: neither a person nor a team"
+		}
+		p.choices = append(p.choices, assignee{unassign: true, name: "nobody"})
+		items = append(items, pickItem{title: "Unassign", detail: detail})
+	}
+	if p.caps.UserAndTeam {
+		p.now = assignedNow(m)
+	}
 	p.list.SetItems(items)
+}
+
+// assignedNow names the targets' current person and team, for a platform
+// where a conversation has both: "Now: Robin · team Sales".
+func assignedNow(m assigneesLoadedMsg) string {
+	user, team := "various people", "various teams"
+	if m.sameUser {
+		user = "nobody"
+		if m.curUser != "" {
+			user = m.curUser
+			for _, u := range m.users {
+				if u.ID == m.curUser && u.Name() != "" {
+					user = u.Name()
+				}
+			}
+		}
+	}
+	if m.sameTeam {
+		team = "no team"
+		if m.curTeam != "" {
+			team = "team " + m.curTeam
+			for _, t := range m.teams {
+				if t.ID == m.curTeam && t.Name != "" {
+					team = "team " + t.Name
+				}
+			}
+		}
+	}
+	return "Now: " + user + " · " + team
 }
 
 func (p *assignPicker) Waiting() (bool, bool) { return p.loading, true }
@@ -87,6 +136,9 @@ func (p *assignPicker) Update(msg tea.Msg) (tea.Cmd, action) {
 	case tea.KeyPressMsg:
 		return p.list.Key(m, p.km, func(i int) action {
 			c := p.choices[i]
+			if c.unassign {
+				return chooseAssignee{ids: p.ids, change: state.Change{Unassign: true}}
+			}
 			return chooseAssignee{ids: p.ids, change: state.Change{UserID: c.userID, TeamID: c.teamID}, name: c.name}
 		})
 	}
@@ -100,6 +152,12 @@ func (p *assignPicker) View(v viewCtx) string {
 	gap := []string{""}
 	if h < 12 { // a small terminal: rows before blank lines
 		gap = nil
+	}
+	if p.now != "" {
+		lines = append(lines, st.muted.Render(line(p.now)))
+		if h >= 12 {
+			lines = append(lines, st.muted.Render("A person keeps the team; a team keeps the person."))
+		}
 	}
 	lines = append(lines, gap...)
 	footer := st.muted.Render(hint([]key.Binding{p.km.PickerUp, p.km.PickerDown}, "choose", p.km.Choose, "assign", p.km.Close, "close") + "   ● current")

@@ -230,7 +230,7 @@ func loadAssigneesCmd(core Core, ids []string) tea.Cmd {
 		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}, me: core.Me()}
 		perAccount := map[string]int{} // account → how many of the targets
 		var order []string
-		for i, id := range ids {
+		for _, id := range ids {
 			c, ok, err := core.Conversation(id)
 			if err != nil {
 				msg.err = err
@@ -242,10 +242,16 @@ func loadAssigneesCmd(core Core, ids []string) tea.Cmd {
 			if len(ids) == 1 {
 				msg.what = c.Label()
 			}
-			if i == 0 {
-				msg.curUser, msg.curTeam = c.UserID, c.TeamID
-			} else if c.UserID != msg.curUser || c.TeamID != msg.curTeam {
-				msg.curUser, msg.curTeam = "", ""
+			// The user and the team each marked when every target shares
+			// it (a platform with one assignee has one of them set).
+			if msg.total == 0 {
+				msg.curUser, msg.curTeam, msg.sameUser, msg.sameTeam = c.UserID, c.TeamID, true, true
+			}
+			if c.UserID != msg.curUser {
+				msg.curUser, msg.sameUser = "", false
+			}
+			if c.TeamID != msg.curTeam {
+				msg.curTeam, msg.sameTeam = "", false
 			}
 			if perAccount[c.AccountID] == 0 {
 				order = append(order, c.AccountID)

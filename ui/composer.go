@@ -20,6 +20,11 @@ type composer struct {
 	width  int
 	height int
 	closed bool // the window is closed: no freeform text
+	// readOnly is why the agent may not write here ("" when they may):
+	// shown in place of the placeholder, with the assign-to-me key when
+	// canTake (mbx knows who the agent is).
+	readOnly string
+	canTake  bool
 	// sending is the conversation whose reply is being written to the
 	// outbox; the text stays until it is there.
 	sending string
@@ -32,7 +37,7 @@ func newComposer(keys KeyMap) composer {
 	ta := newArea()
 	ta.Prompt = "│ "
 	ta.ShowLineNumbers = false
-	ta.Placeholder = "Write a reply…  (" + hint(keys.Send, "sends") + " · " + keys.Newline.Help().Key + " new line · " + hint(keys.Editor, "editor", keys.LeaveComposer, "leaves") + ")"
+	ta.Placeholder = "Write a reply…  (" + hint(keys.Send, "sends") + " · " + keys.Newline.Help().Key + " new line · " + hint(keys.Editor, "editor", keys.SavedResponse, "saved responses", keys.LeaveComposer, "leaves") + ")"
 	ta.CharLimit = 0 // the limit is shown and enforced on send, nothing is cut
 	km := textarea.DefaultKeyMap()
 	km.InsertNewline = key.NewBinding(key.WithKeys(keys.Newline.Keys()...))
@@ -75,6 +80,16 @@ func (c *composer) over() int {
 }
 
 func (c composer) View(st styles, keys KeyMap) string {
+	if c.readOnly != "" && c.ta.Value() == "" {
+		lines := wrap(c.readOnly, c.width)
+		for i := range lines {
+			lines[i] = st.warning.Render(lines[i])
+		}
+		if c.canTake && keys.AssignToMe.Enabled() {
+			lines = append(lines, st.key.Render(keyName(keys.AssignToMe))+st.keyDesc.Render(" assign it to you"))
+		}
+		return fitBlock(lines, c.width, c.height)
+	}
 	if c.closed && c.ta.Value() == "" {
 		lines := wrap("The 24-hour window is closed: only an approved template can reach this customer now.", c.width)
 		for i := range lines {
@@ -91,8 +106,23 @@ func (c composer) View(st styles, keys KeyMap) string {
 		counter = st.errorS.Render(fmt.Sprintf("%d/%d — %d over the limit", n, state.MaxMessageLength, n-state.MaxMessageLength))
 	}
 	status := ""
-	if c.closed {
+	switch {
+	case c.readOnly != "":
+		status = st.warning.Render("you may not write here — the draft is kept")
+	case c.closed:
 		status = st.windowClosed.Render("window closed — the draft is kept")
 	}
 	return fitBlock(append(strings.Split(c.ta.View(), "\n"), spread(status, counter, c.width)), c.width, c.height)
+}
+
+// readOnlyWhy is why the agent may not write to a conversation, sanitized
+// ("" when they may).
+func readOnlyWhy(c state.Conversation) string {
+	if !c.ReadOnly {
+		return ""
+	}
+	if why := strings.TrimSpace(state.Sanitize(c.ReadOnlyWhy)); why != "" {
+		return why
+	}
+	return "You may not write to this conversation."
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/mbx-inbox/mbx/state"
 )
 
@@ -172,6 +174,8 @@ func (l *convList) Targets() []string {
 
 func (l *convList) assignee(c state.Conversation) string {
 	switch {
+	case c.UserID != "" && c.TeamID != "": // a platform with both at once
+		return l.assignee(state.Conversation{UserID: c.UserID}) + " · " + l.assignee(state.Conversation{TeamID: c.TeamID})
 	case c.UserID != "":
 		if n := l.users[c.UserID]; n != "" {
 			return "@" + n
@@ -243,7 +247,16 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	if c.PreviewOut {
 		preview = "You: " + preview
 	}
-	second := spread("   "+st.muted.Render(preview), st.muted.Render(line(l.assignee(c))), w)
+	right2 := st.muted.Render(line(l.assignee(c)))
+	if len(c.Tags) > 0 {
+		// The tags before the assignee, at most a third of the row.
+		tags := st.tag.Render(tagsLabel(c.Tags, w/3))
+		if right2 != "" {
+			tags += " "
+		}
+		right2 = tags + right2
+	}
+	second := spread("   "+st.muted.Render(preview), right2, w)
 	if cursor {
 		style := st.itemSelected
 		if l.focused {
@@ -260,4 +273,24 @@ func shortWindow(w state.Window) string {
 		return "closed"
 	}
 	return state.FormatDuration(w.Left)
+}
+
+// tagsLabel is a conversation's tags on one line of at most w cells,
+// sanitized: "[vip, lead]", cut with "…" to fit; "" when there are none
+// or no room.
+func tagsLabel(tags []string, w int) string {
+	var clean []string
+	for _, t := range tags {
+		if t = strings.TrimSpace(line(t)); t != "" {
+			clean = append(clean, t)
+		}
+	}
+	if len(clean) == 0 || w < 4 {
+		return ""
+	}
+	inner := strings.Join(clean, ", ")
+	if ansi.StringWidth(inner)+2 > w {
+		inner = ansi.Truncate(inner, w-2, "…")
+	}
+	return "[" + inner + "]"
 }

@@ -62,7 +62,7 @@ func (a *App) openAssign() tea.Cmd {
 	if len(ids) == 0 {
 		return a.flash("Nothing selected", true)
 	}
-	return a.push(newAssignPicker(a.keys, ids), func(id int) tea.Cmd {
+	return a.push(newAssignPicker(a.keys, ids, a.caps), func(id int) tea.Cmd {
 		return to(id, loadAssigneesCmd(a.core, ids))
 	})
 }
@@ -145,7 +145,22 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 
 	case chooseAssignee:
 		a.popTo(e.id)
-		return tea.Batch(a.applyTo(act.ids, act.change, act.name, "assigning"), a.afterDialogs())
+		verb := "assigning"
+		if act.change.Unassign {
+			verb = "unassigning"
+		}
+		return tea.Batch(a.applyTo(act.ids, act.change, act.name, verb), a.afterDialogs())
+
+	case saveConvTags:
+		return to(e.id, setConvTagsCmd(a.ctx, a.core, act.convID, act.tags))
+	case convTagsSaved:
+		a.popTo(e.id)
+		return tea.Batch(a.tagsSaved(act), a.afterDialogs())
+
+	case insertSaved:
+		a.popTo(e.id)
+		a.insertSavedText(act.text)
+		return a.afterDialogs()
 
 	case queryContacts:
 		return to(e.id, searchContactsCmd(a.core, act.reqID, act.query))

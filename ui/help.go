@@ -13,15 +13,15 @@ func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
 	global := []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.SwitchAccount, k.NextPane, k.PrevPane, k.Help, k.Quit}
 	switch f {
 	case focusComposer:
-		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.LeaveComposer}}
+		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.SavedResponse, k.LeaveComposer}}
 	case focusThread:
-		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
+		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
 	case focusSidebar:
 		return "Folders and views", [][]key.Binding{{k.Up, k.Down, k.Open}, global}
 	}
 	return "Conversations", [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Open, k.Back},
-		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		global,
 	}
 }

@@ -38,6 +38,7 @@ type KeyMap struct {
 	Mine, Unassigned, ClosingSoon   key.Binding
 	Reply, Template                 key.Binding
 	Assign, AssignToMe              key.Binding
+	Tags                            key.Binding // the conversation's tags (where the platform tags conversations)
 	MoveArchive, MoveSpam, MoveBack key.Binding
 	Mark                            key.Binding
 
@@ -58,6 +59,7 @@ type KeyMap struct {
 
 	// Composer.
 	Send, Newline, Editor, LeaveComposer key.Binding
+	SavedResponse                        key.Binding // a saved response inserted at the cursor
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -70,10 +72,10 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.Open, k.Back, k.NextPane, k.PrevPane},
 		{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon},
-		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.Help, k.Quit},
 		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags},
-		{k.Send, k.Newline, k.Editor, k.LeaveComposer},
+		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.LeaveComposer},
 	}
 }
 

@@ -118,7 +118,9 @@ type assigneesLoadedMsg struct {
 	what             string // "Ana Lima", "5 conversations"
 	users            []state.User
 	teams            []state.Team
-	curUser, curTeam string         // the targets' common assignee, if they share one
+	curUser, curTeam string         // the targets' common user and team, each if they share it
+	sameUser         bool           // the targets share their user (perhaps none)
+	sameTeam         bool           // … and their team
 	serves           map[string]int // "u:ID" / "t:ID" → how many of the targets they may take
 	total            int            // the targets found in the store
 	me               string         // the current user, marked "you"

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -82,6 +83,8 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 func (a *App) updateThreadHeader() {
 	c := a.thread.conv
 	switch {
+	case c.UserID != "" && c.TeamID != "": // a platform with both at once
+		a.thread.header = "· " + a.list.assignee(c) // "· @Robin · #Sales"
 	case c.UserID != "":
 		a.thread.header = "· " + a.list.users[c.UserID]
 	case c.TeamID != "":
@@ -105,6 +108,7 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 	a.thread.Set(m)
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
+	a.setReadOnly(m.conv)
 	return nil
 }
 
@@ -306,6 +310,10 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 	case key.Matches(k, km.Assign):
 		return a.openAssign(), true
+	case key.Matches(k, km.Tags):
+		return a.openTags(), true
+	case !a.caps.Tags && pressed(k, km.Tags):
+		return a.flash(a.cannot("tag conversations"), true), true
 	case key.Matches(k, km.Contacts):
 		return a.openContacts(), true
 	case key.Matches(k, km.AssignToMe):
@@ -470,6 +478,7 @@ func (a *App) openConversation(c state.Conversation, f focus) tea.Cmd {
 	a.comp.Load(c.ID, "")
 	a.comp.draftPending = true
 	a.comp.closed = !state.WindowAt(c.WindowExpiry(), a.d.Now()).Open()
+	a.setReadOnly(c)
 	a.updateThreadHeader()
 	a.setFocus(f)
 	return tea.Batch(a.reloadThread(), loadDraftCmd(a.core, c.ID), a.markRead(c.ID))
@@ -482,6 +491,13 @@ func (a *App) startReply() tea.Cmd {
 	conv, ok := a.target()
 	if !ok {
 		return a.flash("Open a conversation first", true)
+	}
+	if conv.ReadOnly { // said before the agent types, not after
+		cmd := a.flash(a.readOnlyNote(conv), true)
+		if conv.ID != a.thread.conv.ID {
+			cmd = tea.Batch(a.openConversation(conv, focusThread), cmd)
+		}
+		return cmd
 	}
 	if !state.WindowAt(conv.WindowExpiry(), a.d.Now()).Open() {
 		cmd := a.openTemplates(conv)
@@ -496,6 +512,22 @@ func (a *App) startReply() tea.Cmd {
 	}
 	a.setFocus(focusComposer)
 	return a.comp.Focus()
+}
+
+// setReadOnly tells the composer whether the agent may write to c.
+func (a *App) setReadOnly(c state.Conversation) {
+	a.comp.readOnly = readOnlyWhy(c)
+	a.comp.canTake = a.core.Me() != "" && c.UserID != a.core.Me()
+}
+
+// readOnlyNote says why the agent may not write to c and, where mbx can
+// assign it to them, the key that does.
+func (a *App) readOnlyNote(c state.Conversation) string {
+	note := strings.TrimRight(strings.ReplaceAll(readOnlyWhy(c), "\n", " "), ". ")
+	if me := a.core.Me(); me != "" && c.UserID != me && a.keys.AssignToMe.Enabled() {
+		note += ": " + keyName(a.keys.AssignToMe) + " assigns it to you"
+	}
+	return note
 }
 
 // move files the targets in a folder: the marked conversations in the
@@ -535,6 +567,10 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 		return a.offerLogin() // held back while the agent was typing
 	case key.Matches(k, km.Editor):
 		return editorCmd(a.d.Editor, a.thread.conv.ID, a.comp.Value())
+	case key.Matches(k, km.SavedResponse):
+		return a.openSaved()
+	case !a.caps.SavedResponses && pressed(k, km.SavedResponse):
+		return a.flash(a.cannot("keep saved responses"), true)
 	case key.Matches(k, km.Send):
 		return a.send()
 	}
@@ -592,6 +628,8 @@ func (a *App) send() tea.Cmd {
 		return a.flash("Open a conversation first", true)
 	case a.comp.over() > 0:
 		return a.flash(fmt.Sprintf("The reply is %d characters over the limit of %d: shorten it (nothing was sent)", a.comp.over(), state.MaxMessageLength), true)
+	case a.comp.readOnly != "":
+		return a.flash(a.readOnlyNote(conv)+" (nothing was sent)", true)
 	case a.comp.closed:
 		return a.flash(state.ErrWindowClosed.Error(), true)
 	}

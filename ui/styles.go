@@ -22,6 +22,7 @@ type styles struct {
 	count                          lipgloss.Style
 	unread                         lipgloss.Style
 	marked                         lipgloss.Style
+	tag                            lipgloss.Style // a conversation's tags
 
 	// thread
 	inbound, outbound lipgloss.Style
@@ -31,6 +32,7 @@ type styles struct {
 	tickRead          lipgloss.Style
 	tickPlain         lipgloss.Style
 	failed            lipgloss.Style
+	media             lipgloss.Style // "[image]" before a media message's caption
 
 	// window badge
 	windowOpen, windowClosing, windowClosed lipgloss.Style
@@ -85,6 +87,7 @@ func newStyles(isDark bool) styles {
 		count:        base.Foreground(muted),
 		unread:       base.Foreground(accent).Bold(true),
 		marked:       base.Foreground(warning).Bold(true),
+		tag:          base.Foreground(accent),
 
 		inbound:   base.Foreground(text),
 		outbound:  base.Foreground(text),
@@ -94,6 +97,7 @@ func newStyles(isDark bool) styles {
 		tickRead:  base.Foreground(accent).Bold(true),
 		tickPlain: base.Foreground(muted),
 		failed:    base.Foreground(errColor),
+		media:     base.Foreground(accent).Bold(true),
 
 		windowOpen:    base.Foreground(success),
 		windowClosing: base.Foreground(warning).Bold(true),

@@ -207,10 +207,22 @@ func (t *threadView) block(st styles, m state.Message) []string {
 		tmpl = st.template.Render("template") + " "
 	}
 	body := wrap(state.Sanitize(m.Body), bodyW)
+	badge := ""
+	if len(body) > 0 {
+		badge = mediaBadge(body[0])
+	}
+	// render draws a body line: the first one's media badge styled, the
+	// rest through the markup.
+	render := func(i int, l string) string {
+		if i == 0 && badge != "" {
+			return st.media.Render(badge) + RenderMarkup(l[len(badge):], st.markup)
+		}
+		return RenderMarkup(l, st.markup)
+	}
 	if m.Direction == state.Inbound {
 		out = append(out, st.meta.Render(when))
-		for _, l := range body {
-			out = append(out, "  "+st.inbound.Render(RenderMarkup(l, st.markup)))
+		for i, l := range body {
+			out = append(out, "  "+st.inbound.Render(render(i, l)))
 		}
 	} else {
 		sender := "You"
@@ -223,8 +235,8 @@ func (t *threadView) block(st styles, m state.Message) []string {
 		for _, l := range body {
 			bw = max(bw, ansi.StringWidth(l))
 		}
-		for _, l := range body {
-			r := RenderMarkup(l, st.markup)
+		for i, l := range body {
+			r := render(i, l)
 			pad := w - bw
 			out = append(out, strings.Repeat(" ", max(0, pad))+st.outbound.Render(r)+strings.Repeat(" ", max(0, bw-ansi.StringWidth(l))))
 		}
@@ -263,6 +275,9 @@ func (t *threadView) headerLine(st styles, now time.Time) string {
 	if t.header != "" {
 		left += " " + st.muted.Render(line(t.header))
 	}
+	if tags := tagsLabel(c.Tags, t.width/3); tags != "" {
+		left += " " + st.tag.Render(tags)
+	}
 	return spread(left, badge, t.width)
 }
 
@@ -298,4 +313,29 @@ func fitBlock(lines []string, w, h int) string {
 		b.WriteString(fit(s, w))
 	}
 	return b.String()
+}
+
+// mediaKinds are the kinds of media a message's body names in brackets
+// at its start, as the platform stores them: "[image] caption",
+// "[document 120 KB] invoice.pdf".
+var mediaKinds = []string{"image", "document", "video", "audio", "sticker"}
+
+// mediaBadge is the bracketed media part at the start of a body line
+// ("[image]", "[document 120 KB]"), "" when it has none.
+func mediaBadge(l string) string {
+	if !strings.HasPrefix(l, "[") {
+		return ""
+	}
+	end := strings.IndexByte(l, ']')
+	if end < 0 {
+		return ""
+	}
+	inner := l[1:end]
+	kind, _, _ := strings.Cut(inner, " ")
+	for _, k := range mediaKinds {
+		if kind == k {
+			return l[:end+1]
+		}
+	}
+	return ""
 }
