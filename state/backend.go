@@ -217,9 +217,17 @@ type UserAndTeamAssigner interface {
 
 // EventStreamer is a platform that pushes changes (get.chat's websocket).
 // Events yields each change as a Batch, applied like a page of Messages,
-// until ctx ends or the stream breaks (an error). The engine still polls
-// (less often while the stream is up, as the idle interval) and, after a
-// break, syncs to catch up and streams again after a backoff.
+// until ctx ends or the stream breaks (an error).
+//
+// The contract: once the stream is up, before any change on it, Events
+// yields a batch with Connected set (it may carry changes too). From
+// then until the stream ends, the platform pushes every change of
+// messages, statuses and conversation metadata, so the engine makes no
+// periodic message polls: it catches up once by since-time right after
+// each Connected (for what happened before the stream was up), then lives
+// on the stream. When the stream breaks it polls at its usual pace again
+// and reconnects after a backoff. A stream that never yields Connected is
+// applied as it comes, and the engine keeps polling as without one.
 type EventStreamer interface {
 	Events(ctx context.Context) iter.Seq2[Batch, error]
 }

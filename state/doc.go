@@ -51,9 +51,15 @@
 //     assigning a user clears the team and the other way round, and a
 //     Change naming both is refused.
 //   - EventStreamer (PushedEvents; get.chat's websocket): while Run runs,
-//     pushed batches are applied as they come and the poll drops to the
-//     idle interval; after a break the engine syncs and reconnects with a
-//     backoff.
+//     pushed batches are applied as they come. The stream says it is up
+//     with a Batch.Connected; the engine then polls once to catch up by
+//     since-time and, once that succeeded (ConnStatus.Streaming), makes
+//     no periodic message polls and no status follow-ups (both are
+//     pushed; pushed messages move the cursor): only conversations left
+//     without metadata and reference data every RefreshEvery, besides
+//     the outbox. SyncNow still polls. After a break it polls again at
+//     the usual pace at once, reconnects with a backoff, and catches up
+//     after the next Connected (following every unfinished status once).
 //   - TemplateFollower (TemplateFollowUp; msgboxx broadcasts): a send
 //     accepted before it is a message comes with a token (Sent.FollowUp,
 //     kept in the outbox) that the outbox follows; FindSend finds such a
@@ -104,7 +110,8 @@
 //     stored are skipped). A platform that pages oldest first may promise
 //     it (Batch.Through), and then an interrupted pass keeps what it
 //     finished.
-//   - Then a poll every Poll (5 s; IdlePoll, 30 s, after IdleAfter without
+//   - Then (unless an EventStreamer's stream is live: see above) a poll
+//     every Poll (5 s; IdlePoll, 30 s, after IdleAfter without
 //     news; exponential backoff with jitter up to MaxBackoff while offline)
 //     for messages since the newest seen minus Overlap (2 min, for clock
 //     skew and late writes), de-duplicated by message id. An idle poll is one

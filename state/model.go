@@ -293,6 +293,10 @@ type Batch struct {
 	// an earlier one, so the sync cursor may move there before the pass
 	// ends. Zero promises nothing (pages in any order).
 	Through time.Time
+	// Connected is an EventStreamer's signal that its stream is up: from
+	// this batch on, until the stream ends, every change is pushed (see
+	// EventStreamer). A batch of Messages never sets it.
+	Connected bool
 }
 
 // ApplyResult says what a Batch changed.

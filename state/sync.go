@@ -24,7 +24,11 @@ type Config struct {
 	StatusMaxAge    time.Duration // stop following a message's status after; default 24 h
 	DraftDelay      time.Duration // while typing goes on, draft writes are at least this far apart; default 20 ms
 	Now             func() time.Time
-	Logger          *slog.Logger
+	// After, when set, replaces the engine's timers (tests pass a fake
+	// clock's, beside its Now): c delivers once d has passed on that
+	// clock, and stop releases a wait that ended otherwise.
+	After  func(d time.Duration) (c <-chan time.Time, stop func())
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -79,6 +83,9 @@ type ConnStatus struct {
 	LastError   string    // in words
 	LastSync    time.Time
 	Progress    string // during a long sync, e.g. "1,200 messages"
+	// Streaming: an EventStreamer's stream is up and caught up; changes
+	// are pushed and the engine makes no periodic message polls.
+	Streaming bool
 }
 
 // Meta keys in the store.
@@ -96,12 +103,23 @@ type Engine struct {
 	log   *slog.Logger
 	bus   bus
 
-	mu        sync.Mutex
-	me        string // the current user (SetMe), read from the store once
-	meRead    bool
-	status    ConnStatus
-	lastNews  time.Time
-	streaming bool // an EventStreamer's stream is up: polls are a safety net
+	mu       sync.Mutex
+	me       string // the current user (SetMe), read from the store once
+	meRead   bool
+	status   ConnStatus
+	lastNews time.Time
+	// The pushed-event stream (EventStreamer): streaming from its
+	// Connected batch until it ends; streamGen counts connections;
+	// caughtUp once a poll begun during this connection has succeeded
+	// (then the stream is live: no periodic polls); recheck asks the
+	// next poll to follow every unfinished status again (a break may
+	// have hidden some); pollOwed is a SyncNow a live stream must not
+	// skip.
+	streaming bool
+	streamGen int
+	caughtUp  bool
+	recheck   bool
+	pollOwed  bool
 
 	nudge       chan struct{}
 	outboxNudge chan struct{}
@@ -162,6 +180,9 @@ func (e *Engine) count(f func(*SyncStats)) {
 // SyncNow asks for a sync at once (also after a login).
 func (e *Engine) SyncNow() {
 	e.touch()
+	e.mu.Lock()
+	e.pollOwed = true
+	e.mu.Unlock()
 	select {
 	case e.nudge <- struct{}{}:
 	default:
@@ -226,8 +247,19 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // wait blocks for d (forever when d < 0), a nudge, or ctx's end.
 func (e *Engine) wait(ctx context.Context, nudge <-chan struct{}, d time.Duration) bool {
+	select { // a nudge already there: no timer
+	case <-nudge:
+		return ctx.Err() == nil
+	default:
+	}
 	var tc <-chan time.Time
-	if d >= 0 {
+	switch {
+	case d < 0:
+	case e.cfg.After != nil:
+		c, stop := e.cfg.After(d)
+		defer stop()
+		tc = c
+	default:
 		t := time.NewTimer(d)
 		defer t.Stop()
 		tc = t.C
@@ -241,14 +273,31 @@ func (e *Engine) wait(ctx context.Context, nudge <-chan struct{}, d time.Duratio
 	return true
 }
 
+// pollInterval is the wait before the next round: Poll, IdlePoll when
+// idle, and while the stream is live only until reference data is due.
 func (e *Engine) pollInterval() time.Duration {
+	now := e.cfg.Now()
 	e.mu.Lock()
-	idle := e.streaming || e.cfg.Now().Sub(e.lastNews) > e.cfg.IdleAfter
+	live := e.streaming && e.caughtUp
+	idle := now.Sub(e.lastNews) > e.cfg.IdleAfter
 	e.mu.Unlock()
-	if idle {
+	switch {
+	case live:
+		return max(0, e.lastRefresh.Add(e.cfg.RefreshEvery).Sub(now))
+	case idle:
 		return e.cfg.IdlePoll
 	}
 	return e.cfg.Poll
+}
+
+// live reports whether the pushed-event stream is up and caught up, and
+// takes a pending SyncNow (owed) that a live round must honour.
+func (e *Engine) live() (live, owed bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	live, owed = e.streaming && e.caughtUp, e.pollOwed
+	e.pollOwed = false
+	return live, owed
 }
 
 // backoff is exponential with equal jitter: half fixed, half random.
@@ -270,7 +319,26 @@ func (e *Engine) cycle(ctx context.Context) error {
 	if done != "1" {
 		return e.backfill(ctx)
 	}
+	if live, owed := e.live(); live && !owed {
+		return e.streamRound(ctx)
+	}
 	return e.poll(ctx)
+}
+
+// streamRound is a round while the stream is live: no message poll and
+// no status follow-ups (both are pushed); conversations left without
+// metadata, and reference data when due.
+func (e *Engine) streamRound(ctx context.Context) error {
+	if err := e.fetchMissingMeta(ctx); err != nil {
+		return err
+	}
+	if e.cfg.Now().Sub(e.lastRefresh) >= e.cfg.RefreshEvery {
+		if err := e.refreshReference(ctx); err != nil {
+			return err
+		}
+	}
+	e.online()
+	return nil
 }
 
 func (e *Engine) cursor() (time.Time, error) {
@@ -340,8 +408,20 @@ func (e *Engine) online() {
 // poll is one steady-state round: new messages, the metadata they call
 // for, due status checks and, now and then, reference data.
 func (e *Engine) poll(ctx context.Context) error {
+	e.mu.Lock()
+	streaming, gen, recheck := e.streaming, e.streamGen, e.recheck
+	e.recheck = false
+	e.mu.Unlock()
+	if recheck {
+		clear(e.checked)
+	}
 	c, err := e.cursor()
 	if err != nil {
+		if recheck {
+			e.mu.Lock()
+			e.recheck = true
+			e.mu.Unlock()
+		}
 		return err
 	}
 	res, err := e.pullMessages(ctx, MessageQuery{From: c.Add(-e.cfg.Overlap)}, nil)
@@ -363,6 +443,18 @@ func (e *Engine) poll(ctx context.Context) error {
 	if e.cfg.Now().Sub(e.lastRefresh) >= e.cfg.RefreshEvery {
 		if err := e.refreshReference(ctx); err != nil {
 			return err
+		}
+	}
+	if streaming {
+		// Begun while the stream was up: together they miss nothing.
+		e.mu.Lock()
+		caughtUp := e.streaming && e.streamGen == gen
+		if caughtUp {
+			e.caughtUp = true
+		}
+		e.mu.Unlock()
+		if caughtUp {
+			e.setStatus(func(s *ConnStatus) { s.Streaming = true })
 		}
 	}
 	e.online()
@@ -645,17 +737,14 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 	return nil
 }
 
-// runEvents applies what an EventStreamer pushes, until ctx ends. While
-// the stream is up the poll runs at the idle interval; when it breaks, a
-// sync catches up on what it missed and the stream is opened again after
-// a backoff.
+// runEvents applies what an EventStreamer pushes, until ctx ends. When
+// the stream says it is up (Batch.Connected) a poll catches up on what
+// came before; once it has succeeded the stream is live: no periodic
+// message polls, and the cursor follows the pushed messages. When the
+// stream breaks, polling resumes at once and the stream is opened again
+// after a backoff.
 func (e *Engine) runEvents(ctx context.Context, es EventStreamer) {
 	failures := 0
-	setStreaming := func(on bool) {
-		e.mu.Lock()
-		e.streaming = on
-		e.mu.Unlock()
-	}
 	for ctx.Err() == nil {
 		connected := false
 		var serr error
@@ -664,9 +753,14 @@ func (e *Engine) runEvents(ctx context.Context, es EventStreamer) {
 				serr = err
 				break
 			}
-			if !connected {
-				connected, failures = true, 0
-				setStreaming(true)
+			failures = 0
+			if b.Connected && !connected {
+				connected = true
+				e.mu.Lock()
+				e.streaming, e.caughtUp, e.recheck = true, false, true
+				e.streamGen++
+				e.mu.Unlock()
+				e.SyncNow() // what happened before the stream was up
 			}
 			res, err := e.apply(b)
 			if err != nil {
@@ -676,19 +770,45 @@ func (e *Engine) runEvents(ctx context.Context, es EventStreamer) {
 			if res.NewMessages > 0 {
 				e.touch()
 			}
+			e.followCursor(res.Latest)
 		}
-		setStreaming(false)
+		if connected {
+			e.mu.Lock()
+			e.streaming, e.caughtUp = false, false
+			e.mu.Unlock()
+			e.setStatus(func(s *ConnStatus) { s.Streaming = false })
+		}
 		if ctx.Err() != nil {
 			return
 		}
 		if connected {
-			e.SyncNow() // what the break missed
+			e.SyncNow() // poll again until the stream is back
 		}
 		failures++
 		wait := backoff(failures, time.Second, e.cfg.MaxBackoff)
 		e.log.Info("events: stream ended", "err", serr, "retry_in", wait)
 		if !e.wait(ctx, nil, wait) {
 			return
+		}
+	}
+}
+
+// followCursor moves the sync cursor to a pushed message's time while the
+// stream is live (caught up: nothing before it is missing), so that a
+// catch-up after a break reads from there, not from the last poll.
+func (e *Engine) followCursor(latest time.Time) {
+	if latest.IsZero() {
+		return
+	}
+	e.mu.Lock()
+	live := e.streaming && e.caughtUp
+	e.mu.Unlock()
+	if !live {
+		return
+	}
+	if c, err := e.cursor(); err == nil && latest.After(c) {
+		if err := e.setCursor(latest); err != nil {
+			e.log.Error("events: cursor", "err", err)
 		}
 	}
 }

@@ -987,10 +987,11 @@ func (b *Backend) findSent(ctx context.Context, waID, gid string, since time.Tim
 // status never makes an empty message), and the metadata of chats
 // assigned, resolved or reopened (read from the chat, since an event
 // tells one side and the store keeps all of it). Tagging events change
-// nothing the store keeps. The first batch is empty: it says the stream
-// is up (the engine then polls at its idle pace and, after a break,
-// catches up). The stream ends with an error when the socket drops; the
-// engine catches up and reconnects.
+// nothing the store keeps. The first batch, yielded as soon as the
+// token is sent, is empty with Connected set (state.EventStreamer's
+// contract): from then on the engine makes no periodic message polls,
+// after one catch-up by since_time. The stream ends with an error when
+// the socket drops; the engine polls, catches up and reconnects.
 func (b *Backend) Events(ctx context.Context) iter.Seq2[state.Batch, error] {
 	return func(yield func(state.Batch, error) bool) {
 		first := true
@@ -1004,6 +1005,7 @@ func (b *Backend) Events(ctx context.Context) iter.Seq2[state.Batch, error] {
 			if empty && !first {
 				continue
 			}
+			batch.Connected = first // the client yields "connected" (no events) first
 			first = false
 			if !yield(batch, nil) {
 				return

@@ -111,7 +111,12 @@
 //     chat); an id the run has not seen (after a restart) triggers one
 //     scan of the last 25 hours, at most every ten minutes, else
 //     KindNotFound.
-//   - Events: the first batch is empty ("connected"); messages become
+//   - Events: the first batch is empty with Batch.Connected set, the
+//     explicit "connected" of state.EventStreamer's contract: while the
+//     socket stays up the engine makes no periodic message polls (one
+//     catch-up by since_time after each connection; reference data every
+//     5 minutes; TestEngineIdleWebsocket: 0 message-list requests per idle
+//     minute, 2 before); messages become
 //     messages; a status becomes the message with that status when the run
 //     knows it, else the message is read from its chat (never an empty
 //     message); assignment and resolve events, and the first message of a
@@ -131,8 +136,7 @@
 // state.Message has no field for), sending a file through the outbox
 // (UploadMedia + SendMedia exist on the client), a message id that
 // changes once (queued → on WhatsApp), unread counts from the server
-// (Chat.NewMessages), and a "connected" signal other than the empty
-// first batch.
+// (Chat.NewMessages).
 //
 // # Auth
 //
