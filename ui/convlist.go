@@ -247,14 +247,22 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	if c.PreviewOut {
 		preview = "You: " + preview
 	}
-	right2 := st.muted.Render(line(l.assignee(c)))
+	who := line(l.assignee(c))
+	right2 := st.muted.Render(who)
 	if len(c.Tags) > 0 {
-		// The tags before the assignee, at most a third of the row.
-		tags := st.tag.Render(tagsLabel(c.Tags, w/3))
-		if right2 != "" {
-			tags += " "
+		// The tags before the assignee; both together at most two thirds
+		// of the row, the assignee first, so the preview keeps a start.
+		room := w * 2 / 3
+		if ansi.StringWidth(who) > room/2 {
+			who = ansi.Truncate(who, room/2, "…")
 		}
-		right2 = tags + right2
+		right2 = st.muted.Render(who)
+		if tags := tagsLabel(c.Tags, room-ansi.StringWidth(who)-1); tags != "" {
+			if who != "" {
+				tags += " "
+			}
+			right2 = st.tag.Render(tags) + right2
+		}
 	}
 	second := spread("   "+st.muted.Render(preview), right2, w)
 	if cursor {
@@ -285,7 +293,7 @@ func tagsLabel(tags []string, w int) string {
 			clean = append(clean, t)
 		}
 	}
-	if len(clean) == 0 || w < 4 {
+	if len(clean) == 0 || w < 5 {
 		return ""
 	}
 	inner := strings.Join(clean, ", ")

@@ -90,6 +90,7 @@ func testKeysWith(change func(*KeyMap)) KeyMap {
 		PickerUp: b("up", "up", "ctrl+k"), PickerDown: b("down", "down", "ctrl+j"), PrevOption: b("left", "left"), NextOption: b("right", "right", "space"),
 		NewContact: b("ctrl+n", "ctrl+n"), EditTags: b("ctrl+t", "ctrl+t"),
 		Send: b("enter", "enter"), Newline: b("ctrl+j", "ctrl+j"), Editor: b("ctrl+e", "ctrl+e"), LeaveComposer: b("esc", "esc"),
+		Tags: b("#", "#"), SavedResponse: b("ctrl+o", "ctrl+o"),
 	}
 	if change != nil {
 		change(&km)

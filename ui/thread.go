@@ -268,17 +268,27 @@ func (t *threadView) headerLine(st styles, now time.Time) string {
 	c := t.conv
 	win := state.WindowAt(c.WindowExpiry(), now)
 	badge := st.windowStyle(win).Render(win.String())
-	left := st.title.Render(line(c.Label()))
-	if c.ContactName != "" && c.ContactNumber != "" {
-		left += " " + st.muted.Render(line(c.ContactNumber))
+	tags := tagsLabel(c.Tags, t.width/3)
+	if tags != "" {
+		badge = st.tag.Render(tags) + "  " + badge // kept whole: the name is cut first
 	}
-	if t.header != "" {
-		left += " " + st.muted.Render(line(t.header))
+	// With a person, a team and tags to show, the number goes first when
+	// the line is full.
+	withNumber := c.ContactName != "" && c.ContactNumber != ""
+	for _, number := range []bool{withNumber, false} {
+		left := st.title.Render(line(c.Label()))
+		if number {
+			left += " " + st.muted.Render(line(c.ContactNumber))
+		}
+		if t.header != "" {
+			left += " " + st.muted.Render(line(t.header))
+		}
+		full := ansi.StringWidth(left)+1+ansi.StringWidth(badge) > t.width
+		if !number || !full || tags == "" && (c.UserID == "" || c.TeamID == "") {
+			return spread(left, badge, t.width)
+		}
 	}
-	if tags := tagsLabel(c.Tags, t.width/3); tags != "" {
-		left += " " + st.tag.Render(tags)
-	}
-	return spread(left, badge, t.width)
+	return "" // not reached: the second pass has no number
 }
 
 // View renders the header and the visible part of the thread.
