@@ -2,9 +2,8 @@ package state
 
 import "context"
 
-// Engine methods for optional capabilities whose data the store does not
-// keep (yet): they check what the agent typed and ask the platform, or
-// say in words that it cannot.
+// Engine methods for optional capabilities: they check what the agent
+// typed and ask the platform, or say in words that it cannot.
 
 // SavedResponses lists the platform's saved responses (SavedResponder).
 func (e *Engine) SavedResponses(ctx context.Context) ([]SavedResponse, error) {
@@ -16,8 +15,9 @@ func (e *Engine) SavedResponses(ctx context.Context) ([]SavedResponse, error) {
 }
 
 // SetConversationTags replaces a conversation's tags on the platform
-// (ConversationTagger), cleaned as contact tags are (NormalizeTags). The
-// store keeps no conversation tags yet: the platform is the record.
+// (ConversationTagger), cleaned as contact tags are (NormalizeTags). Once
+// the platform has accepted them the store has them too
+// (Conversation.Tags), and the change is published.
 func (e *Engine) SetConversationTags(ctx context.Context, conversationID string, tags []string) error {
 	tags, err := NormalizeTags(tags)
 	if err != nil {
@@ -31,5 +31,17 @@ func (e *Engine) SetConversationTags(ctx context.Context, conversationID string,
 		return &InputError{"this conversation starts when " + e.platformName() + " accepts its first template; tag it after that"}
 	}
 	e.touch()
-	return tg.SetConversationTags(ctx, conversationID, tags)
+	if err := tg.SetConversationTags(ctx, conversationID, tags); err != nil {
+		return err
+	}
+	// Accepted: the store follows at once (the platform's spelling comes
+	// with the next sync or event).
+	changed, err := e.store.SetConversationTags(conversationID, tags)
+	if err != nil {
+		return err
+	}
+	if changed {
+		e.bus.publish(Changes{Conversations: idSet([]string{conversationID}), List: true})
+	}
+	return nil
 }

@@ -466,6 +466,9 @@ func TestFullBackendEngine(t *testing.T) {
 	if err := e.SetConversationTags(ctx, "c-k1", []string{" vip ", "VIP", "late"}); err != nil || be.calls[len(be.calls)-1] != "tags c-k1" {
 		t.Errorf("SetConversationTags: %v, calls %v", err, be.calls)
 	}
+	if c := getConv(t, s, "c-k1"); !slices.Equal(c.Tags, []string{"vip", "late"}) {
+		t.Errorf("tags stored after the platform accepted them: %q", c.Tags)
+	}
 	if rs, err := e.SavedResponses(ctx); err != nil || len(rs) != 1 {
 		t.Errorf("SavedResponses = %v, %v", rs, err)
 	}

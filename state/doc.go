@@ -38,8 +38,12 @@
 //     resolved conversation in FolderArchive, so the views, counts and
 //     Change{Folder} work unchanged: archive resolves, inbox reopens,
 //     spam is refused.
-//   - ConversationTagger (Tags): Engine.SetConversationTags. The store
-//     keeps no conversation tags yet.
+//   - ConversationTagger (Tags): Engine.SetConversationTags, which stores
+//     the tags once the platform accepted them (and publishes the
+//     change). The store keeps each conversation's tags
+//     (Conversation.Tags, migration 4), filled from Batch.Tags in the
+//     same transaction as the batch's messages and metadata; a platform
+//     without conversation tags never sets it and they stay empty.
 //   - SavedResponder (SavedResponses): Engine.SavedResponses.
 //   - ContactEditor (ContactEditing; msgboxx): CreateContact,
 //     UpdateContact, ContactByNumber, behind Engine.CreateContact (which

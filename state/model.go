@@ -293,6 +293,12 @@ type Batch struct {
 	// an earlier one, so the sync cursor may move there before the pass
 	// ends. Zero promises nothing (pages in any order).
 	Through time.Time
+	// Tags are the tags of conversations, by id, from a platform that tags
+	// conversations (ConversationTagger), in its spelling: a conversation
+	// named here has exactly these (nil or empty: none); one not named
+	// keeps what the store has. Applied with the messages, after the
+	// metadata; a conversation the store does not have is skipped.
+	Tags map[string][]string
 	// Connected is an EventStreamer's signal that its stream is up: from
 	// this batch on, until the stream ends, every change is pushed (see
 	// EventStreamer). A batch of Messages never sets it.

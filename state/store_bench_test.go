@@ -373,7 +373,7 @@ func generateBenchStore(path string) error {
 			c.readAt, c.unread = c.lastOut, sinceOut[i]
 		}
 	}
-	cins, err := tx.PrepareContext(ctx, `INSERT INTO conversations(`+convCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	cins, err := tx.PrepareContext(ctx, `INSERT INTO conversations(`+convCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func generateBenchStore(path string) error {
 	for i := range convs {
 		c := convs[i].row
 		if _, err := cins.ExecContext(ctx, c.id, c.accountID, c.contactID, c.contactName, c.contactNumber, c.folder, c.userID,
-			c.teamID, c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown); err != nil {
+			c.teamID, c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown, c.tags); err != nil {
 			return err
 		}
 		if _, err := kins.ExecContext(ctx, c.contactID, c.accountID, c.contactName, c.contactNumber, end-span,

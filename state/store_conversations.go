@@ -2,6 +2,7 @@ package state
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 // convCols are the conversations columns convRow.scan reads, in order.
 const convCols = `id, account_id, contact_id, contact_name, contact_number, folder, user_id, team_id,
-	last_inbound, last_outbound, last_activity, preview, preview_out, preview_key, unread, read_at, meta_known`
+	last_inbound, last_outbound, last_activity, preview, preview_out, preview_key, unread, read_at, meta_known, tags`
 
 // convRow is a conversations row as stored. It is comparable, so a change
 // to the list row is cur != orig.
@@ -26,13 +27,14 @@ type convRow struct {
 	unread                     int
 	readAt                     int64
 	metaKnown                  bool
+	tags                       string // JSON array; "" for none
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
 func (c *convRow) scan(r scanner) error {
 	return r.Scan(&c.id, &c.accountID, &c.contactID, &c.contactName, &c.contactNumber, &c.folder, &c.userID, &c.teamID,
-		&c.lastIn, &c.lastOut, &c.lastAct, &c.preview, &c.previewOut, &c.previewKey, &c.unread, &c.readAt, &c.metaKnown)
+		&c.lastIn, &c.lastOut, &c.lastAct, &c.preview, &c.previewOut, &c.previewKey, &c.unread, &c.readAt, &c.metaKnown, &c.tags)
 }
 
 func (c convRow) conversation() Conversation {
@@ -52,7 +54,29 @@ func (c convRow) conversation() Conversation {
 		PreviewOut:    c.previewOut,
 		Unread:        c.unread,
 		MetaKnown:     c.metaKnown,
+		Tags:          decodeTags(c.tags),
 	}
+}
+
+// encodeTags is tags as stored: a JSON array, "" for none.
+func encodeTags(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
+
+// decodeTags reads a stored tags column (nil for none or a damaged one).
+func decodeTags(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var tags []string
+	if json.Unmarshal([]byte(s), &tags) != nil || len(tags) == 0 {
+		return nil
+	}
+	return tags
 }
 
 // listRow is the part of a row the conversation list shows (everything
@@ -218,8 +242,8 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 		case tc.created:
 			c := tc.cur
 			if _, err := t.exec(`INSERT INTO conversations(`+convCols+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, c.accountID, c.contactID, c.contactName, c.contactNumber, c.folder, c.userID, c.teamID,
-				c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, c.accountID, c.contactID, c.contactName, c.contactNumber, c.folder, c.userID, c.teamID,
+				c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown, c.tags); err != nil {
 				return nil, nil, fmt.Errorf("insert conversation %s: %w", id, err)
 			}
 			created = append(created, id)
@@ -301,6 +325,27 @@ func setConversationMetaTx(tx *sql.Tx, id string, folder Folder, userID, teamID 
 	_, err = tx.Exec(`UPDATE conversations SET folder = ?, user_id = ?, team_id = ?, meta_known = 1 WHERE id = ?`,
 		string(folder), userID, teamID, id)
 	return changed, err
+}
+
+// SetConversationTags stores a conversation's tags as the platform has
+// them (in its spelling and order; nil for none). An unknown conversation
+// is ignored. changed reports whether they differ from before.
+func (s *Store) SetConversationTags(id string, tags []string) (changed bool, err error) {
+	err = s.write("set conversation tags "+id, func(tx *sql.Tx) error {
+		changed, err = setConversationTagsTx(tx, id, tags)
+		return err
+	})
+	return changed, err
+}
+
+// setConversationTagsTx is SetConversationTags inside a transaction.
+func setConversationTagsTx(tx *sql.Tx, id string, tags []string) (changed bool, err error) {
+	res, err := tx.Exec("UPDATE conversations SET tags = ? WHERE id = ? AND tags <> ?", encodeTags(tags), id, encodeTags(tags))
+	if err != nil {
+		return false, fmt.Errorf("set conversation tags %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // SwapConversationMeta is the compare-and-swap of optimistic actions: if

@@ -267,3 +267,71 @@ func TestMarkReadPersists(t *testing.T) {
 		t.Errorf("unread = %d, want 1", c.Unread)
 	}
 }
+
+// TestConversationTags: a batch's tags replace a conversation's in the
+// same write as its messages; conversations it does not name keep theirs;
+// unknown ones are skipped; reads fill Conversation.Tags.
+func TestConversationTags(t *testing.T) {
+	s := openTest(t)
+	apply(t, s, inMsg("m1", "c1", "hi", t0), inMsg("m2", "c2", "yo", t0))
+	tests := []struct {
+		name        string
+		batch       Batch
+		want        map[string][]string
+		wantChanged []string
+	}{
+		{"with a new message", Batch{Messages: []Message{inMsg("m3", "c1", "again", at(time.Minute))},
+			Tags: map[string][]string{"c1": {"VIP", "late payer"}}},
+			map[string][]string{"c1": {"VIP", "late payer"}, "c2": nil}, []string{"c1"}},
+		{"alone, another conversation", Batch{Tags: map[string][]string{"c2": {"new"}}},
+			map[string][]string{"c1": {"VIP", "late payer"}, "c2": {"new"}}, []string{"c2"}},
+		{"the same again: no change", Batch{Tags: map[string][]string{"c2": {"new"}}},
+			map[string][]string{"c2": {"new"}}, nil},
+		{"cleared", Batch{Tags: map[string][]string{"c1": {}}},
+			map[string][]string{"c1": nil, "c2": {"new"}}, []string{"c1"}},
+		{"unknown conversation skipped", Batch{Tags: map[string][]string{"c9": {"x"}}},
+			map[string][]string{"c9": nil}, nil},
+		{"with metadata, in order", Batch{Conversations: map[string]ConversationMeta{"c1": {Folder: FolderArchive}},
+			Tags: map[string][]string{"c1": {"<b>\x1b[31m"}}},
+			map[string][]string{"c1": {"<b>\x1b[31m"}}, []string{"c1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := s.ApplyMessages(tt.batch, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range tt.wantChanged {
+				if !slices.Contains(res.Changed, id) {
+					t.Errorf("Changed = %v, want %s in it", res.Changed, id)
+				}
+			}
+			if len(tt.wantChanged) == 0 && len(res.Changed) != 0 {
+				t.Errorf("Changed = %v, want none", res.Changed)
+			}
+			for id, want := range tt.want {
+				c, ok, err := s.Conversation(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok && !slices.Equal(c.Tags, want) || !ok && want != nil {
+					t.Errorf("%s: tags %q, want %q", id, c.Tags, want)
+				}
+			}
+		})
+	}
+	list, err := s.ListConversations(View{Folder: FolderInbox}, 0, 10)
+	if err != nil || len(list) != 1 || !slices.Equal(list[0].Tags, []string{"new"}) {
+		t.Errorf("list: %+v, %v", list, err)
+	}
+	if ch, err := s.SetConversationTags("c2", []string{"a", "b"}); err != nil || !ch {
+		t.Errorf("SetConversationTags: %v, %v", ch, err)
+	}
+	if ch, err := s.SetConversationTags("c2", []string{"a", "b"}); err != nil || ch {
+		t.Errorf("SetConversationTags again: %v, %v", ch, err)
+	}
+	if c := getConv(t, s, "c2"); !slices.Equal(c.Tags, []string{"a", "b"}) {
+		t.Errorf("after SetConversationTags: %q", c.Tags)
+	}
+	checkIntegrity(t, s)
+}

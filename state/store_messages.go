@@ -375,6 +375,16 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 				changed.add(id)
 			}
 		}
+		// Tags likewise, after the rows exist.
+		for _, id := range slices.Sorted(maps.Keys(b.Tags)) {
+			c, err := setConversationTagsTx(tx, id, b.Tags[id])
+			if err != nil {
+				return err
+			}
+			if c {
+				changed.add(id)
+			}
+		}
 		res.NewConversations, res.Changed, res.NewInbound = created, changed.ids, inbound.ids
 		res.Rehomed = convs.rehomed
 		res.Threads = threads.ids

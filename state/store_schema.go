@@ -239,6 +239,9 @@ ALTER TABLE outbox ADD COLUMN template_params TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox RENAME COLUMN broadcast_id TO follow_up;
 ALTER TABLE templates ADD COLUMN language TEXT NOT NULL DEFAULT '';
 `,
+	// 4: conversation tags (a platform that tags conversations: get.chat),
+	// a JSON array of strings in the platform's spelling; '' for none.
+	`ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a

@@ -522,7 +522,7 @@ func minTime(a, b time.Time) time.Time {
 
 // apply writes a batch and tells subscribers what changed.
 func (e *Engine) apply(b Batch) (ApplyResult, error) {
-	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 {
+	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 && len(b.Tags) == 0 {
 		return ApplyResult{}, nil
 	}
 	// Messages and conversation metadata in one transaction (see

@@ -179,6 +179,30 @@ func metaOf(c Chat) state.ConversationMeta {
 	return m
 }
 
+// tagsOf is a chat's tags by name, in the server's order (nil: none).
+func tagsOf(c Chat) []string {
+	var tags []string
+	for _, t := range c.Tags {
+		if t.Name != "" {
+			tags = append(tags, t.Name)
+		}
+	}
+	return tags
+}
+
+// describe puts a chat's metadata and tags in batch; b.mu is held.
+func (b *Backend) describe(batch *state.Batch, id string, c Chat) {
+	if batch.Conversations == nil {
+		batch.Conversations = map[string]state.ConversationMeta{}
+	}
+	if batch.Tags == nil {
+		batch.Tags = map[string][]string{}
+	}
+	batch.Conversations[id] = metaOf(c)
+	batch.Tags[id] = tagsOf(c)
+	b.described(id, batch.Conversations[id])
+}
+
 func contactOf(c Chat) state.Contact {
 	id := c.ID()
 	tags := []string{}
@@ -509,8 +533,8 @@ const metaLookups = 8
 // since_time = From, before_time = To or now, fixed for the whole pass so
 // that offsets do not shift as messages arrive), in whatever order the
 // server lists them; the engine dedupes by id. No page promises Through.
-// Each batch carries the folder, assignee and contact of the conversations
-// it names for the first time: from the chat list read first when the
+// Each batch carries the folder, assignee, tags and contact of the
+// conversations it names for the first time: from the chat list read first when the
 // pass reaches back over chatListSpan, else from each chat (GET
 // chats/{wa_id}/).
 func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[state.Batch, error] {
@@ -643,11 +667,7 @@ func (b *Backend) addMeta(ctx context.Context, batch *state.Batch, chats map[str
 		if c == nil {
 			continue // the engine looks it up (ConversationMeta)
 		}
-		if batch.Conversations == nil {
-			batch.Conversations = map[string]state.ConversationMeta{}
-		}
-		batch.Conversations[id] = metaOf(*c)
-		b.described(id, batch.Conversations[id])
+		b.describe(batch, id, *c)
 		sc := contactOf(*c)
 		sc.Tags = nil // a batch's contacts are partial: tags stay as stored
 		if sc.ID == "" {
@@ -984,10 +1004,10 @@ func (b *Backend) findSent(ctx context.Context, waID, gid string, since time.Tim
 // Events streams the websocket as batches: messages (inbound and sent
 // from any inbox), statuses (as messages with the status: only for
 // messages this run knows, else the message is read from its chat, so a
-// status never makes an empty message), and the metadata of chats
-// assigned, resolved or reopened (read from the chat, since an event
-// tells one side and the store keeps all of it). Tagging events change
-// nothing the store keeps. The first batch, yielded as soon as the
+// status never makes an empty message), and the metadata and tags of
+// chats assigned, tagged, untagged, resolved or reopened (read from the
+// chat, since an event tells one side and the store keeps all of it); a
+// message's tagging is dropped. The first batch, yielded as soon as the
 // token is sent, is empty with Connected set (state.EventStreamer's
 // contract): from then on the engine makes no periodic message polls,
 // after one catch-up by since_time. The stream ends with an error when
@@ -1047,6 +1067,10 @@ func (b *Backend) eventBatch(ctx context.Context, evs []Event) state.Batch {
 			}
 		case EventAssignment, EventResolve:
 			metas[ev.WaID] = true
+		case EventTagging:
+			if ev.MessageID == "" { // a chat's tags (a message's are not kept)
+				metas[ev.WaID] = true
+			}
 		}
 	}
 	for id := range metas {
@@ -1058,12 +1082,8 @@ func (b *Backend) eventBatch(ctx context.Context, evs []Event) state.Batch {
 			b.c.log.Debug("getchat: chat lookup after an event failed", "err", err)
 			continue
 		}
-		if batch.Conversations == nil {
-			batch.Conversations = map[string]state.ConversationMeta{}
-		}
-		batch.Conversations[id] = metaOf(c)
 		b.mu.Lock()
-		b.described(id, batch.Conversations[id])
+		b.describe(&batch, id, c)
 		b.mu.Unlock()
 		if !named[id] && c.Contact.Name() != "" {
 			sc := contactOf(c)

@@ -122,16 +122,21 @@
 //     message); assignment and resolve events, and the first message of a
 //     chat the run has not described, read the chat for its whole
 //     metadata, as does a customer's message to a chat last known resolved
-//     (it reopens). Tagging events are dropped (the store keeps no chat
-//     tags).
+//     (it reopens). A chat's tagging event reads the chat likewise; a
+//     message's is dropped.
+//   - Conversation tags: a batch that describes a chat (from the chat
+//     list, chats/{wa_id}/ or an event) carries its tags by name
+//     (Batch.Tags), so Conversation.Tags is the chat's. A chat described
+//     once in a run is not read again by polls: while the websocket is
+//     down, a tag changed elsewhere shows with the next event or start.
+//     SetConversationTags stores the tags once get.chat has them.
 //   - Errors: IsUnauthorized → KindAuth, 453 → KindWindowClosed,
 //     MaybeDelivered → KindAmbiguous, 404 → KindNotFound, 409 →
 //     KindConflict, temporary → KindTemporary, other 4xx (the 403 of the
 //     write rule among them, with the server's words) → KindRefused.
 //
 // What the state core does not carry yet, and this package therefore
-// leaves out: conversation tags in the store (tagging events are
-// dropped; the tags are the contact's), a message's media (the body says
+// leaves out: a message's media (the body says
 // "[image] caption"; Client.DownloadMedia needs the Media, which
 // state.Message has no field for), sending a file through the outbox
 // (UploadMedia + SendMedia exist on the client), a message id that

@@ -82,6 +82,7 @@ type fakeClockEngine struct {
 	st    *state.Store
 	be    *getchat.Backend
 	e     *state.Engine
+	url   string // the sandbox's
 }
 
 func startFakeClockEngine(t *testing.T, cfg sandbox.Config, user, pass string) *fakeClockEngine {
@@ -106,7 +107,7 @@ func startFakeClockEngine(t *testing.T, cfg sandbox.Config, user, pass string) *
 	done := make(chan struct{})
 	go func() { _ = e.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return &fakeClockEngine{clock: clock, srv: srv, st: st, be: be, e: e}
+	return &fakeClockEngine{clock: clock, srv: srv, st: st, be: be, e: e, url: hs.URL}
 }
 
 // settle waits (in real time, for the engine's goroutines) until cond
