@@ -93,6 +93,12 @@ func TestKeyOverrides(t *testing.T) {
 			}
 		}},
 		{name: "conflict inside pickers", file: "[keys]\nnew_contact = \"ctrl+t\"\n", err: `config.toml:2: [keys] key "ctrl+t" is bound to both new_contact and edit_tags`},
+		{name: "tags and saved responses", file: "[keys]\ntags = \"T\"\nsaved_response = \"ctrl+y\"\n", check: func(t *testing.T, km ui.KeyMap) {
+			if !key.Matches(keyString("T"), km.Tags) || !key.Matches(keyString("ctrl+y"), km.SavedResponse) || key.Matches(keyString("ctrl+o"), km.SavedResponse) {
+				t.Errorf("tags %v, saved_response %v", km.Tags.Keys(), km.SavedResponse.Keys())
+			}
+		}},
+		{name: "tags may not take the assign key", file: "[keys]\ntags = \"a\"\n", err: `key "a" is bound to both assign and tags`},
 		{name: "composer keys are their own place", file: "[keys]\nsend = \"ctrl+s\"\nnewline = \"enter\"\n", check: func(t *testing.T, km ui.KeyMap) {
 			if !key.Matches(keyString("enter"), km.Newline) || !key.Matches(keyString("enter"), km.Open) {
 				t.Error("enter should insert a newline in the composer and still open elsewhere")

@@ -52,8 +52,13 @@ func (p *savedPicker) set(saved []state.SavedResponse) {
 		if strings.TrimSpace(title) == "" {
 			title = s.ID
 		}
-		// The text too, so that the agent finds a response by a word in it.
-		items[i] = pickItem{title: title, detail: firstLine(s.Text, 40)}
+		// The text too (unless the name is its start), so that the agent
+		// finds a response by a word in it.
+		detail := firstLine(s.Text, 40)
+		if strings.HasPrefix(strings.TrimSpace(s.Text), strings.TrimSpace(title)) {
+			detail = ""
+		}
+		items[i] = pickItem{title: title, detail: detail}
 	}
 	p.list.SetItems(items)
 }

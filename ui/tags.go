@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mbx-inbox/mbx/state"
 )
@@ -23,6 +25,7 @@ type tagDialog struct {
 	km     KeyMap
 	conv   state.Conversation
 	input  textinput.Model
+	known  string // tags of the conversations listed, as a hint
 	saving bool
 	err    string
 }
@@ -43,6 +46,25 @@ type convTagsSaved struct {
 type convTagsSavedMsg struct {
 	tags []string
 	err  error
+}
+
+// knownTags are the tags of the conversations loaded in the list, each
+// once, sorted, for the tag dialog's hint: the platform may accept only
+// tags it already has, and the core has no list of them yet.
+func knownTags(rows []state.Conversation) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range rows {
+		for _, t := range c.Tags {
+			t = strings.TrimSpace(line(t))
+			if k := strings.ToLower(t); t != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, t)
+			}
+		}
+	}
+	slices.SortFunc(out, byName)
+	return strings.Join(out, ", ")
 }
 
 func newTagDialog(km KeyMap, conv state.Conversation) *tagDialog {
@@ -75,7 +97,7 @@ func splitTags(s string) []string {
 }
 
 func (d *tagDialog) Waiting() (bool, bool) { return d.saving, false }
-func (d *tagDialog) Bounds() (int, int)    { return 70, 10 }
+func (d *tagDialog) Bounds() (int, int)    { return 70, 12 }
 func (d *tagDialog) SetSize(w int) {
 	d.input.SetWidth(max(1, w-4-lipWidth(d.input.Prompt)-1))
 }
@@ -121,6 +143,15 @@ func (d *tagDialog) View(v viewCtx) string {
 	default:
 		lines = append(lines, "")
 	}
+	if d.known != "" && h >= 8 {
+		known := wrap("In use in the list: "+d.known, inner)
+		if len(known) > 2 {
+			known = append(known[:1], ansi.Truncate(known[1], inner-1, "")+"…")
+		}
+		for _, l := range known {
+			lines = append(lines, st.muted.Render(l))
+		}
+	}
 	lines = append(lines, st.muted.Render(hint(d.km.Choose, "save", d.km.Close, "close")+" · an empty line takes every tag off"))
 	return st.dialog.Render(fitBlock(lines, inner, min(h-2, len(lines))))
 }
@@ -131,7 +162,9 @@ func (a *App) openTags() tea.Cmd {
 	if !ok {
 		return a.flash("Open or select a conversation first", true)
 	}
-	cmd := a.push(newTagDialog(a.keys, conv), nil)
+	d := newTagDialog(a.keys, conv)
+	d.known = knownTags(a.list.rows)
+	cmd := a.push(d, nil)
 	a.sizeDialogs()
 	return cmd
 }

@@ -371,7 +371,11 @@ func TestConversationTags(t *testing.T) {
 		t.Error("the header does not show the new tags")
 	}
 
-	ti.keys("#", "ctrl+u", strings.Repeat("y", 300), "enter")
+	ti.keys("#")
+	if f := ti.frame(); !strings.Contains(f, "In use in the list: billing, urgent") {
+		t.Errorf("the dialog does not name the tags in use:\n%s", f)
+	}
+	ti.keys("ctrl+u", strings.Repeat("y", 300), "enter")
 	if _, ok := isOpen[*tagDialog](ti.app); !ok {
 		t.Fatal("a refused tag closed the dialog")
 	}
