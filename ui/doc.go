@@ -9,8 +9,11 @@
 // an engine, never imports a platform package (CI checks it) and never
 // names a platform: it asks state.Capabilities what the account's platform
 // can do and shows only that (no Archive or Spam without folders, no new
-// contact without contact editing); a key for something the platform
-// cannot do says so in words. Every Core call runs in a command, never in
+// contact without contact editing; Unassign and a user and a team at
+// once in the assignment picker, tags, saved responses only where the
+// platform has them); a key for something the platform cannot do says so
+// in words. A conversation the agent may not write to (read-only) says
+// why in the composer and on the reply key, before they type. Every Core call runs in a command, never in
 // Update: no SQLite read or write happens inside Update (drafts are
 // flushed by a command after the update that left the composer).
 //
@@ -30,6 +33,7 @@
 // # Dialogs on a stack
 //
 // Help, search, the template picker and form, the assignment picker,
+// the conversation's tags, the saved responses (from the composer),
 // contacts, login and the account picker implement dialog (dialog.go). A
 // dialog is pushed the moment its key is pressed and reads its data
 // meanwhile, showing "Reading …". While a dialog waits (for its data or
