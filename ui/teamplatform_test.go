@@ -515,3 +515,24 @@ func TestGoldenTeamFrames(t *testing.T) {
 		}
 	}
 }
+
+// Keys typed while the tags are on their way are kept and go, in order,
+// where the agent meant: the dialog closes and j moves the list.
+func TestTagsTypeAhead(t *testing.T) {
+	ti := newTeamInbox(t, 120, 40, decorated{tags: map[string][]string{}})
+	ti.keys("#", "vip")
+	_, save := ti.app.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	for _, m := range keyMsgs("j") {
+		ti.app.Update(m)
+	}
+	if c, _ := ti.app.list.Selected(); c.ID != "c1" {
+		t.Fatalf("j moved the list before the tags were saved (on %s)", c.ID)
+	}
+	ti.drive(save)
+	if got := ti.be.tagged["c1"]; strings.Join(got, ",") != "vip" {
+		t.Errorf("tagged %q", got)
+	}
+	if c, _ := ti.app.list.Selected(); c.ID != "c2" || len(ti.app.dialogs) != 0 {
+		t.Errorf("after the save: on %s with %d dialogs, want c2 and none", c.ID, len(ti.app.dialogs))
+	}
+}
