@@ -306,6 +306,9 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		if !ok {
 			return a.flash("Open or select a conversation first", true), true
 		}
+		if conv.ReadOnly { // a template would be refused too: said before it is filled in
+			return a.flash(a.readOnlyNote(conv), true), true
+		}
 		return a.openTemplates(conv), true
 
 	case key.Matches(k, km.Assign):

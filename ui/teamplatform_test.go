@@ -463,6 +463,11 @@ func TestReadOnlyConversation(t *testing.T) {
 	if strings.Contains(ti.app.View().Content, "\x1b[2J") {
 		t.Error("the reason's escape reached the terminal")
 	}
+	ti.app.bar.flash = ""
+	ti.keys("t")
+	if _, ok := isOpen[*templatePicker](ti.app); ok || !strings.Contains(ti.app.bar.flash, "A assigns it to you") {
+		t.Errorf("t on a read-only conversation: flash %q", ti.app.bar.flash)
+	}
 	ti.keys("A")
 	if c := ti.conv("c3"); c.UserID != "u-me" {
 		t.Errorf("A assigned %q", c.UserID)
