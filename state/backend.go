@@ -14,7 +14,7 @@ import (
 // platform may or may not do is an optional capability, a small interface
 // of its own detected by type assertion (FolderMover, Resolver,
 // ConversationTagger, SavedResponder, ContactEditor, Unassigner,
-// UserAndTeamAssigner, EventStreamer, TemplateFollower; see
+// UserAndTeamAssigner, EventStreamer, TemplateFollower, ReadMarker; see
 // Capabilities). api/msgboxx implements it (and api/getchat will); state
 // never sees the wire. Failures are *BackendError.
 type Backend interface {
@@ -247,6 +247,15 @@ type TemplateFollower interface {
 	FindSend(ctx context.Context, out Outgoing, since time.Time, claimed func(token string) bool) (Sent, bool, error)
 }
 
+// ReadMarker is a platform that keeps unread counts itself (get.chat):
+// its batches carry them (Batch.Unread), and MarkRead tells it the agent
+// has read the conversation's customer messages up to upTo. The engine
+// calls it in the background when the agent opens a conversation; a
+// failure is logged, and the platform's count wins at its next answer.
+type ReadMarker interface {
+	MarkRead(ctx context.Context, conversationID string, upTo time.Time) error
+}
+
 // InboxLister is a platform that groups an account's conversations into
 // inboxes (msgboxx); the store keeps them.
 type InboxLister interface {
@@ -271,6 +280,7 @@ type Capabilities struct {
 	UserAndTeam      bool // UserAndTeamAssigner: a user and a team at once
 	PushedEvents     bool // EventStreamer
 	TemplateFollowUp bool // TemplateFollower
+	ServerUnread     bool // ReadMarker: unread counts kept (and marked read) on the platform
 }
 
 // CapabilitiesOf reports what be can do beyond the core (zero for nil).
@@ -290,6 +300,7 @@ func CapabilitiesOf(be Backend) Capabilities {
 	_, c.UserAndTeam = be.(UserAndTeamAssigner)
 	_, c.PushedEvents = be.(EventStreamer)
 	_, c.TemplateFollowUp = be.(TemplateFollower)
+	_, c.ServerUnread = be.(ReadMarker)
 	return c
 }
 

@@ -69,6 +69,14 @@
 //     kept in the outbox) that the outbox follows; FindSend finds such a
 //     send when reconciling an uncertain one. The platform's own words
 //     for it (a broadcast) stay in its package.
+//   - ReadMarker (ServerUnread; get.chat): the platform keeps unread
+//     counts. Its batches carry them (Batch.Unread), which replace the
+//     stored count after the batch's messages (later customer messages
+//     count on locally). Service.MarkRead clears the count in the store
+//     at once and the engine tells the platform in the background
+//     (MarkRead up to the last customer message; never blocking the
+//     caller; a failure is logged); a count that arrives while that mark
+//     is on its way is not taken, as it may predate it.
 //   - InboxLister (msgboxx) and PlatformNamer ("msgboxx" instead of "the
 //     platform" in the few messages that name it) are minor ones the UI
 //     needs no flag for.

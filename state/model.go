@@ -299,6 +299,12 @@ type Batch struct {
 	// keeps what the store has. Applied with the messages, after the
 	// metadata; a conversation the store does not have is skipped.
 	Tags map[string][]string
+	// Unread is the platform's count of unread customer messages, by
+	// conversation id, from a platform that keeps one (ReadMarker): a
+	// conversation named here takes it as its Unread, after the batch's
+	// messages; one not named keeps counting locally. Unknown
+	// conversations are skipped.
+	Unread map[string]int
 	// Connected is an EventStreamer's signal that its stream is up: from
 	// this batch on, until the stream ends, every change is pushed (see
 	// EventStreamer). A batch of Messages never sets it.

@@ -348,6 +348,18 @@ func setConversationTagsTx(tx *sql.Tx, id string, tags []string) (changed bool, 
 	return n > 0, err
 }
 
+// setConversationUnreadTx sets a conversation's unread count to the
+// platform's (never below 0). An unknown conversation is skipped.
+func setConversationUnreadTx(tx *sql.Tx, id string, n int) (changed bool, err error) {
+	n = max(n, 0)
+	res, err := tx.Exec("UPDATE conversations SET unread = ? WHERE id = ? AND unread <> ?", n, id, n)
+	if err != nil {
+		return false, fmt.Errorf("set conversation unread %s: %w", id, err)
+	}
+	k, err := res.RowsAffected()
+	return k > 0, err
+}
+
 // SwapConversationMeta is the compare-and-swap of optimistic actions: if
 // the stored conversation's folder and assignee are old, it sets them to
 // next and reports true; otherwise (changed meanwhile, or no such row) it

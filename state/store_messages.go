@@ -385,6 +385,17 @@ func (s *Store) ApplyMessages(b Batch, now time.Time) (ApplyResult, error) {
 				changed.add(id)
 			}
 		}
+		// The platform's unread counts last: they include the batch's
+		// messages.
+		for _, id := range slices.Sorted(maps.Keys(b.Unread)) {
+			c, err := setConversationUnreadTx(tx, id, b.Unread[id])
+			if err != nil {
+				return err
+			}
+			if c {
+				changed.add(id)
+			}
+		}
 		res.NewConversations, res.Changed, res.NewInbound = created, changed.ids, inbound.ids
 		res.Rehomed = convs.rehomed
 		res.Threads = threads.ids

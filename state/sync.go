@@ -120,6 +120,11 @@ type Engine struct {
 	caughtUp  bool
 	recheck   bool
 	pollOwed  bool
+	// marking counts, by conversation, the read marks on their way to a
+	// ReadMarker: the platform's unread counts of those are not taken
+	// meanwhile (they may predate the mark).
+	marking map[string]int
+	marks   sync.WaitGroup // read marks on their way
 
 	nudge       chan struct{}
 	outboxNudge chan struct{}
@@ -522,7 +527,8 @@ func minTime(a, b time.Time) time.Time {
 
 // apply writes a batch and tells subscribers what changed.
 func (e *Engine) apply(b Batch) (ApplyResult, error) {
-	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 && len(b.Tags) == 0 {
+	b = e.withoutMarking(b)
+	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 && len(b.Tags) == 0 && len(b.Unread) == 0 {
 		return ApplyResult{}, nil
 	}
 	// Messages and conversation metadata in one transaction (see
@@ -846,3 +852,60 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 	res, err := e.apply(batch)
 	return res.NewMessages, err
 }
+
+// markReadTimeout bounds a read mark sent to the platform.
+const markReadTimeout = 30 * time.Second
+
+// tellRead tells a ReadMarker, in the background, that the agent has read
+// conversation c up to its last customer message. Errors are logged.
+func (e *Engine) tellRead(c Conversation) {
+	rm, ok := e.be.(ReadMarker)
+	if !ok || IsNewConversation(c.ID) || c.LastInbound.IsZero() {
+		return
+	}
+	e.mu.Lock()
+	if e.marking == nil {
+		e.marking = map[string]int{}
+	}
+	e.marking[c.ID]++
+	e.mu.Unlock()
+	e.marks.Go(func() {
+		defer func() {
+			e.mu.Lock()
+			if e.marking[c.ID]--; e.marking[c.ID] <= 0 {
+				delete(e.marking, c.ID)
+			}
+			e.mu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), markReadTimeout)
+		defer cancel()
+		if err := rm.MarkRead(ctx, c.ID, c.LastInbound); err != nil {
+			e.log.Info("marking read on the platform failed", "conversation", c.ID, "err", err)
+		}
+	})
+}
+
+// withoutMarking drops from b the platform's unread counts of
+// conversations whose read mark is on its way.
+func (e *Engine) withoutMarking(b Batch) Batch {
+	if len(b.Unread) == 0 {
+		return b
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.marking) == 0 {
+		return b
+	}
+	unread := make(map[string]int, len(b.Unread))
+	for id, n := range b.Unread {
+		if e.marking[id] == 0 {
+			unread[id] = n
+		}
+	}
+	b.Unread = unread
+	return b
+}
+
+// WaitReadMarks waits for the read marks sent so far to be answered. For
+// tests and shutdown.
+func (e *Engine) WaitReadMarks() { e.marks.Wait() }

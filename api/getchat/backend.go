@@ -64,6 +64,7 @@ var (
 	_ state.SavedResponder      = (*Backend)(nil)
 	_ state.EventStreamer       = (*Backend)(nil)
 	_ state.PlatformNamer       = (*Backend)(nil)
+	_ state.ReadMarker          = (*Backend)(nil)
 )
 
 // Client returns the wrapped client.
@@ -190,7 +191,8 @@ func tagsOf(c Chat) []string {
 	return tags
 }
 
-// describe puts a chat's metadata and tags in batch; b.mu is held.
+// describe puts a chat's metadata, tags and unread count (new_messages,
+// the logged-in user's) in batch; b.mu is held.
 func (b *Backend) describe(batch *state.Batch, id string, c Chat) {
 	if batch.Conversations == nil {
 		batch.Conversations = map[string]state.ConversationMeta{}
@@ -198,8 +200,12 @@ func (b *Backend) describe(batch *state.Batch, id string, c Chat) {
 	if batch.Tags == nil {
 		batch.Tags = map[string][]string{}
 	}
+	if batch.Unread == nil {
+		batch.Unread = map[string]int{}
+	}
 	batch.Conversations[id] = metaOf(c)
 	batch.Tags[id] = tagsOf(c)
+	batch.Unread[id] = max(0, int(c.NewMessages))
 	b.described(id, batch.Conversations[id])
 }
 
@@ -633,7 +639,16 @@ func (b *Backend) addMeta(ctx context.Context, batch *state.Batch, chats map[str
 	var need []string
 	b.mu.Lock()
 	for _, m := range batch.Messages {
-		if id := m.ConversationID; id != "" && !b.given[id] && !slices.Contains(need, id) {
+		id := m.ConversationID
+		if c, ok := chats[id]; ok && b.given[id] {
+			// Described by an earlier page of this pass: its count again,
+			// since this page's older messages counted locally.
+			if batch.Unread == nil {
+				batch.Unread = map[string]int{}
+			}
+			batch.Unread[id] = max(0, int(c.NewMessages))
+		}
+		if id != "" && !b.given[id] && !slices.Contains(need, id) {
 			need = append(need, id)
 		}
 	}
@@ -804,6 +819,15 @@ func (b *Backend) Assign(ctx context.Context, id string, a state.Assignment) err
 func (b *Backend) Unassign(ctx context.Context, id string) error {
 	_, err := b.c.Assign(ctx, AssignmentUpdate{WaID: id, User: Nobody(), Group: Nobody()})
 	return wrap(err)
+}
+
+// MarkRead marks the chat's messages up to upTo as received
+// (mark_as_received/): get.chat's unread count of the chat drops.
+func (b *Backend) MarkRead(ctx context.Context, id string, upTo time.Time) error {
+	if state.IsNewConversation(id) {
+		return nil
+	}
+	return wrap(b.c.MarkAsReceived(ctx, id, upTo))
 }
 
 // Resolve marks the chat resolved.

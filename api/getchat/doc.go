@@ -59,7 +59,8 @@
 //
 // NewBackend(c) adapts the client to state.Backend with the capabilities
 // Resolver, Unassigner, UserAndTeamAssigner, ConversationTagger,
-// SavedResponder, EventStreamer and PlatformNamer ("get.chat").
+// SavedResponder, EventStreamer, ReadMarker and PlatformNamer
+// ("get.chat").
 //
 //   - One account, AccountID "getchat": a get.chat inbox is one number.
 //     Users are get.chat's users, teams its groups (members from the users'
@@ -130,6 +131,13 @@
 //     once in a run is not read again by polls: while the websocket is
 //     down, a tag changed elsewhere shows with the next event or start.
 //     SetConversationTags stores the tags once get.chat has them.
+//   - Unread counts (ReadMarker): a described chat's new_messages (the
+//     logged-in user's count) comes as Batch.Unread and becomes
+//     Conversation.Unread; in a pass over the chat list every page naming
+//     the chat repeats it (older pages' messages would otherwise count
+//     on). Customer messages after that count on in the store. MarkRead
+//     posts mark_as_received/ with the last customer message's time
+//     (rounded up to its second), in the background.
 //   - Errors: IsUnauthorized → KindAuth, 453 → KindWindowClosed,
 //     MaybeDelivered → KindAmbiguous, 404 → KindNotFound, 409 →
 //     KindConflict, temporary → KindTemporary, other 4xx (the 403 of the
@@ -140,8 +148,7 @@
 // "[image] caption"; Client.DownloadMedia needs the Media, which
 // state.Message has no field for), sending a file through the outbox
 // (UploadMedia + SendMedia exist on the client), a message id that
-// changes once (queued → on WhatsApp), unread counts from the server
-// (Chat.NewMessages).
+// changes once (queued → on WhatsApp).
 //
 // # Auth
 //
