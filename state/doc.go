@@ -81,6 +81,20 @@
 //     platform" in the few messages that name it) are minor ones the UI
 //     needs no flag for.
 //
+// Who may write to a conversation: Backend.Me's answer carries the
+// user's WriteScope (all, assigned to them, assigned to them or their
+// team, none; get.chat: a regular user writes only to chats assigned to
+// them). The engine records it beside the user's id (session meta, so it
+// holds offline at the next start) and publishes a list change when it
+// moves; every read of the store judges each conversation by it and the
+// conversation's assignee (writerule.go): Conversation.ReadOnly with
+// ReadOnlyWhy in words ("Only the assignee can write here: assign it to
+// yourself first (A)"). A conversation started here ("new:") is never
+// read-only, nor is any while the user is unknown: the platform decides.
+// Send and SendTemplate refuse a read-only conversation before any
+// request with an *InputError carrying those words; assigning it to
+// oneself makes it writable at once.
+//
 // Who may take a conversation is the platform's data, read with a neutral
 // rule: a user works in User.AccountIDs, a team serves Team.AccountIDs
 // (all accounts when it lists none); each adapter fills them as its

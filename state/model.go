@@ -150,6 +150,11 @@ type User struct {
 	FirstName  string
 	LastName   string
 	AccountIDs []string
+	// WriteScope is what the user may write to, where the platform
+	// restricts it; read from Backend.Me's answer (the zero value:
+	// everything). The store judges each conversation by it
+	// (Conversation.ReadOnly).
+	WriteScope WriteScope
 }
 
 // WorksIn reports whether the user may take conversations of the account

@@ -55,7 +55,9 @@ func (s *Store) ConversationFor(accountID, contactID string) (Conversation, bool
 	case err != nil:
 		return Conversation{}, false, fmt.Errorf("store: conversation for %s/%s: %w", accountID, contactID, err)
 	}
-	return c.conversation(), true, nil
+	conv := c.conversation()
+	s.rule().judge(&conv)
+	return conv, true, nil
 }
 
 // StartConversation returns the conversation to reach contact c in: the

@@ -66,6 +66,9 @@ func (e *Engine) Send(conversationID, body string) (OutboxItem, error) {
 		}
 		return OutboxItem{}, fmt.Errorf("conversation %s is not in the store", conversationID)
 	}
+	if conv.ReadOnly {
+		return OutboxItem{}, &InputError{conv.ReadOnlyWhy}
+	}
 	if !WindowAt(conv.WindowExpiry(), e.cfg.Now()).Open() {
 		return OutboxItem{}, ErrWindowClosed
 	}
@@ -85,6 +88,11 @@ func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]st
 	conv, err := e.resolveNew(conv)
 	if err != nil {
 		return OutboxItem{}, err
+	}
+	if cur, ok, err := e.store.Conversation(conv.ID); err != nil {
+		return OutboxItem{}, err
+	} else if ok && cur.ReadOnly { // judged now, not as the caller last saw it
+		return OutboxItem{}, &InputError{cur.ReadOnlyWhy}
 	}
 	if conv.AccountID == "" || conv.ContactID == "" {
 		return OutboxItem{}, &InputError{"this conversation is not in mbx yet: wait for the next sync and try again"}

@@ -30,6 +30,12 @@ type Store struct {
 	db   *sql.DB
 	path string
 	mu   sync.Mutex // held by every write
+
+	// The current user's write rule (writerule.go), read once and again
+	// after a change of the user, their scope or the teams.
+	ruleMu sync.Mutex
+	wrule  writeRule
+	ruleOK bool
 }
 
 // Open opens the store at path, creating the file (mode 0600) and its
@@ -196,11 +202,15 @@ func (s *Store) GetMeta(key string) (string, error) {
 
 // SetMeta stores value under key (sync cursors, settings).
 func (s *Store) SetMeta(key, value string) error {
-	return s.write("set meta "+strconv.Quote(key), func(tx *sql.Tx) error {
+	err := s.write("set meta "+strconv.Quote(key), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO meta(key, value) VALUES (?, ?)
 			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 		return err
 	})
+	if key == metaMe || key == metaWriteScope {
+		s.forgetRule()
+	}
+	return err
 }
 
 // toNanos is how times are stored: Unix nanoseconds, 0 for the zero time.

@@ -274,7 +274,9 @@ func (s *Store) Conversation(id string) (Conversation, bool, error) {
 	case err != nil:
 		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)
 	}
-	return c.conversation(), true, nil
+	conv := c.conversation()
+	s.rule().judge(&conv)
+	return conv, true, nil
 }
 
 // SetConversationMeta files the conversation and sets its assignee (userID
@@ -512,6 +514,11 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
+	}
+	rows.Close()
+	r := s.rule()
+	for i := range out {
+		r.judge(&out[i])
 	}
 	return out, nil
 }

@@ -155,6 +155,7 @@ func links(tx *sql.Tx, query string) (map[string][]string, error) {
 
 // ReplaceTeams replaces the stored teams, with their accounts and members.
 func (s *Store) ReplaceTeams(ts []Team) error {
+	defer s.forgetRule() // the user's teams may have changed
 	return s.replaceSet("replace teams", []string{"team_accounts", "team_users", "teams"}, func(tx *sql.Tx) error {
 		st, err := tx.Prepare(`INSERT INTO teams(id, name, description) VALUES (?, ?, ?)
 			ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description`)

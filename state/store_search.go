@@ -197,6 +197,10 @@ func (s *Store) SearchMessages(q string, limit int) ([]SearchHit, error) {
 	if err != nil {
 		return nil, err
 	}
+	r := s.rule()
+	for i := range hits {
+		r.judge(&hits[i].Conversation)
+	}
 	return hits, nil
 }
 

@@ -735,8 +735,17 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 			return err
 		}
 	}
+	rule := e.store.rule()
 	if me.ID != "" && me.ID != e.Me() {
 		e.SetMe(me.ID)
+	}
+	if me.ID != "" && me.WriteScope != rule.scope {
+		if err := e.store.SetWriteScope(me.WriteScope); err != nil {
+			return err
+		}
+	}
+	if me.ID != "" && (me.ID != rule.me || me.WriteScope != rule.scope) {
+		defer e.bus.publish(Changes{List: true}) // who may write where changed
 	}
 	e.lastRefresh = e.cfg.Now()
 	e.bus.publish(Changes{Reference: true})

@@ -328,13 +328,39 @@ func failure(errs []WABAError) string {
 // ---------------------------------------------------------------------------
 // Reference data
 
-// Me is the logged-in user (GET users/current/).
+// Me is the logged-in user (GET users/current/), with what they may
+// write to (writeScopeOf).
 func (b *Backend) Me(ctx context.Context) (state.User, error) {
 	u, err := b.c.CurrentUser(ctx)
 	if err != nil {
 		return state.User{}, wrap(err)
 	}
-	return toUser(u), nil
+	su := toUser(u)
+	su.WriteScope = writeScopeOf(u)
+	return su, nil
+}
+
+// writeScopeOf is CanWrite's rule as a state.WriteScope: can_write_to_chats
+// when the server sends it (all, group, user, none), else an admin writes
+// everywhere and any other role (user, app) only to chats assigned to
+// them.
+func writeScopeOf(u User) state.WriteScope {
+	if u.Permissions != nil {
+		switch strings.ToLower(u.Permissions.CanWriteToChats) {
+		case ScopeAll:
+			return state.WriteAll
+		case ScopeGroup:
+			return state.WriteTeam
+		case ScopeUser:
+			return state.WriteAssigned
+		case ScopeNone:
+			return state.WriteNone
+		}
+	}
+	if u.IsAdmin() {
+		return state.WriteAll
+	}
+	return state.WriteAssigned
 }
 
 // Accounts is get.chat's one WhatsApp account, named after the host.

@@ -131,6 +131,13 @@
 //     once in a run is not read again by polls: while the websocket is
 //     down, a tag changed elsewhere shows with the next event or start.
 //     SetConversationTags stores the tags once get.chat has them.
+//   - Read-only chats: Me carries the user's state.WriteScope, CanWrite's
+//     rule: can_write_to_chats when the server sends it (all, group →
+//     WriteTeam, user → WriteAssigned, none), else admin writes
+//     everywhere and any other role (user, app) only to chats assigned
+//     to them. The store marks the others read-only and the engine
+//     refuses to send there before any request (the sandbox would answer
+//     403).
 //   - Unread counts (ReadMarker): a described chat's new_messages (the
 //     logged-in user's count) comes as Batch.Unread and becomes
 //     Conversation.Unread; in a pass over the chat list every page naming
