@@ -118,12 +118,16 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	ch := m.changes
+	// Customer messages that come in the same changes as the first
+	// "online" are the end of the first sync's history, not news: the
+	// subscription coalesces the two.
+	wasLive := a.live
 	if ch.Connection {
 		a.bar.conn = a.core.Status()
 		a.live = a.live || a.bar.conn.State == state.Online
 		cmds = append(cmds, a.offerLogin())
 	}
-	if len(ch.Inbound) > 0 {
+	if len(ch.Inbound) > 0 && wasLive {
 		cmds = append(cmds, a.notify(ch.Inbound))
 	}
 	listChanged := ch.List
