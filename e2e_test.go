@@ -17,9 +17,13 @@ package main
 //     memory of the process, for the plain demo and for 100,000
 //     conversations.
 //
-// The binary is built once per test process with go build (with -race when
-// the tests run under -race: the build then reuses the packages the test
-// binary was compiled from, and the real program is race-checked as well).
+// The binary is built once per test process with go build. Under -race
+// with MBX_E2E_RACE=1 it is built with -race too (the build then reuses the
+// packages the test binary was compiled from, and the real program is
+// race-checked as well; .ci/run does that in a step of its own). Plain
+// `go test -race ./...` runs it without: the same code is race-checked in
+// process by the UI, engine and client tests, and a race-built binary
+// makes these tests several times slower.
 // Everything stays on loopback: the demo's sandbox listens on 127.0.0.1:0.
 // Nothing here sleeps to assert: every wait polls for what it expects, with
 // deadlines generous enough for -race on a loaded 2-core machine.
@@ -118,7 +122,7 @@ func buildMbx() (string, error) {
 	}
 	name := fmt.Sprintf("mbx-%x", sha256.Sum256([]byte(wd)))[:16]
 	args := []string{"build"}
-	if raceEnabled() {
+	if raceEnabled() && os.Getenv("MBX_E2E_RACE") == "1" {
 		name += "-race"
 		args = append(args, "-race")
 	}
