@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,4 +57,128 @@ func TestE2EGetchatNoEscapeFromData(t *testing.T) {
 	if i := bytes.Index(out, []byte(" new) — demo")); i >= 0 {
 		t.Errorf("the first sync's history was announced as new: …%q…", around(out, i))
 	}
+}
+
+// The get.chat inbox end to end, the real binary in tmux against the
+// get.chat demo: a reply whose ticks come over the websocket, a saved
+// response, assignment to a user, then a group (the user kept), unassign,
+// a tag, resolve and reopen, and a closed window steered to a template.
+func TestE2EGetchatFlows(t *testing.T) {
+	skipE2E(t)
+	t.Parallel()
+	term := startTmux(t, 120, 40, "demo", "--platform", "getchat", "--seed", "3", "--simulate-every", "0")
+	term.waitFor("the get.chat inbox online with rows", func(s string) bool {
+		return strings.Contains(s, "Open") && strings.Contains(s, "Resolved") && strings.Contains(s, "● online") && len(listRows(s)) > 0
+	}, e2eFirstFrame)
+	// toList focuses the list from anywhere: back to the folders (esc
+	// from the composer, the thread, the list), then the next pane.
+	toList := func() { term.keys(escKey, escKey, escKey, escKey, "Tab") }
+	// selectRow moves the list cursor (from the top) to the named row.
+	selectRow := func(name string) {
+		t.Helper()
+		toList()
+		term.keys("g")
+		screen := term.waitFor("the list at its top", func(s string) bool { return len(listRows(s)) > 0 }, e2eStep)
+		i := slices.IndexFunc(listRows(screen), func(r shownRow) bool { return strings.HasPrefix(r.name, name) })
+		if i < 0 {
+			t.Fatalf("no row %q:\n%s", name, screen)
+		}
+		for range i { // keys are taken in order: the next one acts on this row
+			term.keys("j")
+		}
+	}
+	rowOf := func(s, name string) string { // the row's two lines, list pane only
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			if _, list, _, ok := panes(l); ok && strings.Contains(list, name) && i+1 < len(lines) {
+				_, second, _, _ := panes(lines[i+1])
+				return list + "\n" + second
+			}
+		}
+		return ""
+	}
+
+	// A reply: queued, sent, delivered, pushed over the websocket.
+	selectRow("Priya Patel")
+	term.keys("Enter", "r")
+	term.waitScreen("Write a reply", e2eStep)
+	term.typeText("Your parcel left today")
+	term.keys("Enter")
+	term.waitFor("the reply ticking ✓✓ (pushed over the websocket)", func(s string) bool {
+		return tickOf(s, "Your parcel left today") == "✓✓"
+	}, e2eStep)
+
+	// A saved response, its placeholders filled, sent.
+	term.keys("C-o")
+	term.waitFor("the saved responses", func(s string) bool { return strings.Contains(s, "Saved response") || strings.Contains(s, "saved response") }, e2eStep)
+	term.keys("Enter")
+	term.waitFor("the saved response in the composer", func(s string) bool {
+		return !strings.Contains(s, "Write a reply") && strings.Contains(s, "Priya")
+	}, e2eStep)
+	term.keys("Enter")
+	term.keys(escKey)
+
+	// Assign to a user, then a group: the user stays; then unassign.
+	term.keys("a")
+	term.typeText("robin")
+	term.keys("Enter")
+	term.waitFor("Priya assigned to Robin", func(s string) bool { return strings.Contains(rowOf(s, "Priya Patel"), "@Robin") }, e2eStep)
+	term.keys("a")
+	term.typeText("sales")
+	term.keys("Enter")
+	term.waitFor("the group Sales beside Robin", func(s string) bool {
+		r := rowOf(s, "Priya Patel")
+		return strings.Contains(r, "@Robin") && strings.Contains(r, "#Sales")
+	}, e2eStep)
+	term.keys("a")
+	term.typeText("unassign")
+	term.keys("Enter")
+	term.waitFor("Priya unassigned", func(s string) bool {
+		r := rowOf(s, "Priya Patel")
+		return r != "" && !strings.Contains(r, "@Robin") && !strings.Contains(r, "#Sales")
+	}, e2eStep)
+
+	// A tag the account has.
+	term.keys("#")
+	term.waitFor("the tag dialog", func(s string) bool { return strings.Contains(s, "Tags") }, e2eStep)
+	term.keys("C-u")
+	term.typeText("VIP")
+	term.keys("Enter")
+	term.waitFor("the tag in the row", func(s string) bool { return strings.Contains(rowOf(s, "Priya Patel"), "VIP") }, e2eStep)
+
+	// Resolve: gone from Open; reopen from Resolved.
+	term.keys("e")
+	term.waitFor("Priya resolved (not in Open)", func(s string) bool { return rowOf(s, "Priya Patel") == "" }, e2eStep)
+	term.keys("2")
+	term.waitFor("Priya among the resolved", func(s string) bool { return rowOf(s, "Priya Patel") != "" }, e2eStep)
+	selectRow("Priya Patel")
+	term.keys("I")
+	term.waitFor("Priya reopened (not in Resolved)", func(s string) bool { return rowOf(s, "Priya Patel") == "" }, e2eStep)
+	term.keys("1")
+	term.waitFor("Priya back in Open", func(s string) bool { return rowOf(s, "Priya Patel") != "" }, e2eStep)
+
+	// A closed window: r offers the templates; one with a parameter.
+	toList()
+	term.keys("G") // the oldest rows, closed windows among them, are at the bottom
+	screen := term.waitFor("closed windows in view", func(s string) bool {
+		return slices.ContainsFunc(listRows(s), func(r shownRow) bool { return r.badge == "closed" })
+	}, e2eStep)
+	rows := listRows(screen)
+	pick := slices.IndexFunc(rows, func(r shownRow) bool { return r.badge == "closed" })
+	for range len(rows) - 1 - pick {
+		term.keys("k")
+	}
+	closed := rows[pick].name
+	term.keys("r")
+	term.waitFor("the template picker with its templates", func(s string) bool {
+		return strings.Contains(s, "Send a template to") && strings.Contains(s, "order_update")
+	}, e2eStep)
+	term.typeText("order_up")
+	term.keys("Enter")
+	term.waitScreen("Template order_update", e2eStep)
+	for _, v := range []string{"Omar", "48213", "Friday"} {
+		term.typeText(v)
+		term.keys("Enter") // the next field; on the last one, send
+	}
+	term.waitScreen("Template queued for "+closed, e2eStep)
 }
