@@ -110,7 +110,9 @@ func TestE2EGetchatFlows(t *testing.T) {
 
 	// A saved response, its placeholders filled, sent.
 	term.keys("C-o")
-	term.waitFor("the saved responses", func(s string) bool { return strings.Contains(s, "Saved response") || strings.Contains(s, "saved response") }, e2eStep)
+	term.waitFor("the saved responses", func(s string) bool {
+		return strings.Contains(s, "Saved response") || strings.Contains(s, "saved response")
+	}, e2eStep)
 	term.keys("Enter")
 	term.waitFor("the saved response in the composer", func(s string) bool {
 		return !strings.Contains(s, "Write a reply") && strings.Contains(s, "Priya")
