@@ -137,7 +137,7 @@
 //     it (Batch.Through), and then an interrupted pass keeps what it
 //     finished.
 //   - Then (unless an EventStreamer's stream is live: see above) a poll
-//     every Poll (5 s; IdlePoll, 30 s, after IdleAfter without
+//     every Poll (5 s; IdlePoll, 10 s, after IdleAfter without
 //     news; exponential backoff with jitter up to MaxBackoff while offline)
 //     for messages since the newest seen minus Overlap (2 min, for clock
 //     skew and late writes), de-duplicated by message id. An idle poll is one

@@ -37,3 +37,18 @@ func TestDraftIsWrittenBehindTheTyping(t *testing.T) {
 		time.Sleep(time.Millisecond) // polling for the condition, not a wait for correctness
 	}
 }
+
+// An agent waiting in the inbox sees a customer's reply within 10 s,
+// however long it has been quiet, at no more than 12 requests a minute.
+func TestIdlePollKeepsRepliesTimely(t *testing.T) {
+	c := Config{}.withDefaults()
+	if c.IdlePoll > 10*time.Second {
+		t.Errorf("idle poll every %v: a reply can take that long to show", c.IdlePoll)
+	}
+	if perMinute := time.Minute / c.IdlePoll; perMinute > 12 {
+		t.Errorf("%d idle requests a minute", perMinute)
+	}
+	if c.Poll > c.IdlePoll {
+		t.Errorf("the busy poll (%v) is slower than the idle one (%v)", c.Poll, c.IdlePoll)
+	}
+}
