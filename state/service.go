@@ -44,8 +44,8 @@ func (s *Service) SearchMessages(q string, limit int) ([]SearchHit, error) {
 }
 func (s *Service) Templates(accountID string) ([]Template, error) { return s.st.Templates(accountID) }
 func (s *Service) RecentContacts(limit int) ([]Contact, error)    { return s.st.RecentContacts(limit) }
-func (s *Service) SearchContacts(q string, limit int) ([]Contact, error) {
-	return s.st.SearchContacts(q, limit)
+func (s *Service) SearchContacts(ctx context.Context, q string, limit int) ([]Contact, error) {
+	return s.st.SearchContactsContext(ctx, q, limit)
 }
 func (s *Service) ConversationFor(accountID, contactID string) (Conversation, bool, error) {
 	return s.st.ConversationFor(accountID, contactID)

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -209,11 +210,17 @@ func (s *Store) SearchMessages(q string, limit int) ([]SearchHit, error) {
 // of the number typed with or without + or country code finds it), best
 // match first.
 func (s *Store) SearchContacts(q string, limit int) ([]Contact, error) {
+	return s.SearchContactsContext(context.Background(), q, limit)
+}
+
+// SearchContactsContext is SearchContacts that stops when ctx ends (the
+// agent typed another key: this search is no longer wanted).
+func (s *Store) SearchContactsContext(ctx context.Context, q string, limit int) ([]Contact, error) {
 	fq := ftsQuery(q, contactQuery)
 	if fq == "" || limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.db.Query(`SELECT `+contactCols+` FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
+	rows, err := s.db.QueryContext(ctx, `SELECT `+contactCols+` FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
 		WHERE contacts_fts MATCH ? ORDER BY bm25(contacts_fts, 4.0, 1.0), c.name COLLATE NOCASE, c.id LIMIT ?`, fq, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search contacts: %w", err)

@@ -87,6 +87,7 @@ type App struct {
 	loginDismissed bool      // the agent closed the login prompt: not offered until asked
 	flushing       bool      // drafts are to be written by a command after this update
 	held           []tea.Msg // input typed while a reply was being queued
+	cancelSearch   func()    // the contacts search under way
 
 	listReq, threadReq int
 	flashSeq           int

@@ -104,3 +104,24 @@ func sidebarText(frame string) string {
 	}
 	return b.String()
 }
+
+// Each key's contacts search cancels the one before: a superseded search
+// stops and answers nothing, so typing fast costs one search, not one
+// per key.
+func TestContactSearchCancelledByTheNextKey(t *testing.T) {
+	a := capsApp(t, folderMover{}, "Acme")
+	first := a.contactSearch()
+	second := a.contactSearch()
+	if first.Err() == nil {
+		t.Fatal("the first search was not cancelled by the second")
+	}
+	if second.Err() != nil {
+		t.Fatal("the latest search is cancelled")
+	}
+	if msg := searchContactsCmd(first, a.core, 1, "ana")(); msg != nil {
+		t.Errorf("a superseded search answered %T", msg)
+	}
+	if msg, ok := searchContactsCmd(second, a.core, 2, "ana")().(contactsFoundMsg); !ok || msg.reqID != 2 || msg.err != nil {
+		t.Errorf("the latest search answered %+v", msg)
+	}
+}

@@ -289,14 +289,19 @@ func byName(a, b string) int { return cmp.Compare(strings.ToLower(a), strings.To
 // contactsLimit is how many contacts the panel lists.
 const contactsLimit = 100
 
-func searchContactsCmd(core Core, reqID int, query string) tea.Cmd {
+// searchContactsCmd searches the contacts; a search the next key made
+// obsolete (ctx cancelled) answers nothing.
+func searchContactsCmd(ctx context.Context, core Core, reqID int, query string) tea.Cmd {
 	return func() tea.Msg {
 		var cs []state.Contact
 		var err error
 		if strings.TrimSpace(query) == "" {
 			cs, err = core.RecentContacts(contactsLimit)
 		} else {
-			cs, err = core.SearchContacts(query, contactsLimit)
+			cs, err = core.SearchContacts(ctx, query, contactsLimit)
+		}
+		if ctx.Err() != nil {
+			return nil // superseded by the next key's search
 		}
 		return contactsFoundMsg{reqID: reqID, contacts: cs, err: err}
 	}

@@ -26,7 +26,8 @@ type Core interface {
 	SearchMessages(q string, limit int) ([]state.SearchHit, error)
 	Templates(accountID string) ([]state.Template, error)
 	RecentContacts(limit int) ([]state.Contact, error)
-	SearchContacts(q string, limit int) ([]state.Contact, error)
+	// SearchContacts stops when ctx ends: the next key cancels a search.
+	SearchContacts(ctx context.Context, q string, limit int) ([]state.Contact, error)
 	ConversationFor(accountID, contactID string) (state.Conversation, bool, error)
 	Draft(convID string) (string, error)
 	Assignees(accountID string) ([]state.User, []state.Team, error)

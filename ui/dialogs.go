@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -73,7 +74,7 @@ func (a *App) openContacts() tea.Cmd {
 		query = line(conv.ContactNumber)
 	}
 	p := newContactsPanel(a.keys, a.accounts, query)
-	cmd := a.push(p, func(id int) tea.Cmd { return to(id, searchContactsCmd(a.core, p.reqID, query)) })
+	cmd := a.push(p, func(id int) tea.Cmd { return to(id, searchContactsCmd(a.contactSearch(), a.core, p.reqID, query)) })
 	a.sizeDialogs()
 	return cmd
 }
@@ -163,7 +164,7 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return a.afterDialogs()
 
 	case queryContacts:
-		return to(e.id, searchContactsCmd(a.core, act.reqID, act.query))
+		return to(e.id, searchContactsCmd(a.contactSearch(), a.core, act.reqID, act.query))
 	case detailFor:
 		return to(e.id, contactDetailCmd(a.core, act.contact))
 	case openContact:
@@ -201,6 +202,17 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return a.quit()
 	}
 	return nil
+}
+
+// contactSearch cancels the contacts search under way, if any, and gives
+// the next one its context: each key's search replaces the last one's.
+func (a *App) contactSearch() context.Context {
+	if a.cancelSearch != nil {
+		a.cancelSearch()
+	}
+	ctx, cancel := context.WithCancel(a.ctx)
+	a.cancelSearch = cancel
+	return ctx
 }
 
 // orphan takes a result whose dialog was closed meanwhile: the agent has
