@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gcsandbox "github.com/mbx-inbox/mbx/api/getchat/sandbox"
 )
 
 // The get.chat demo's hostile names, tags, group names and bodies never
@@ -183,4 +185,58 @@ func TestE2EGetchatFlows(t *testing.T) {
 		term.keys("Enter") // the next field; on the last one, send
 	}
 	term.waitScreen("Template queued for "+closed, e2eStep)
+}
+
+// A regular get.chat user: no stored login, so the inbox asks for the
+// password in its login prompt; a chat assigned to someone else says
+// before any typing that only its assignee may write, and A (assign to
+// me) makes it writable.
+func TestE2EGetchatRegularUser(t *testing.T) {
+	skipE2E(t)
+	t.Parallel()
+	_, url, stop, err := gcsandbox.Start(gcsandbox.Config{Seed: 3}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	term := startTmux(t, 120, 40, "--platform", "getchat", "--base-url", url, "--username", gcsandbox.RegularUsername)
+	term.waitFor("the login prompt", func(s string) bool {
+		return strings.Contains(s, "Log in") && strings.Contains(s, "get.chat wants your password")
+	}, e2eFirstFrame)
+	term.typeText("demo-" + gcsandbox.RegularUsername + "-pass")
+	term.keys("Enter")
+	screen := term.waitFor("the inbox online with rows", func(s string) bool {
+		return strings.Contains(s, "● online") && slices.ContainsFunc(listRows(s), func(r shownRow) bool { return strings.HasPrefix(r.name, "Priya Patel") })
+	}, e2eFirstFrame)
+	rowIndex := func(s, name string) int {
+		return slices.IndexFunc(listRows(s), func(r shownRow) bool { return strings.HasPrefix(r.name, name) })
+	}
+	// Priya Patel's chat is Alex's: Robin may not write there, and says so
+	// before typing.
+	for range rowIndex(screen, "Priya Patel") {
+		term.keys("j")
+	}
+	term.keys("r")
+	term.waitScreen("it is assigned to someone else", e2eStep)
+	// Uma's chat is nobody's: Robin may take it (A) and then write.
+	term.keys(escKey, escKey, escKey, escKey, "Tab", "g") // the list, from its top
+	for range rowIndex(screen, "Uma Unassigned") {
+		term.keys("j")
+	}
+	term.keys("r")
+	term.waitFor("r refused before typing, with assign-to-me offered", func(s string) bool {
+		return strings.Contains(s, "assign it to yourself first")
+	}, e2eStep)
+	term.keys("A")
+	term.waitFor("Uma's chat assigned to Robin", func(s string) bool {
+		return strings.Contains(lineWith(s, "Great service"), "@Robin") || strings.Contains(s, "Assigned Uma Unassigned to you")
+	}, e2eStep)
+	term.keys("r")
+	term.waitScreen("Write a reply", e2eStep)
+	term.typeText("Robin here, on it")
+	term.keys("Enter")
+	term.waitFor("Robin's reply ticking", func(s string) bool {
+		tk := tickOf(s, "Robin here, on it")
+		return tk == "✓" || tk == "✓✓"
+	}, e2eStep)
 }

@@ -145,6 +145,9 @@ func New(d Deps, keys KeyMap) *App {
 	a.list.Reset(state.View{Folder: state.FolderInbox})
 	a.bar.conn = d.Core.Status()
 	a.bar.login = d.Login != nil
+	// The platform may have refused the login before this inbox listened
+	// (the engine starts first): ask now, not at the next change.
+	a.offerLogin()
 	return a
 }
 
