@@ -142,6 +142,20 @@ func (s *Subscription) Next(ctx context.Context, settle time.Duration) (Changes,
 	return c, !s.closed, nil
 }
 
+// Poll returns what accumulated without waiting; false when nothing did
+// (or the subscription is closed).
+func (s *Subscription) Poll() (Changes, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select { // the notification is for what is taken now
+	case <-s.notify:
+	default:
+	}
+	c := s.pending
+	s.pending = Changes{}
+	return c, !c.Empty() && !s.closed
+}
+
 // Close stops the subscription; a waiting Next returns.
 func (s *Subscription) Close() {
 	s.b.mu.Lock()

@@ -103,20 +103,6 @@ func (s *Service) SyncNow()                      { s.e.SyncNow() }
 // the UI shows only those actions and says why for the others.
 func (s *Service) Capabilities() Capabilities { return s.e.Capabilities() }
 
-// Poll returns what accumulated without waiting; false when nothing did
-// (or the subscription is closed).
-func (s *Subscription) Poll() (Changes, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	select { // the notification is for what is taken now
-	case <-s.notify:
-	default:
-	}
-	c := s.pending
-	s.pending = Changes{}
-	return c, !c.Empty() && !s.closed
-}
-
 // SavedResponses lists the platform's canned replies (Capabilities.SavedResponses).
 func (s *Service) SavedResponses(ctx context.Context) ([]SavedResponse, error) {
 	return s.e.SavedResponses(ctx)

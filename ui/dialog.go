@@ -190,7 +190,9 @@ func (a *App) replay(e *dialogEntry) tea.Cmd {
 func (a *App) handleDialogMsg(m dialogMsg) tea.Cmd {
 	e := a.entry(m.to)
 	if e == nil {
-		return a.orphan(m.msg)
+		// The dialog was closed meanwhile: the agent has moved on, and
+		// what the command did is in the store and shows.
+		return nil
 	}
 	return a.deliver(e, m.msg)
 }

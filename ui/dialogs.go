@@ -215,10 +215,6 @@ func (a *App) contactSearch() context.Context {
 	return ctx
 }
 
-// orphan takes a result whose dialog was closed meanwhile: the agent has
-// moved on, so it is dropped (what it did is in the store and shows).
-func (a *App) orphan(tea.Msg) tea.Cmd { return nil }
-
 // handleConversationStarted opens the conversation with a contact: a
 // stored one like any other (the template picker first when its window
 // is closed), a new one at the template picker.
