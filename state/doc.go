@@ -89,7 +89,7 @@
 // moves; every read of the store judges each conversation by it and the
 // conversation's assignee (writerule.go): Conversation.ReadOnly with
 // ReadOnlyWhy in words ("Only the assignee can write here: assign it to
-// yourself first (A)"). A conversation started here ("new:") is never
+// yourself first"). A conversation started here ("new:") is never
 // read-only, nor is any while the user is unknown: the platform decides.
 // Send and SendTemplate refuse a read-only conversation before any
 // request with an *InputError carrying those words; assigning it to

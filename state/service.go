@@ -65,18 +65,7 @@ func (s *Service) Subscribe() *Subscription { return s.e.Subscribe() }
 // MarkRead marks a conversation read and publishes it, so every list and
 // count that shows it follows. On a ReadMarker the platform is told too,
 // in the background (never blocking the caller; a failure is logged).
-func (s *Service) MarkRead(convID string, now time.Time) error {
-	c, ok, err := s.st.Conversation(convID)
-	if err != nil || !ok || c.Unread == 0 {
-		return err // nothing to mark: nothing to publish (a change would come back here)
-	}
-	if err := s.st.MarkRead(convID, now); err != nil {
-		return err
-	}
-	s.e.tellRead(c)
-	s.e.bus.publish(Changes{Conversations: idSet([]string{convID}), List: true})
-	return nil
-}
+func (s *Service) MarkRead(convID string, now time.Time) error { return s.e.MarkRead(convID, now) }
 
 func (s *Service) Send(convID, body string) (OutboxItem, error) { return s.e.Send(convID, body) }
 func (s *Service) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {

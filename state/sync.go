@@ -865,6 +865,24 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 // markReadTimeout bounds a read mark sent to the platform.
 const markReadTimeout = 30 * time.Second
 
+// MarkRead marks a conversation read and publishes it, so every list and
+// count that shows it follows; a platform that keeps unread counts is
+// told in the background. A conversation with nothing unread is left as
+// it is and nothing is published (a list reloading on the change would
+// come back here).
+func (e *Engine) MarkRead(convID string, now time.Time) error {
+	c, ok, err := e.store.Conversation(convID)
+	if err != nil || !ok || c.Unread == 0 {
+		return err
+	}
+	if err := e.store.MarkRead(convID, now); err != nil {
+		return err
+	}
+	e.tellRead(c)
+	e.bus.publish(Changes{Conversations: idSet([]string{convID}), List: true})
+	return nil
+}
+
 // tellRead tells a ReadMarker, in the background, that the agent has read
 // conversation c up to its last customer message. Errors are logged.
 func (e *Engine) tellRead(c Conversation) {

@@ -24,9 +24,9 @@ const metaWriteScope = "session.write_scope"
 
 // The words of a read-only conversation (Conversation.ReadOnlyWhy).
 const (
-	whyAssignYourself = "Only the assignee can write here: assign it to yourself first (A)"
+	whyAssignYourself = "Only the assignee can write here: assign it to yourself first"
 	whyAssignedOther  = "Only the assignee can write here: it is assigned to someone else"
-	whyTeam           = "Only the assignee or its team can write here: assign it to yourself first (A)"
+	whyTeam           = "Only the assignee or its team can write here: assign it to yourself first"
 	whyNone           = "This user may not write to conversations"
 )
 

@@ -115,7 +115,7 @@ func loadDraftCmd(core Core, convID string) tea.Cmd {
 func sendCmd(core Core, convID, text string) tea.Cmd {
 	return func() tea.Msg {
 		_, err := core.Send(convID, text)
-		return replyQueuedMsg{convID: convID, text: text, err: err}
+		return replyQueuedMsg{convID: convID, err: err}
 	}
 }
 
@@ -227,7 +227,7 @@ func sendTemplateCmd(core Core, conv state.Conversation, tpl state.Template, val
 // they share one.
 func loadAssigneesCmd(core Core, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		msg := assigneesLoadedMsg{ids: ids, what: plural(len(ids), "conversation"), serves: map[string]int{}, me: core.Me()}
+		msg := assigneesLoadedMsg{what: plural(len(ids), "conversation"), serves: map[string]int{}, me: core.Me()}
 		perAccount := map[string]int{} // account → how many of the targets
 		var order []string
 		for _, id := range ids {

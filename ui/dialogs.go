@@ -248,10 +248,11 @@ func (a *App) handleActionProgress(m actionProgressMsg) tea.Cmd {
 // quit ends the inbox: drafts are written, then the program stops and
 // everything in flight is cancelled.
 func (a *App) quit() tea.Cmd {
-	core, cancel := a.core, a.Close
+	core, cancel, sub := a.core, a.cancel, a.sub
 	return func() tea.Msg {
 		core.FlushDrafts()
 		cancel()
+		sub.Close()
 		return tea.Quit()
 	}
 }

@@ -56,7 +56,6 @@ type changesMsg struct {
 // replyQueuedMsg: a reply went to the outbox, or was refused before.
 type replyQueuedMsg struct {
 	convID string
-	text   string
 	err    error
 }
 
@@ -114,7 +113,6 @@ type templateQueuedMsg struct {
 
 // assigneesLoadedMsg: who may take the target conversations was read.
 type assigneesLoadedMsg struct {
-	ids              []string
 	what             string // "Ana Lima", "5 conversations"
 	users            []state.User
 	teams            []state.Team

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -192,11 +193,10 @@ func (a *App) notify(inbound map[string]struct{}) tea.Cmd {
 	if a.bar.flash == "" && a.bar.busy == "" {
 		if len(from) == 1 {
 			// The name: from the rows shown, else read from the store.
-			cmds = append(cmds, labelCmd(a.core, from[0]))
-			for _, c := range a.list.rows {
-				if c.ID == from[0] {
-					cmds = append(cmds[:0], a.flash("New message from "+line(c.Label()), false))
-				}
+			if i := slices.IndexFunc(a.list.rows, func(c state.Conversation) bool { return c.ID == from[0] }); i >= 0 {
+				cmds = append(cmds, a.flash("New message from "+line(a.list.rows[i].Label()), false))
+			} else {
+				cmds = append(cmds, labelCmd(a.core, from[0]))
 			}
 		} else {
 			cmds = append(cmds, a.flash(fmt.Sprintf("New messages in %d conversations", len(from)), false))

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -43,7 +42,7 @@ func newSavedPicker(km KeyMap) *savedPicker {
 func (p *savedPicker) set(saved []state.SavedResponse) {
 	saved = slices.Clone(saved)
 	slices.SortStableFunc(saved, func(a, b state.SavedResponse) int {
-		return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		return byName(a.Name, b.Name)
 	})
 	p.saved, p.loading = saved, false
 	items := make([]pickItem, len(saved))

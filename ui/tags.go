@@ -169,17 +169,9 @@ func (a *App) openTags() tea.Cmd {
 	return cmd
 }
 
-// tagsSaved shows the new tags at once in the list and the thread (the
-// next read from the store agrees once the platform's change is synced).
+// tagsSaved says what was saved; the list and the thread show the new
+// tags from the store, which the engine updated and published.
 func (a *App) tagsSaved(act convTagsSaved) tea.Cmd {
-	for i := range a.list.rows {
-		if a.list.rows[i].ID == act.conv.ID {
-			a.list.rows[i].Tags = act.tags
-		}
-	}
-	if a.thread.conv.ID == act.conv.ID {
-		a.thread.conv.Tags = act.tags
-	}
 	if len(act.tags) == 0 {
 		return a.flash("Took every tag off "+line(act.conv.Label()), false)
 	}

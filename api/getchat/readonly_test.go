@@ -46,7 +46,7 @@ func TestReadOnlyOnSandbox(t *testing.T) {
 			f.srv.ResetStats()
 			var ie *state.InputError
 			_, err := f.e.Send(sandbox.ChatUnassigned, "let me help")
-			if !errors.As(err, &ie) || ie.Error() != "Only the assignee can write here: assign it to yourself first (A)" {
+			if !errors.As(err, &ie) || ie.Error() != "Only the assignee can write here: assign it to yourself first" {
 				t.Fatalf("Send to a read-only chat: %v", err)
 			}
 			if n := f.srv.Stats().Requests[routeSend]; n != 0 {
