@@ -287,12 +287,7 @@ func shortWindow(w state.Window) string {
 // sanitized: "[vip, lead]", cut with "…" to fit; "" when there are none
 // or no room.
 func tagsLabel(tags []string, w int) string {
-	var clean []string
-	for _, t := range tags {
-		if t = strings.TrimSpace(line(t)); t != "" {
-			clean = append(clean, t)
-		}
-	}
+	clean := shownTags(tags)
 	if len(clean) == 0 || w < 5 {
 		return ""
 	}

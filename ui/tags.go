@@ -51,13 +51,23 @@ type convTagsSavedMsg struct {
 // knownTags are the tags of the conversations loaded in the list, each
 // once, sorted, for the tag dialog's hint: the platform may accept only
 // tags it already has, and the core has no list of them yet.
+// shownTags are tags as drawn: sanitized, trimmed, the empty ones left out.
+func shownTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if t = strings.TrimSpace(line(t)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func knownTags(rows []state.Conversation) string {
 	seen := map[string]bool{}
 	var out []string
 	for _, c := range rows {
-		for _, t := range c.Tags {
-			t = strings.TrimSpace(line(t))
-			if k := strings.ToLower(t); t != "" && !seen[k] {
+		for _, t := range shownTags(c.Tags) {
+			if k := strings.ToLower(t); !seen[k] {
 				seen[k] = true
 				out = append(out, t)
 			}
@@ -72,13 +82,7 @@ func newTagDialog(km KeyMap, conv state.Conversation) *tagDialog {
 	in.Prompt = "Tags: "
 	in.Placeholder = "comma-separated, e.g. vip, invoice"
 	in.CharLimit = 1000
-	var clean []string
-	for _, t := range conv.Tags {
-		if t = strings.TrimSpace(line(t)); t != "" {
-			clean = append(clean, t)
-		}
-	}
-	in.SetValue(strings.Join(clean, ", "))
+	in.SetValue(strings.Join(shownTags(conv.Tags), ", "))
 	in.CursorEnd()
 	in.Focus()
 	return &tagDialog{km: km, conv: conv, input: in}
