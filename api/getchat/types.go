@@ -193,6 +193,21 @@ func (id ID) String() string { return string(id) }
 
 // isIDOnly reports whether b is a bare JSON number or string, the form a
 // reference takes where an object is documented elsewhere.
+// bareID decodes b when it is a bare id, not an object (where the
+// reference gives only the id), handing it to set; done false: decode
+// the object instead.
+func bareID(b []byte, set func(Int)) (done bool, err error) {
+	if !isIDOnly(b) {
+		return false, nil
+	}
+	var id Int
+	if err := id.UnmarshalJSON(b); err != nil {
+		return true, err
+	}
+	set(id)
+	return true, nil
+}
+
 func isIDOnly(b []byte) bool {
 	b = bytes.TrimSpace(b)
 	return len(b) > 0 && (b[0] == '"' || b[0] == '-' || (b[0] >= '0' && b[0] <= '9'))
@@ -344,13 +359,8 @@ type User struct {
 type userAlias User
 
 func (u *User) UnmarshalJSON(b []byte) error {
-	if isIDOnly(b) {
-		var id Int
-		if err := id.UnmarshalJSON(b); err != nil {
-			return err
-		}
-		*u = User{ID: id}
-		return nil
+	if done, err := bareID(b, func(id Int) { *u = User{ID: id} }); done {
+		return err
 	}
 	var a userAlias
 	if err := json.Unmarshal(b, &a); err != nil {
@@ -405,13 +415,8 @@ type Group struct {
 type groupAlias Group
 
 func (g *Group) UnmarshalJSON(b []byte) error {
-	if isIDOnly(b) {
-		var id Int
-		if err := id.UnmarshalJSON(b); err != nil {
-			return err
-		}
-		*g = Group{ID: id}
-		return nil
+	if done, err := bareID(b, func(id Int) { *g = Group{ID: id} }); done {
+		return err
 	}
 	var a groupAlias
 	if err := json.Unmarshal(b, &a); err != nil {
@@ -541,13 +546,8 @@ type tagAlias struct {
 }
 
 func (t *Tag) UnmarshalJSON(b []byte) error {
-	if isIDOnly(b) {
-		var id Int
-		if err := id.UnmarshalJSON(b); err != nil {
-			return err
-		}
-		*t = Tag{ID: id}
-		return nil
+	if done, err := bareID(b, func(id Int) { *t = Tag{ID: id} }); done {
+		return err
 	}
 	var a tagAlias
 	if err := json.Unmarshal(b, &a); err != nil {
