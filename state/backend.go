@@ -100,7 +100,26 @@ type Outgoing struct {
 	ContactID      string
 	ConversationID string // "" or a NewConversationID when the platform has none yet
 	Text           string
-	Template       *TemplateRef // nil: a text message
+	Template       *TemplateRef  // nil: a text message
+	File           *OutgoingFile // a file with Text as its caption (FileSender); nil: none
+}
+
+// OutgoingFile is a file attached to a reply: the copy mbx keeps in its
+// data directory until the reply is sent (so the agent may move or edit
+// the original), with the name and type the customer sees.
+type OutgoingFile struct {
+	Path string `json:"path"` // mbx's copy
+	Name string `json:"name"` // the original's base name, sanitized
+	MIME string `json:"mime"`
+	Size int64  `json:"size"`
+}
+
+// IsZero reports no file.
+func (f OutgoingFile) IsZero() bool { return f.Path == "" }
+
+// Media is the file as the thread shows it before the platform answers.
+func (f OutgoingFile) Media() Media {
+	return Media{Kind: MediaKindOf(f.MIME), Name: f.Name, MIME: f.MIME, Size: f.Size}
 }
 
 // IsTemplate reports whether out is a template send.
@@ -268,6 +287,19 @@ type PlatformNamer interface {
 	PlatformName() string
 }
 
+// MediaFetcher is a platform that keeps messages' files: FetchMedia reads
+// the file a message's Media names (Media.Ref is the platform's own).
+type MediaFetcher interface {
+	FetchMedia(ctx context.Context, m Media) (MediaFile, error)
+}
+
+// FileSender is a platform whose Send takes Outgoing.File: a file with
+// the text as its caption. MaxFileSize is the largest file of that
+// content type it takes (0: no limit known).
+type FileSender interface {
+	MaxFileSize(contentType string) int64
+}
+
 // Capabilities is what the platform behind an engine can do beyond the
 // core, for the UI to show only that.
 type Capabilities struct {
@@ -281,6 +313,8 @@ type Capabilities struct {
 	PushedEvents     bool // EventStreamer
 	TemplateFollowUp bool // TemplateFollower
 	ServerUnread     bool // ReadMarker: unread counts kept (and marked read) on the platform
+	Media            bool // MediaFetcher: messages' files can be saved and opened
+	Attachments      bool // FileSender: a reply can carry a file
 }
 
 // CapabilitiesOf reports what be can do beyond the core (zero for nil).
@@ -301,6 +335,8 @@ func CapabilitiesOf(be Backend) Capabilities {
 	_, c.PushedEvents = be.(EventStreamer)
 	_, c.TemplateFollowUp = be.(TemplateFollower)
 	_, c.ServerUnread = be.(ReadMarker)
+	_, c.Media = be.(MediaFetcher)
+	_, c.Attachments = be.(FileSender)
 	return c
 }
 

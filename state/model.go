@@ -116,7 +116,21 @@ type Message struct {
 	Reason         string // why it failed, in words
 	Template       bool
 	Sender         string // the sending user's name, for outbound messages
+	Media          Media  // the message's file; zero for none
 }
+
+// Media is a message's file: a picture, a voice note, a document. The
+// body carries its caption as "[kind] caption"; Media says how to fetch it.
+type Media struct {
+	Kind string // image, video, audio, voice, document, sticker, file; "" for none
+	Ref  string // the platform's reference to the file (opaque to the core)
+	Name string // the file name, when the platform gives one
+	MIME string // the content type, when known
+	Size int64  // bytes; 0 until known (the platform reports it, or a download)
+}
+
+// IsZero reports a message without media.
+func (m Media) IsZero() bool { return m.Kind == "" && m.Ref == "" }
 
 // Key identifies the message in the store: the platform id, or the local
 // id before the platform answered.
@@ -252,11 +266,17 @@ type OutboxItem struct {
 	// FollowUp is the token of a send the platform accepted before it
 	// was a message (TemplateFollower; msgboxx: the broadcast id).
 	FollowUp string
+	// File is a reply's attached file (Body is its caption); zero for none.
+	File OutgoingFile
 }
 
 // Outgoing is what the backend is handed for the item.
 func (it OutboxItem) Outgoing() Outgoing {
 	out := Outgoing{AccountID: it.AccountID, ContactID: it.ContactID, ConversationID: it.ConversationID, Text: it.Body}
+	if !it.File.IsZero() {
+		f := it.File
+		out.File = &f
+	}
 	if it.Kind == OutboxTemplate {
 		out.Template = &TemplateRef{ID: it.TemplateID, Name: it.TemplateName, Language: it.TemplateLanguage,
 			Params: append([]string(nil), it.Params...)}

@@ -368,6 +368,7 @@ func (e *Engine) complete(it OutboxItem, msg Message) OutboxItem {
 		return it
 	}
 	e.publishRehomed(rehomed)
+	e.forgetFile(it)
 	it.State, it.ServerID = OutboxSent, msg.ID
 	return it
 }

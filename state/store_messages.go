@@ -12,23 +12,26 @@ import (
 )
 
 // msgCols are the messages columns scanMessage reads, in order.
-const msgCols = `id, local_id, conversation_id, account_id, contact_id, direction, body, time, status, reason, template, sender`
+const msgCols = `id, local_id, conversation_id, account_id, contact_id, direction, body, time, status, reason, template, sender,
+	media`
 
 // msgColsM is msgCols qualified with the alias m.
 const msgColsM = `m.id, m.local_id, m.conversation_id, m.account_id, m.contact_id, m.direction, m.body, m.time,
-	m.status, m.reason, m.template, m.sender`
+	m.status, m.reason, m.template, m.sender, m.media`
 
 // scanMessage reads msgCols, plus any extra destinations after them.
 func scanMessage(r scanner, extra ...any) (Message, error) {
 	var m Message
 	var id, localID sql.NullString
 	var t int64
+	var media string
 	dest := append([]any{&id, &localID, &m.ConversationID, &m.AccountID, &m.ContactID, &m.Direction, &m.Body, &t,
-		&m.Status, &m.Reason, &m.Template, &m.Sender}, extra...)
+		&m.Status, &m.Reason, &m.Template, &m.Sender, &media}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return Message{}, err
 	}
 	m.ID, m.LocalID, m.Time = id.String, localID.String, fromNanos(t)
+	m.Media = decodeMedia(media)
 	return m, nil
 }
 
@@ -160,9 +163,9 @@ func (w msgWriter) insert(m Message) (int64, error) {
 		return 0, err
 	}
 	if _, err := w.exec(`INSERT INTO messages(seq, id, local_id, conversation_id, account_id, contact_id, direction,
-		body, time, status, reason, template, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		body, time, status, reason, template, sender, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		seq, nullable(m.ID), nullable(m.LocalID), m.ConversationID, m.AccountID, m.ContactID, m.Direction, m.Body,
-		t, m.Status, m.Reason, m.Template, m.Sender); err != nil {
+		t, m.Status, m.Reason, m.Template, m.Sender, encodeMedia(m.Media)); err != nil {
 		return 0, err
 	}
 	if _, err := w.exec(ftsMessageInsert, seq, m.Body); err != nil {
@@ -176,9 +179,9 @@ func (w msgWriter) insert(m Message) (int64, error) {
 // in another millisecond moves the row. It returns the row's seq.
 func (w msgWriter) update(seq int64, old, n Message) (int64, error) {
 	if _, err := w.exec(`UPDATE messages SET id = ?, local_id = ?, conversation_id = ?, account_id = ?, contact_id = ?,
-		direction = ?, time = ?, status = ?, reason = ?, template = ?, sender = ? WHERE seq = ?`,
+		direction = ?, time = ?, status = ?, reason = ?, template = ?, sender = ?, media = ? WHERE seq = ?`,
 		nullable(n.ID), nullable(n.LocalID), n.ConversationID, n.AccountID, n.ContactID, n.Direction, toNanos(n.Time),
-		n.Status, n.Reason, n.Template, n.Sender, seq); err != nil {
+		n.Status, n.Reason, n.Template, n.Sender, encodeMedia(n.Media), seq); err != nil {
 		return 0, err
 	}
 	if n.Body != old.Body {
@@ -422,6 +425,7 @@ func updateMessage(w msgWriter, convs *convTracker, old storedMessage, m Message
 	}
 	n.Template = old.Template || m.Template
 	n.Sender = orStr(m.Sender, old.Sender)
+	n.Media = mergeMedia(old.Media, m.Media)
 	n.ConversationID = orStr(old.ConversationID, m.ConversationID)
 	if rehomes(old.ConversationID, m.ConversationID) {
 		n.ConversationID = m.ConversationID
@@ -496,6 +500,7 @@ func attachMessage(w msgWriter, convs *convTracker, m Message) (attached, moved 
 	n.Reason = orStr(m.Reason, local.Reason)
 	n.Template = local.Template || m.Template
 	n.Sender = orStr(m.Sender, local.Sender)
+	n.Media = mergeMedia(local.Media, m.Media)
 	if _, err := w.update(local.seq, local.Message, n); err != nil {
 		return false, false, err
 	}

@@ -10,19 +10,24 @@ import (
 
 // outboxCols are the outbox columns scanOutbox reads, in order.
 const outboxCols = `local_id, conversation_id, account_id, contact_id, kind, template_id, body, created, state,
-	attempts, next_attempt, reason, server_id, follow_up, template_name, template_language, template_params`
+	attempts, next_attempt, reason, server_id, follow_up, template_name, template_language, template_params, file`
 
 func scanOutbox(r scanner) (OutboxItem, error) {
 	var it OutboxItem
 	var created, next int64
-	var params string
+	var params, file string
 	err := r.Scan(&it.LocalID, &it.ConversationID, &it.AccountID, &it.ContactID, &it.Kind, &it.TemplateID, &it.Body,
 		&created, &it.State, &it.Attempts, &next, &it.Reason, &it.ServerID, &it.FollowUp, &it.TemplateName,
-		&it.TemplateLanguage, &params)
+		&it.TemplateLanguage, &params, &file)
 	it.Created, it.NextAttempt = fromNanos(created), fromNanos(next)
 	if err == nil && params != "" {
 		if jerr := json.Unmarshal([]byte(params), &it.Params); jerr != nil {
 			err = fmt.Errorf("template parameters of %s: %w", it.LocalID, jerr)
+		}
+	}
+	if err == nil && file != "" {
+		if jerr := json.Unmarshal([]byte(file), &it.File); jerr != nil {
+			err = fmt.Errorf("attached file of %s: %w", it.LocalID, jerr)
 		}
 	}
 	return it, err
@@ -87,11 +92,22 @@ func (s *Store) Enqueue(item OutboxItem, msg Message) error {
 	if err != nil {
 		return fmt.Errorf("store: enqueue %s: %w", item.LocalID, err)
 	}
+	file := ""
+	if !item.File.IsZero() {
+		b, err := json.Marshal(item.File)
+		if err != nil {
+			return fmt.Errorf("store: enqueue %s: %w", item.LocalID, err)
+		}
+		file = string(b)
+		if msg.Media.IsZero() {
+			msg.Media = item.File.Media()
+		}
+	}
 	return s.write("enqueue "+item.LocalID, func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			item.LocalID, item.ConversationID, item.AccountID, item.ContactID, item.Kind, item.TemplateID, item.Body,
 			toNanos(item.Created), item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason, item.ServerID,
-			item.FollowUp, item.TemplateName, item.TemplateLanguage, params); err != nil {
+			item.FollowUp, item.TemplateName, item.TemplateLanguage, params, file); err != nil {
 			return fmt.Errorf("outbox row: %w", err)
 		}
 		cache := newStmtCache(tx)

@@ -242,6 +242,13 @@ ALTER TABLE templates ADD COLUMN language TEXT NOT NULL DEFAULT '';
 	// 4: conversation tags (a platform that tags conversations: get.chat),
 	// a JSON array of strings in the platform's spelling; '' for none.
 	`ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';`,
+	// 5: media. A message's file (Media as JSON; '' for none), and a
+	// reply's attached file (OutgoingFile as JSON: the copy mbx keeps
+	// until it is sent; '' for none).
+	`
+ALTER TABLE messages ADD COLUMN media TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a
