@@ -189,17 +189,35 @@
 //     backoff.
 //   - An ambiguous failure (timeout or reset after the request left, a 5xx
 //     to the POST, an unreadable success): uncertain. Reconciling reads the
-//     contact's messages since the item's creation minus 5 minutes; a
-//     platform message with the same body, outbound, not already claimed,
-//     is taken as the item's. The same rule runs on every sync, so a reply
-//     whose answer was lost is recognised as soon as it is seen. On a
-//     TemplateFollower, templates are also looked for among the platform's
-//     accepted sends (FindSend; msgboxx: the contact's broadcasts, other
-//     items' tokens excluded). Only when nothing is found is the item sent
-//     again. (The platform has no idempotency
-//     key: a request the platform acts on after we concluded it had not
-//     arrived would still give two copies; reconciling after the
-//     connection is gone makes that window as small as the API allows.)
+//     contact's messages since the item's creation minus 5 minutes (clock
+//     skew) and claims only a copy that is provably the agent's own: a
+//     platform message with the same body, outbound, in the same
+//     conversation, not already claimed, whose sender is the logged-in
+//     user (SenderOwnership: the platform's sender name is the name of
+//     the user SetMe recorded and of no other user). The same rule runs on
+//     every sync (ApplyMessages attaches such a copy as it applies it), so
+//     a reply whose answer was lost is recognised as soon as it is seen.
+//     On a TemplateFollower, templates are also looked for among the
+//     platform's accepted sends (FindOwnSend, else FindSend; msgboxx: the
+//     contact's broadcasts, other items' tokens excluded, judged by their
+//     message's sender).
+//   - Decision — never a silent ✓✓: a copy whose sender the platform's
+//     records cannot tell (no sender given, a name two users share, a name
+//     no known user has, the agent's own id or name unknown) is not taken.
+//     The item stays uncertain with the reason QuestionNotSure, its local
+//     message pending, and the agent answers (Engine.Questions, SendAgain,
+//     WasSent; the UI asks "Not sure this reply was sent"). Meanwhile it is
+//     looked for again every 30 s to 10 min (a copy proven the agent's
+//     later still claims it) and the contact's later replies wait behind
+//     it, in order. "It was sent" claims the oldest copy that may be it
+//     (never one provably a colleague's) or, with none stored, shows the
+//     reply sent without a platform id. Copies provably a colleague's do
+//     not count: with only those, the request did not arrive.
+//   - Only when nothing that may be the item's is found is it sent again.
+//     (The platform has no idempotency key: a request the platform acts on
+//     after we concluded it had not arrived would still give two copies;
+//     reconciling after the connection is gone makes that window as small
+//     as the API allows.)
 //   - Items of one contact go in order: a later reply waits for an earlier
 //     unfinished one.
 //   - A queued reply whose window closed meanwhile (offline for hours)

@@ -27,6 +27,7 @@ var newConv = NewConversationID(newAcc, newContact)
 func newConvStore(t *testing.T, st OutboxState) *Store {
 	t.Helper()
 	s := openTest(t)
+	actAsAgent(t, s) // the platform's copies are the agent's (platformCopy)
 	must(t, s.UpsertContacts([]Contact{{ID: newContact, AccountID: newAcc, Name: "Zoe New", Number: "+447902111123"}}))
 	item := OutboxItem{LocalID: "l1", ConversationID: newConv, AccountID: newAcc, ContactID: newContact,
 		Kind: OutboxTemplate, TemplateID: "tp1", Body: zoeBody, Created: t0, State: st}
@@ -37,7 +38,7 @@ func newConvStore(t *testing.T, st OutboxState) *Store {
 // platformCopy is the platform's copy of Zoe's template, in conversation conv.
 func platformCopy(conv string, when time.Time, st MessageStatus) Message {
 	return Message{ID: "m1", ConversationID: conv, AccountID: newAcc, ContactID: newContact, Direction: Outbound,
-		Body: zoeBody, Time: when, Status: st, Template: true}
+		Body: zoeBody, Time: when, Status: st, Template: true, Sender: "Agent"}
 }
 
 func TestNewConversationID(t *testing.T) {

@@ -373,12 +373,24 @@ func (e *Engine) complete(it OutboxItem, msg Message) OutboxItem {
 	return it
 }
 
-// reconcile looks for an item whose request may have been acted on. The
-// store attaches a platform message with the same conversation and body,
-// dated no earlier than reconcileMargin before the item, as the sync
-// applies it; for templates on a TemplateFollower, the platform's accepted
-// sends are searched too (FindSend). Found: sent.
-// Not found: the request did not arrive, and the item is sent again.
+// reconcile looks for an item whose request may have been acted on, and
+// claims only a copy that is provably the agent's own (SenderOwnership):
+//
+//   - The contact's messages since reconcileMargin before the item are
+//     read and applied; the store attaches a copy whose sender is the
+//     agent as it applies it. A copy stored earlier, when who the agent
+//     is was not yet known, is claimed here by the same rule
+//     (OutboxCandidates).
+//   - For templates on a TemplateFollower, the platform's accepted sends
+//     are searched too: FindOwnSend where the platform has it (an
+//     OwnSendFinder), else FindSend.
+//   - A copy whose sender the platform's records cannot tell (no sender,
+//     a name two users share, an unknown agent) is never taken silently:
+//     the item stays uncertain and the agent is asked (askAgent) —
+//     send again, or it was sent. Copies provably a colleague's do not
+//     count.
+//   - Nothing that may be the item's: the request did not arrive, and the
+//     item is sent again.
 func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 	now := e.cfg.Now()
 	from := it.Created.Add(-reconcileMargin)
@@ -394,19 +406,43 @@ func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 	if err != nil || !ok {
 		return e.postpone(it, errors.Join(err, errors.New("outbox item vanished")))
 	}
-	if cur.State == OutboxSent {
-		return cur
+	if cur.State != OutboxSending && cur.State != OutboxUncertain {
+		return cur // settled meanwhile: attached by the sync, or the agent answered
+	}
+	cands, err := e.store.OutboxCandidates(cur, from)
+	if err != nil {
+		return e.postpone(cur, err)
+	}
+	unsure := false
+	for _, c := range cands {
+		switch c.Owner {
+		case OwnerMe:
+			return e.complete(cur, c.Message)
+		case OwnerUnknown:
+			unsure = true
+		}
 	}
 	if f, ok := e.be.(TemplateFollower); ok && it.Kind == OutboxTemplate {
 		claimed, err := e.claimedTokens()
 		if err != nil {
-			return e.postpone(it, err)
+			return e.postpone(cur, err)
 		}
-		found, ok, err := f.FindSend(ctx, it.Outgoing(), from, func(token string) bool { return claimed[token] })
+		isClaimed := func(token string) bool { return claimed[token] }
+		var found Sent
+		own := OwnerOther
+		if of, ok := e.be.(OwnSendFinder); ok {
+			found, own, err = of.FindOwnSend(ctx, it.Outgoing(), from, isClaimed)
+		} else {
+			var ok bool
+			if found, ok, err = f.FindSend(ctx, it.Outgoing(), from, isClaimed); ok {
+				own = OwnerMe
+			}
+		}
 		if err != nil {
-			return e.postpone(it, err)
+			return e.postpone(cur, err)
 		}
-		if ok {
+		switch own {
+		case OwnerMe:
 			cur.FollowUp = found.FollowUp
 			if found.Message.ID != "" {
 				return e.complete(cur, found.Message)
@@ -416,7 +452,12 @@ func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 				e.log.Error("outbox: recording the follow-up", "err", err)
 			}
 			return cur
+		case OwnerUnknown:
+			unsure = true
 		}
+	}
+	if unsure {
+		return e.askAgent(cur)
 	}
 	e.log.Info("outbox: not on the platform, sending again", "local_id", it.LocalID)
 	cur.State = OutboxQueued
@@ -424,6 +465,104 @@ func (e *Engine) reconcile(ctx context.Context, it OutboxItem) OutboxItem {
 		return e.postpone(cur, err)
 	}
 	return e.sendItem(ctx, cur)
+}
+
+// OwnSendFinder is an optional capability of a TemplateFollower: its
+// accepted sends say who made them, or not. FindOwnSend looks among the
+// contact's sends of out's text since `since` whose token claimed does
+// not hold, and answers the first provably the logged-in user's
+// (OwnerMe, by SenderOwnership), else OwnerUnknown when one may be
+// (its sender not told, or not yet a message), else OwnerOther (none,
+// or only other users').
+type OwnSendFinder interface {
+	FindOwnSend(ctx context.Context, out Outgoing, since time.Time, claimed func(token string) bool) (Sent, Ownership, error)
+}
+
+// QuestionNotSure is the reason an item holds while the agent is asked
+// whether it was sent (Engine.Questions): the platform has a message
+// with its text that may be it, and nothing shows who sent it.
+const QuestionNotSure = "Not sure this reply was sent: the platform has a message with the same text, but nothing shows it was yours"
+
+// askAgent keeps an item that only the agent can settle: uncertain, with
+// QuestionNotSure as its reason, looked for again less often as it waits
+// (a copy proven the agent's later still claims it). The contact's later
+// replies wait behind it, in order.
+func (e *Engine) askAgent(it OutboxItem) OutboxItem {
+	now := e.cfg.Now()
+	wait := min(max(now.Sub(it.Created)/4, 30*time.Second), 10*time.Minute)
+	asked, err := e.store.AskAgent(it.LocalID, QuestionNotSure, now.Add(wait))
+	if err != nil {
+		e.log.Error("outbox: asking the agent", "err", err)
+		it.NextAttempt = now.Add(5 * time.Second)
+		return it
+	}
+	if !asked { // settled meanwhile
+		if cur, ok, err := e.store.OutboxItem(it.LocalID); err == nil && ok {
+			return cur
+		}
+	}
+	if it.Reason != QuestionNotSure {
+		e.log.Info("outbox: asking the agent whether a reply was sent", "local_id", it.LocalID)
+	}
+	it.State, it.Reason, it.NextAttempt = OutboxUncertain, QuestionNotSure, now.Add(wait)
+	return it
+}
+
+// Questions are the replies the agent is asked about (askAgent): whether
+// each was sent. convID "" for every conversation; oldest first.
+func (e *Engine) Questions(convID string) ([]OutboxItem, error) {
+	return e.store.OutboxQuestions(convID, QuestionNotSure)
+}
+
+// SendAgain is the agent's answer "it was not sent" to a question about
+// a reply: it goes back in the queue and is sent now.
+func (e *Engine) SendAgain(localID string) error {
+	return e.answer(localID, true)
+}
+
+// WasSent is the agent's answer "it was sent" to a question about a
+// reply: it claims the oldest copy that may be it (OutboxCandidates, not
+// a colleague's), or, with none stored, is shown sent without one.
+func (e *Engine) WasSent(localID string) error {
+	return e.answer(localID, false)
+}
+
+func (e *Engine) answer(localID string, again bool) error {
+	it, ok, err := e.store.OutboxItem(localID)
+	if err != nil {
+		return err
+	}
+	if !ok || it.State != OutboxUncertain || it.Reason != QuestionNotSure {
+		return &InputError{"this reply is settled already: nothing to answer"}
+	}
+	var claim Message
+	if !again {
+		cands, err := e.store.OutboxCandidates(it, it.Created.Add(-reconcileMargin))
+		if err != nil {
+			return err
+		}
+		for _, c := range cands {
+			if c.Owner != OwnerOther {
+				claim = c.Message
+				break
+			}
+		}
+	}
+	err = e.store.AnswerOutbox(localID, QuestionNotSure, again, claim, e.cfg.Now())
+	if errors.Is(err, ErrNotFound) {
+		return &InputError{"this reply is settled already: nothing to answer"}
+	}
+	if err != nil {
+		return err
+	}
+	e.bus.publish(Changes{Threads: idSet([]string{it.ConversationID}), Conversations: idSet([]string{it.ConversationID}), Outbox: true})
+	if again {
+		e.log.Info("outbox: the agent says a reply was not sent: sending again", "local_id", localID)
+		e.kickOutbox()
+	} else {
+		e.log.Info("outbox: the agent says a reply was sent", "local_id", localID, "claimed", claim.ID)
+	}
+	return nil
 }
 
 // claimedTokens are the follow-up tokens outbox items already hold: a
@@ -474,7 +613,9 @@ func (e *Engine) postpone(it OutboxItem, err error) OutboxItem {
 		return it
 	}
 	it.NextAttempt = e.cfg.Now().Add(backoff(max(it.Attempts, 1), time.Second, e.cfg.MaxBackoff))
-	it.Reason = Words(err)
+	if it.Reason != QuestionNotSure { // the agent is still asked while the platform cannot be read
+		it.Reason = Words(err)
+	}
 	if uerr := e.store.UpdateOutbox(it); uerr != nil {
 		e.log.Error("outbox: postponing", "err", uerr)
 	}

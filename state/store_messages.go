@@ -487,6 +487,11 @@ func attachMessage(w msgWriter, convs *convTracker, m Message) (attached, moved 
 	if err != nil || !found {
 		return false, false, err
 	}
+	// Only a copy provably the agent's own (store_outbox.go): a
+	// colleague's message with the same text is a message of its own.
+	if mine, err := sentByMe(w, m.Sender); err != nil || !mine {
+		return false, false, err
+	}
 	n := local.Message
 	n.ID = m.ID
 	n.ConversationID = orStr(local.ConversationID, m.ConversationID)

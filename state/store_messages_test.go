@@ -296,10 +296,11 @@ func TestApplyMessagesAttachesToLocal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTest(t)
+			actAsAgent(t, s) // only the agent's own copy is attached (outbox_owner_test.go)
 			item := OutboxItem{LocalID: "L1", ConversationID: tt.conv, AccountID: "a1", ContactID: "kc1",
 				Body: tt.body, Created: at(tt.created), State: tt.state}
 			must(t, s.Enqueue(item, Message{Sender: "Agent"}))
-			platform := outMsg("p1", "c1", "on my way", t0, StatusSent)
+			platform := sentBy(outMsg("p1", "c1", "on my way", t0, StatusSent), "Agent")
 			res := apply(t, s, platform)
 
 			local, _, _ := s.Message("local:L1")
@@ -333,19 +334,21 @@ func TestApplyMessagesAttachesToLocal(t *testing.T) {
 
 func TestApplyMessagesAttachOldestFirstOnce(t *testing.T) {
 	s := openTest(t)
+	actAsAgent(t, s)
 	// Two identical replies in flight: two platform copies take one each,
 	// oldest first; a third copy is a new message.
 	enqueueLocal(t, s, "L2", "c1", "ok", at(time.Second), OutboxSending)
 	enqueueLocal(t, s, "L1", "c1", "ok", at(0), OutboxSending)
-	res := apply(t, s, outMsg("p1", "c1", "ok", at(0), StatusSent))
+	res := apply(t, s, sentBy(outMsg("p1", "c1", "ok", at(0), StatusSent), "Agent"))
 	if m := getMsg(t, s, "local:L1"); m.ID != "p1" {
 		t.Errorf("first copy went to %+v, want L1", m)
 	}
 	if res.NewMessages != 0 {
 		t.Errorf("result = %+v", res)
 	}
-	res = apply(t, s, outMsg("p1", "c1", "ok", at(0), StatusDelivered), outMsg("p2", "c1", "ok", at(time.Second), StatusSent),
-		outMsg("p3", "c1", "ok", at(2*time.Second), StatusSent))
+	res = apply(t, s, sentBy(outMsg("p1", "c1", "ok", at(0), StatusDelivered), "Agent"),
+		sentBy(outMsg("p2", "c1", "ok", at(time.Second), StatusSent), "Agent"),
+		sentBy(outMsg("p3", "c1", "ok", at(2*time.Second), StatusSent), "Agent"))
 	if m := getMsg(t, s, "local:L2"); m.ID != "p2" {
 		t.Errorf("second copy went to %+v, want L2", m)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -214,6 +215,13 @@ func (s *Store) CompleteOutbox(localID string, server Message) error {
 // completeOutbox is CompleteOutbox; it also returns the "new:"
 // conversation it moved into the platform's, if any (from → to).
 func (s *Store) completeOutbox(localID string, server Message) (rehomed map[string]string, err error) {
+	return s.completeOutboxIf(localID, server, "")
+}
+
+// completeOutboxIf is completeOutbox; with question set, only for an item
+// still waiting for the agent's answer (uncertain, reason question), else
+// ErrNotFound.
+func (s *Store) completeOutboxIf(localID string, server Message, question string) (rehomed map[string]string, err error) {
 	if server.ID == "" {
 		return nil, fmt.Errorf("store: complete outbox %s: no platform id", localID)
 	}
@@ -223,7 +231,8 @@ func (s *Store) completeOutbox(localID string, server Message) (rehomed map[stri
 	err = s.write("complete outbox "+localID, func(tx *sql.Tx) error {
 		rehomed = nil
 		var it struct{ conv, account, contact string }
-		err := tx.QueryRow("SELECT conversation_id, account_id, contact_id FROM outbox WHERE local_id = ?", localID).
+		err := tx.QueryRow(`SELECT conversation_id, account_id, contact_id FROM outbox WHERE local_id = ?1
+			AND (?2 = '' OR state = 'uncertain' AND reason = ?2)`, localID, question).
 			Scan(&it.conv, &it.account, &it.contact)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
@@ -395,6 +404,206 @@ func (s *Store) ResendOutbox(localID string, now time.Time) error {
 			return err
 		}
 		_, err = tx.Exec("UPDATE messages SET status = ?, reason = '' WHERE local_id = ?", StatusPending, localID)
+		return err
+	})
+}
+
+// ---- whose is a platform message: the outbox claims only its own ----
+
+// Ownership is what the platform's records prove about who sent an
+// outbound message. See doc.go (Outbox).
+type Ownership int
+
+const (
+	// OwnerUnknown: the records do not tell — no sender given, a name
+	// several users have, a name no known user has, or the agent's own
+	// name is not known.
+	OwnerUnknown Ownership = iota
+	// OwnerOther: sent by another user of the platform.
+	OwnerOther
+	// OwnerMe: sent by the logged-in user.
+	OwnerMe
+)
+
+// SenderOwnership judges the sender a platform reports for an outbound
+// message (Message.Sender: a user's name, as User.Name gives it) against
+// the logged-in user me (its ID; its name is taken from users when
+// missing) and the platform's users. It is the one rule for both the
+// store, while a sync applies messages, and the platforms' own lookups:
+//
+//   - Mine only when the name is the agent's and no other user has it;
+//   - someone else's when the name is another known user's and not the
+//     agent's;
+//   - unknown otherwise.
+func SenderOwnership(sender string, me User, users []User) Ownership {
+	sender = strings.TrimSpace(sender)
+	if sender == "" || me.ID == "" {
+		return OwnerUnknown
+	}
+	mine := me.Name()
+	holders, meListed := 0, false
+	for _, u := range users {
+		if u.ID == me.ID {
+			meListed = true
+			mine = orStr(mine, u.Name())
+		}
+		if u.Name() == sender {
+			holders++
+		}
+	}
+	if !meListed && me.Name() != "" && sender == me.Name() {
+		holders++ // the agent, named though the users list lacks them
+	}
+	switch {
+	case mine == "" || holders == 0:
+		return OwnerUnknown
+	case sender != mine:
+		return OwnerOther
+	case holders == 1:
+		return OwnerMe
+	}
+	return OwnerUnknown
+}
+
+// senderOwnership is SenderOwnership with the user recorded by SetMe and
+// the stored users, read in the transaction q belongs to.
+func senderOwnership(tx *sql.Tx, sender string) (Ownership, error) {
+	if strings.TrimSpace(sender) == "" {
+		return OwnerUnknown, nil
+	}
+	var me User
+	err := tx.QueryRow("SELECT value FROM meta WHERE key = ?", metaMe).Scan(&me.ID)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && me.ID == "" {
+		return OwnerUnknown, nil
+	} else if err != nil {
+		return OwnerUnknown, err
+	}
+	rows, err := tx.Query("SELECT id, first_name, last_name FROM users")
+	if err != nil {
+		return OwnerUnknown, err
+	}
+	users, err := collect(rows, "users", func(r *sql.Rows) (User, error) {
+		var u User
+		return u, r.Scan(&u.ID, &u.FirstName, &u.LastName)
+	})
+	if err != nil {
+		return OwnerUnknown, err
+	}
+	return SenderOwnership(sender, me, users), nil
+}
+
+// sentByMe reports whether the platform's outbound message with sender
+// is provably the logged-in user's: only then may the sync attach it to
+// an outbox item (ApplyMessages).
+func sentByMe(w msgWriter, sender string) (bool, error) {
+	own, err := senderOwnership(w.tx, sender)
+	return own == OwnerMe, err
+}
+
+// OutboxCandidate is a platform message that may be an outbox item's
+// copy, with what its sender proves.
+type OutboxCandidate struct {
+	Message
+	Owner Ownership
+}
+
+// OutboxCandidates are the platform's messages that may be item's copy:
+// outbound, the same body, in its conversation (or, for a conversation
+// started here, with its account and contact), dated at since or later,
+// and claimed by no outbox item; oldest first, each judged by its sender
+// (SenderOwnership).
+func (s *Store) OutboxCandidates(item OutboxItem, since time.Time) ([]OutboxCandidate, error) {
+	where := "conversation_id = ?"
+	args := []any{item.ConversationID}
+	if item.ConversationID == "" || IsNewConversation(item.ConversationID) {
+		where, args = "account_id = ? AND contact_id = ?", []any{item.AccountID, item.ContactID}
+	}
+	var out []OutboxCandidate
+	err := s.read("outbox candidates "+item.LocalID, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.Query("SELECT "+msgCols+" FROM messages WHERE "+where+
+			" AND id IS NOT NULL AND local_id IS NULL AND direction = ? AND body = ? AND time >= ? ORDER BY time, seq",
+			append(args, Outbound, item.Body, toNanos(since))...)
+		if err != nil {
+			return err
+		}
+		msgs, err := collect(rows, "messages", func(r *sql.Rows) (Message, error) { return scanMessage(r) })
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			own, err := senderOwnership(tx, m.Sender)
+			if err != nil {
+				return err
+			}
+			out = append(out, OutboxCandidate{Message: m, Owner: own})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AskAgent records that the platform may or may not have item and only
+// the agent can tell: the item stays uncertain with reason (the question)
+// and is looked for again at next. It changes nothing when the item is
+// no longer sending or uncertain (the agent or a sync settled it
+// meanwhile) and reports whether it did.
+func (s *Store) AskAgent(localID, reason string, next time.Time) (bool, error) {
+	var asked bool
+	err := s.write("ask about outbox "+localID, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE outbox SET state = 'uncertain', reason = ?, next_attempt = ?
+			WHERE local_id = ? AND state IN ('sending', 'uncertain')`, reason, toNanos(next), localID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		asked = n > 0
+		return err
+	})
+	return asked, err
+}
+
+// OutboxQuestions are the items waiting for the agent to say whether they
+// were sent (AskAgent with reason), oldest first; convID "" for all.
+func (s *Store) OutboxQuestions(convID, reason string) ([]OutboxItem, error) {
+	query := "SELECT " + outboxCols + " FROM outbox WHERE state = 'uncertain' AND reason = ?"
+	args := []any{reason}
+	if convID != "" {
+		query += " AND conversation_id = ?"
+		args = append(args, convID)
+	}
+	rows, err := s.db.Query(query+" ORDER BY created, local_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox questions: %w", err)
+	}
+	return collect(rows, "outbox", func(r *sql.Rows) (OutboxItem, error) { return scanOutbox(r) })
+}
+
+// AnswerOutbox carries out the agent's answer about an item they were
+// asked about (state uncertain, reason the question): again puts it back
+// in the queue, due at now; otherwise it is taken as sent — as the
+// platform message claim when there is one (CompleteOutbox), else with
+// no platform id, its message shown sent. ErrNotFound: there is no such
+// question any more (settled meanwhile).
+func (s *Store) AnswerOutbox(localID, reason string, again bool, claim Message, now time.Time) error {
+	if !again && claim.ID != "" {
+		_, err := s.completeOutboxIf(localID, claim, reason)
+		return err
+	}
+	return s.write("answer outbox "+localID, func(tx *sql.Tx) error {
+		state, status := "queued", StatusPending
+		if !again {
+			state, status = "sent", StatusSent
+		}
+		res, err := tx.Exec(`UPDATE outbox SET state = ?, reason = '', next_attempt = ?
+			WHERE local_id = ? AND state = 'uncertain' AND reason = ?`, state, toNanos(now), localID, reason)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		_, err = tx.Exec("UPDATE messages SET status = ?, reason = '' WHERE local_id = ?", status, localID)
 		return err
 	})
 }

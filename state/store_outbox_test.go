@@ -85,6 +85,7 @@ func TestEnqueue(t *testing.T) {
 
 func TestEnqueueWithoutConversation(t *testing.T) {
 	s := openTest(t)
+	actAsAgent(t, s)
 	// A first message to a contact: no conversation id until the platform
 	// answers; the platform's copy then attaches by account and contact.
 	must(t, s.Enqueue(OutboxItem{LocalID: "L1", AccountID: "a1", ContactID: "kc1", Body: "hello", Created: t0,
@@ -92,7 +93,7 @@ func TestEnqueueWithoutConversation(t *testing.T) {
 	if n := rowCount(t, s, "conversations"); n != 0 {
 		t.Errorf("%d conversations created without an id", n)
 	}
-	res := apply(t, s, outMsg("p1", "c1", "hello", t0.Add(time.Second), StatusSent))
+	res := apply(t, s, sentBy(outMsg("p1", "c1", "hello", t0.Add(time.Second), StatusSent), "Agent"))
 	if !slices.Equal(res.NewConversations, []string{"c1"}) || res.NewMessages != 0 {
 		t.Errorf("result = %+v", res)
 	}

@@ -371,23 +371,62 @@ func (b *Backend) FollowUp(ctx context.Context, token string) (state.Message, er
 }
 
 // FindSend looks among the contact's broadcasts for one of out's text
-// created at or after since and not claimed: a template send whose
-// answer was lost. msgboxx has no idempotency key; the text and the time
-// are what tell a send apart.
+// created at or after since and not claimed that is provably the
+// logged-in user's: FindOwnSend's answer when it is OwnerMe.
 func (b *Backend) FindSend(ctx context.Context, out state.Outgoing, since time.Time, claimed func(string) bool) (state.Sent, bool, error) {
+	sent, own, err := b.FindOwnSend(ctx, out, since, claimed)
+	return sent, err == nil && own == state.OwnerMe, err
+}
+
+var _ state.OwnSendFinder = (*Backend)(nil)
+
+// FindOwnSend looks among the contact's broadcasts for one of out's text
+// created at or after since and not claimed: a template send whose
+// answer was lost. msgboxx has no idempotency key, and a broadcast does
+// not say who made it: its message does (senderFirstName and
+// senderLastName), judged by state.SenderOwnership against the users
+// list. A broadcast not yet a message cannot be told apart: OwnerUnknown,
+// and the outbox looks again later or asks the agent.
+func (b *Backend) FindOwnSend(ctx context.Context, out state.Outgoing, since time.Time, claimed func(string) bool) (state.Sent, state.Ownership, error) {
 	if out.Template == nil {
-		return state.Sent{}, false, nil
+		return state.Sent{}, state.OwnerOther, nil
 	}
 	sends, err := b.Broadcasts(ctx, out.AccountID, out.ContactID)
 	if err != nil {
-		return state.Sent{}, false, err
+		return state.Sent{}, state.OwnerOther, err
 	}
+	var me state.User
+	var users []state.User
+	best := state.OwnerOther
 	for _, bc := range sends {
-		if bc.Body == out.Text && !bc.Time.Before(since) && !claimed(bc.BroadcastID) {
-			return state.Sent{Message: bc.Message, FollowUp: bc.BroadcastID}, true, nil
+		if bc.Body != out.Text || bc.Time.Before(since) || claimed(bc.BroadcastID) {
+			continue
+		}
+		if bc.Message.ID == "" {
+			best = state.OwnerUnknown
+			continue
+		}
+		if users == nil {
+			if me, err = b.Me(ctx); err != nil {
+				return state.Sent{}, state.OwnerOther, err
+			}
+			b.mu.Lock()
+			users = b.users
+			b.mu.Unlock()
+		}
+		m, err := b.Message(ctx, bc.Message.ID) // the broadcast's own copy names no sender
+		if err != nil {
+			return state.Sent{}, state.OwnerOther, err
+		}
+		m.Template = true
+		switch state.SenderOwnership(m.Sender, me, users) {
+		case state.OwnerMe:
+			return state.Sent{Message: m, FollowUp: bc.BroadcastID}, state.OwnerMe, nil
+		case state.OwnerUnknown:
+			best = state.OwnerUnknown
 		}
 	}
-	return state.Sent{}, false, nil
+	return state.Sent{}, best, nil
 }
 
 // SendMessage sends a session message.

@@ -39,10 +39,22 @@
 //     yet is answered with an empty Message.ID and the broadcast id as the
 //     follow-up token.
 //   - TemplateFollower: FollowUp reads GET /broadcast/{id} (and the message
-//     in full when the broadcast carries no text); FindSend looks through
-//     the contact's broadcasts for one with the same text, created no
-//     earlier than the item (minus state's margin), whose id no other
-//     outbox item holds.
+//     in full when the broadcast carries no text); FindOwnSend (and
+//     FindSend, its answer when it is the agent's) looks through the
+//     contact's broadcasts for one with the same text, created no earlier
+//     than the item (minus state's margin), whose id no other outbox item
+//     holds, and that is provably the agent's.
+//   - Who sent a message: the reference gives an outgoing message's
+//     sender only as senderFirstName and senderLastName, no user id, and
+//     a broadcast names no sender at all. Decision: a message is the
+//     agent's only when that name (first and last, trimmed) is the
+//     logged-in user's name in GET /user and no other user there has it
+//     (state.SenderOwnership); a name no listed user has, a shared name,
+//     no name, or a broadcast not yet a message proves nothing, and a
+//     reply whose answer was lost is then left for the agent to settle
+//     (send again / it was sent) rather than claimed. The same holds for
+//     the sync: a colleague's message with the agent's text is never
+//     taken as the agent's reply.
 //   - FolderMover: UpdateConversation is one PUT /conversation/{id} with
 //     what changes; Assign is the same PUT with a user or a team. msgboxx
 //     keeps one assignee (no UserAndTeamAssigner) and documents no way to
