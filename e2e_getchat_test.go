@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -149,6 +153,18 @@ func TestE2EGetchatFlows(t *testing.T) {
 	term.typeText("VIP")
 	term.keys("Enter")
 	term.waitFor("the tag in the row", func(s string) bool { return strings.Contains(rowOf(s, "Priya Patel"), "VIP") }, e2eStep)
+	// And untag: the tags cleared, saved, gone from the row.
+	term.keys("#")
+	term.waitFor("the tag dialog with VIP", func(s string) bool { return strings.Contains(s, "Tags: VIP") }, e2eStep)
+	term.keys("C-u", "Enter")
+	term.waitFor("the tag gone from the row", func(s string) bool {
+		r := rowOf(s, "Priya Patel")
+		return r != "" && !strings.Contains(r, "VIP")
+	}, e2eStep)
+	term.keys("#")
+	term.typeText("VIP")
+	term.keys("Enter")
+	term.waitFor("the tag back in the row", func(s string) bool { return strings.Contains(rowOf(s, "Priya Patel"), "VIP") }, e2eStep)
 
 	// Resolve: gone from Open; reopen from Resolved.
 	term.keys("e")
@@ -160,6 +176,33 @@ func TestE2EGetchatFlows(t *testing.T) {
 	term.waitFor("Priya reopened (not in Resolved)", func(s string) bool { return rowOf(s, "Priya Patel") == "" }, e2eStep)
 	term.keys("1")
 	term.waitFor("Priya back in Open", func(s string) bool { return rowOf(s, "Priya Patel") != "" }, e2eStep)
+
+	// Files: the customer's picture saved; a file attached to a reply,
+	// its caption the composer's text, sent and ticking.
+	label := filepath.Join(t.TempDir(), "label.png")
+	if err := os.WriteFile(label, tinyPNG(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	selectRow("Ian Image")
+	term.keys("Enter", escKey, "o") // opened in the composer: esc to the thread
+	term.waitFor("the files of the chat", func(s string) bool {
+		return strings.Contains(s, "Files in this conversation") && strings.Contains(s, "[image")
+	}, e2eStep)
+	term.keys("Enter")
+	term.waitFor("the picture saved", func(s string) bool {
+		return strings.Contains(s, "Saved to") && strings.Contains(s, "receipt.png")
+	}, e2eStep)
+	term.keys("r")
+	term.waitScreen("Write a reply", e2eStep)
+	term.typeText("Your return label")
+	term.keys("C-f")
+	term.waitScreen("Attach a file", e2eStep)
+	term.typeText(label)
+	term.keys("Enter")
+	term.waitFor("the file sent with its caption, ticking ✓✓", func(s string) bool {
+		return tickOf(s, "Your return label") == "✓✓" && strings.Contains(s, "[image") && strings.Contains(s, "Write a reply")
+	}, e2eStep)
+	term.keys(escKey)
 
 	// A closed window: r offers the templates; one with a parameter.
 	toList()
@@ -239,4 +282,14 @@ func TestE2EGetchatRegularUser(t *testing.T) {
 		tk := tickOf(s, "Robin here, on it")
 		return tk == "✓" || tk == "✓✓"
 	}, e2eStep)
+}
+
+// tinyPNG is a 2×2 picture.
+func tinyPNG(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -165,6 +165,8 @@ func e2eVars(dir string) []string {
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"TMPDIR=" + filepath.Join(dir, "tmp"),
 		"GORACE=log_path=" + filepath.Join(dir, "race"),
+		"XDG_DOWNLOAD_DIR=" + filepath.Join(dir, "downloads"),
+		"MBX_OPEN=none",
 	}
 }
 
@@ -173,7 +175,8 @@ func e2eVars(dir string) []string {
 func baseEnv() []string {
 	drop := []string{"TERM", "COLORTERM", "TERM_PROGRAM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
 		"XDG_STATE_HOME", "XDG_CONFIG_HOME", "TMPDIR", "GORACE", "TMUX", "TMUX_PANE",
-		"VISUAL", "EDITOR", "MBX_BASE_URL", "MBX_USERNAME", "MBX_PASSWORD"}
+		"VISUAL", "EDITOR", "MBX_BASE_URL", "MBX_USERNAME", "MBX_PASSWORD",
+		"XDG_DOWNLOAD_DIR", "XDG_DATA_HOME", "MBX_OPEN", "DISPLAY", "WAYLAND_DISPLAY"}
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")

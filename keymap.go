@@ -44,6 +44,7 @@ func defaultKeyMap() ui.KeyMap {
 		Assign:      b("a", "assign…", "a"),
 		AssignToMe:  b("A", "assign to me", "A"),
 		Tags:        b("#", "tags…", "#"),
+		Files:       b("o", "files…", "o"),
 		MoveArchive: b("e", "archive", "e"),
 		MoveSpam:    b("!", "spam", "!"),
 		MoveBack:    b("I", "back to inbox", "I"),
@@ -70,11 +71,16 @@ func defaultKeyMap() ui.KeyMap {
 		PickerDown: b("↓/ctrl+j", "down", "down", "ctrl+j"),
 		NewContact: b("ctrl+n", "new contact", "ctrl+n"),
 		EditTags:   b("ctrl+t", "edit tags", "ctrl+t"),
+		OpenFile:   b("ctrl+o", "open file", "ctrl+o"),
+		// The question "not sure this reply was sent", which has no text to type.
+		SendAgain: b("s", "send again", "s"),
+		WasSent:   b("k", "it was sent", "k"),
 
 		Send:          b("enter", "send", "enter"),
 		Newline:       b("alt+enter/ctrl+j", "new line", "alt+enter", "ctrl+j"),
 		Editor:        b("ctrl+e", "edit in $EDITOR", "ctrl+e"),
 		SavedResponse: b("ctrl+o", "saved response…", "ctrl+o"),
+		Attach:        b("ctrl+f", "attach file…", "ctrl+f"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
 	}
 }
@@ -106,14 +112,15 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("open", &km.Open), g("back", &km.Back), g("next_pane", &km.NextPane), g("prev_pane", &km.PrevPane),
 		g("inbox", &km.Inbox), g("archive", &km.Archive), g("spam", &km.Spam),
 		g("mine", &km.Mine), g("unassigned", &km.Unassigned), g("closing_soon", &km.ClosingSoon),
-		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe), g("tags", &km.Tags),
+		g("reply", &km.Reply), g("template", &km.Template), g("assign", &km.Assign), g("assign_to_me", &km.AssignToMe), g("tags", &km.Tags), g("files", &km.Files),
 		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
 		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
 		g("contacts", &km.Contacts), g("sync", &km.Sync), g("switch_account", &km.SwitchAccount), g("help", &km.Help), g("quit", &km.Quit),
 		p("dialog_close", &km.Close), p("dialog_choose", &km.Choose), p("next_field", &km.NextField), p("prev_field", &km.PrevField),
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
-		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("leave_composer", &km.LeaveComposer),
+		p("send_again", &km.SendAgain), p("was_sent", &km.WasSent), p("open_file", &km.OpenFile),
+		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("leave_composer", &km.LeaveComposer),
 	}
 }
 

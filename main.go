@@ -867,7 +867,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	}
 	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
-		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell}
+		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener()}
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}

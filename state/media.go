@@ -60,19 +60,40 @@ func mergeMedia(old, n Media) Media {
 	return n
 }
 
-// MediaKindOf names a content type as WhatsApp sorts media: image, video,
-// audio or document.
+// MediaKindOf names a content type as WhatsApp sends it: image, video
+// and audio for the types it shows inline (JPEG and PNG; MP4 and 3GPP;
+// AAC, MP4, MPEG, AMR and Ogg sound), document for every other file.
 func MediaKindOf(contentType string) string {
 	t, _, _ := mime.ParseMediaType(contentType)
-	switch {
-	case strings.HasPrefix(t, "image/"):
+	switch t {
+	case "image/jpeg", "image/png":
 		return "image"
-	case strings.HasPrefix(t, "video/"):
+	case "video/mp4", "video/3gpp":
 		return "video"
-	case strings.HasPrefix(t, "audio/"):
+	case "audio/aac", "audio/mp4", "audio/mpeg", "audio/amr", "audio/ogg":
 		return "audio"
 	}
 	return "document"
+}
+
+// MediaLine is a media message as one line of text, the same on every
+// platform, so that a file sent from here and the platform's copy of it
+// read alike: "[image] caption", "[document price list.pdf] caption".
+// Only documents show their name (WhatsApp shows a picture's, a video's
+// or a voice note's name to no one).
+func MediaLine(kind, name, caption string) string {
+	if kind == "" {
+		kind = "file"
+	}
+	s := "[" + kind
+	if name != "" && (kind == "document" || kind == "file") {
+		s += " " + name
+	}
+	s += "]"
+	if caption != "" {
+		s += " " + caption
+	}
+	return s
 }
 
 // FormatSize is a byte count as the thread shows it: "812 B", "120 KB",

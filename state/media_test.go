@@ -59,8 +59,10 @@ func TestOpenableAndKinds(t *testing.T) {
 		kind     string
 	}{
 		{"image/jpeg", true, "image"},
-		{"image/svg+xml", false, "image"},
+		{"image/svg+xml", false, "document"},
+		{"image/gif", true, "document"},
 		{"video/mp4", true, "video"},
+		{"video/webm", true, "document"},
 		{"audio/ogg; codecs=opus", true, "audio"},
 		{"application/pdf", true, "document"},
 		{"text/plain; charset=utf-8", true, "document"},

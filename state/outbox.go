@@ -144,6 +144,10 @@ func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
 		Direction: Outbound, Body: it.Body, Time: it.Created, Status: StatusPending,
 		Template: it.Kind == OutboxTemplate,
 	}
+	if !it.File.IsZero() {
+		msg.Media = it.File.Media()
+		msg.Body = MediaLine(msg.Media.Kind, msg.Media.Name, it.Body)
+	}
 	// A reply is the draft sent: the store clears the draft in the same
 	// transaction, and a pending or in-flight draft write must not bring
 	// it back. A template is not the draft, which stays.

@@ -17,6 +17,9 @@ import (
 type Service struct {
 	st *Store
 	e  *Engine
+	// DownloadDir is where SaveMedia puts files; "" is
+	// DefaultDownloadDir.
+	DownloadDir string
 }
 
 // NewService serves the UI from a store and the engine that syncs it.
@@ -100,4 +103,14 @@ func (s *Service) SavedResponses(ctx context.Context) ([]SavedResponse, error) {
 // SetConversationTags replaces a conversation's tags (Capabilities.Tags).
 func (s *Service) SetConversationTags(ctx context.Context, convID string, tags []string) error {
 	return s.e.SetConversationTags(ctx, convID, tags)
+}
+
+// SaveMedia downloads a message's file into DownloadDir (MediaFetcher).
+func (s *Service) SaveMedia(ctx context.Context, key string) (SavedMedia, error) {
+	return s.e.SaveMedia(ctx, key, s.DownloadDir)
+}
+
+// SendFile queues a file as a reply with caption (FileSender).
+func (s *Service) SendFile(convID, path, caption string) (OutboxItem, error) {
+	return s.e.SendFile(convID, path, caption)
 }

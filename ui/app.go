@@ -42,6 +42,9 @@ type Deps struct {
 	// Notify counts new customer messages in the window title and names
 	// them in the status bar; Bell also rings the terminal bell.
 	Notify, Bell bool
+	// Open hands a saved file to the desktop's opener (xdg-open, open);
+	// nil: files are saved only, and the status bar says where.
+	Open func(path string) error
 }
 
 type focus int
@@ -118,6 +121,13 @@ func New(d Deps, keys KeyMap) *App {
 	}
 	if !caps.SavedResponses {
 		keys.SavedResponse.SetEnabled(false)
+	}
+	if !caps.Media { // the key says why, not in help
+		keys.Files.SetEnabled(false)
+		keys.OpenFile.SetEnabled(false)
+	}
+	if !caps.Attachments {
+		keys.Attach.SetEnabled(false)
 	}
 	switch {
 	case caps.Folders:
@@ -244,6 +254,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleChanges(msg)
 	case replyQueuedMsg:
 		return a.handleReplyQueued(msg)
+	case fileSavedMsg:
+		return a.handleFileSaved(msg)
+	case fileOpenedMsg:
+		return a.handleFileOpened(msg)
 	case actionDoneMsg:
 		a.bar.busy = ""
 		return a.flash(msg.summary, msg.failed > 0)

@@ -37,7 +37,7 @@ func newComposer(keys KeyMap) composer {
 	ta := newArea()
 	ta.Prompt = "│ "
 	ta.ShowLineNumbers = false
-	ta.Placeholder = "Write a reply…  (" + hint(keys.Send, "sends") + " · " + keys.Newline.Help().Key + " new line · " + hint(keys.Editor, "editor", keys.SavedResponse, "saved responses", keys.LeaveComposer, "leaves") + ")"
+	ta.Placeholder = "Write a reply…  (" + hint(keys.Send, "sends") + " · " + keys.Newline.Help().Key + " new line · " + hint(keys.Editor, "editor", keys.SavedResponse, "saved responses", keys.Attach, "attaches a file", keys.LeaveComposer, "leaves") + ")"
 	ta.CharLimit = 0 // the limit is shown and enforced on send, nothing is cut
 	km := textarea.DefaultKeyMap()
 	km.InsertNewline = key.NewBinding(key.WithKeys(keys.Newline.Keys()...))

@@ -52,6 +52,10 @@ type Core interface {
 	// lacks it).
 	SavedResponses(ctx context.Context) ([]state.SavedResponse, error)
 	SetConversationTags(ctx context.Context, convID string, tags []string) error
+	// SaveMedia downloads a message's file (by Message.Key) to the
+	// download directory; SendFile queues a file as a reply with a caption.
+	SaveMedia(ctx context.Context, key string) (state.SavedMedia, error)
+	SendFile(convID, path, caption string) (state.OutboxItem, error)
 	SaveDraft(convID, text string)
 	FlushDrafts()
 	SyncNow()

@@ -163,6 +163,15 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		a.insertSavedText(act.text)
 		return a.afterDialogs()
 
+	case saveFile:
+		a.popTo(e.id)
+		return tea.Batch(a.saveFileCmd(act), a.afterDialogs())
+	case queueFile:
+		return a.queueFileCmd(e.id, act)
+	case fileQueued:
+		a.popTo(e.id)
+		return tea.Batch(a.fileSent(act.convID), a.afterDialogs())
+
 	case queryContacts:
 		return to(e.id, searchContactsCmd(a.contactSearch(), a.core, act.reqID, act.query))
 	case detailFor:

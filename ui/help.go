@@ -13,15 +13,15 @@ func helpGroups(k KeyMap, f focus) (title string, groups [][]key.Binding) {
 	global := []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.SwitchAccount, k.NextPane, k.PrevPane, k.Help, k.Quit}
 	switch f {
 	case focusComposer:
-		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.SavedResponse, k.LeaveComposer}}
+		return "Composer", [][]key.Binding{{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.LeaveComposer}}
 	case focusThread:
-		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
+		return "Thread", [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Back}, {k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack}, global}
 	case focusSidebar:
 		return "Folders and views", [][]key.Binding{{k.Up, k.Down, k.Open}, global}
 	}
 	return "Conversations", [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Open, k.Back},
-		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		global,
 	}
 }
@@ -53,7 +53,7 @@ func helpView(st styles, k KeyMap, f focus, w, h int) string {
 	lines := []string{st.title.Render("Keys — " + title), ""}
 	lines = append(lines, strings.Split(body, "\n")...)
 	// Dialogs: letters type text there, so they have keys of their own.
-	pickers := []key.Binding{k.Choose, k.Close, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.NewContact, k.EditTags}
+	pickers := []key.Binding{k.Choose, k.Close, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.NewContact, k.EditTags, k.OpenFile}
 	parts := []string{st.title.Render("In pickers and forms:")}
 	for _, b := range pickers {
 		if b.Enabled() {

@@ -39,6 +39,7 @@ type KeyMap struct {
 	Reply, Template                 key.Binding
 	Assign, AssignToMe              key.Binding
 	Tags                            key.Binding // the conversation's tags (where the platform tags conversations)
+	Files                           key.Binding // the conversation's files: save or open one (where the platform keeps them)
 	MoveArchive, MoveSpam, MoveBack key.Binding
 	Mark                            key.Binding
 
@@ -57,9 +58,15 @@ type KeyMap struct {
 	// The contacts panel.
 	NewContact, EditTags key.Binding
 
+	// The question about a reply whose send was lost (uncertain.go).
+	SendAgain, WasSent key.Binding
+	// The files list: open the chosen file (Choose saves it).
+	OpenFile key.Binding
+
 	// Composer.
 	Send, Newline, Editor, LeaveComposer key.Binding
 	SavedResponse                        key.Binding // a saved response inserted at the cursor
+	Attach                               key.Binding // a file sent with the text as its caption (where the platform takes files)
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -72,10 +79,11 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.Open, k.Back, k.NextPane, k.PrevPane},
 		{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon},
-		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
+		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.Help, k.Quit},
-		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags},
-		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.LeaveComposer},
+		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile,
+			k.SendAgain, k.WasSent},
+		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.LeaveComposer},
 	}
 }
 

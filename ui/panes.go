@@ -321,6 +321,10 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.openTags(), true
 	case !a.caps.Tags && pressed(k, km.Tags):
 		return a.flash(a.cannot("tag conversations"), true), true
+	case key.Matches(k, km.Files):
+		return a.openFiles(), true
+	case !a.caps.Media && pressed(k, km.Files):
+		return a.flash(a.cannot("keep files"), true), true
 	case key.Matches(k, km.Contacts):
 		return a.openContacts(), true
 	case key.Matches(k, km.AssignToMe):
@@ -578,6 +582,8 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 		return a.openSaved()
 	case !a.caps.SavedResponses && pressed(k, km.SavedResponse):
 		return a.flash(a.cannot("keep saved responses"), true)
+	case key.Matches(k, km.Attach): // disabled where files cannot be sent: the key moves the cursor as usual
+		return a.openAttach()
 	case key.Matches(k, km.Send):
 		return a.send()
 	}

@@ -168,6 +168,9 @@ func teamKeys() KeyMap {
 	return testKeysWith(func(k *KeyMap) {
 		k.AssignToMe = bind("A", "assign to me", "A")
 		k.Reply = bind("r", "reply", "r")
+		k.Files = bind("o", "files…", "o")
+		k.OpenFile = bind("ctrl+o", "open file", "ctrl+o")
+		k.Attach = bind("ctrl+f", "attach file…", "ctrl+f")
 	})
 }
 

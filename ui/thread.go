@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -189,7 +190,7 @@ func (t *threadView) Oldest() time.Time {
 }
 
 func (t *threadView) cacheKey(m state.Message) string {
-	return m.Key() + "\x00" + m.Status.String() + "\x00" + m.Reason + "\x00" + m.ID
+	return m.Key() + "\x00" + m.Status.String() + "\x00" + m.Reason + "\x00" + m.ID + "\x00" + strconv.FormatInt(m.Media.Size, 10)
 }
 
 // block renders one message: a header line and its wrapped body.
@@ -206,7 +207,7 @@ func (t *threadView) block(st styles, m state.Message) []string {
 	if m.Template {
 		tmpl = st.template.Render("template") + " "
 	}
-	body := wrap(state.Sanitize(m.Body), bodyW)
+	body := wrap(state.Sanitize(withSize(m.Body, m.Media)), bodyW)
 	badge := ""
 	if len(body) > 0 {
 		badge = mediaBadge(body[0])

@@ -255,8 +255,6 @@ func (b *Backend) remember(id, waID string, t time.Time) {
 	b.refs[id] = msgRef{waID: waID, t: t}
 }
 
-var mediaKinds = []string{"image", "video", "audio", "voice", "document", "sticker"}
-
 // body is a message as one text: a text's words; a template filled in as
 // Render numbers it (so that a template sent from here is recognised);
 // media as "[image] caption" or "[document name]"; others as "[type]".
@@ -269,19 +267,7 @@ func (b *Backend) body(ctx context.Context, p MessagePayload) (string, bool) {
 		return "[template " + p.Template.Name + "]", true
 	}
 	if m := p.Media(); m != nil {
-		kind := p.Type
-		if !slices.Contains(mediaKinds, kind) {
-			kind = "file"
-		}
-		s := "[" + kind
-		if m.Filename != "" {
-			s += " " + m.Filename
-		}
-		s += "]"
-		if m.Caption != "" {
-			s += " " + m.Caption
-		}
-		return s, false
+		return state.MediaLine(mediaKind(p.Type), m.Filename, m.Caption), false
 	}
 	if text := p.Body(); text != "" {
 		return text, false
@@ -302,6 +288,7 @@ func (b *Backend) toMessage(ctx context.Context, m Message) state.Message {
 		Direction: state.Inbound, Time: m.Time(),
 	}
 	sm.Body, sm.Template = b.body(ctx, m.WabaPayload)
+	sm.Media = mediaOf(m.WabaPayload)
 	if m.FromUs {
 		sm.Direction = state.Outbound
 		sm.Status = state.ParseMessageStatus(m.Status())
@@ -984,9 +971,12 @@ func (b *Backend) Send(ctx context.Context, out state.Outgoing) (state.Sent, err
 	started := b.c.now()
 	var sent Sent
 	var err error
-	if out.Template == nil {
+	switch {
+	case out.File != nil:
+		sent, err = b.sendFile(ctx, waID, out)
+	case out.Template == nil:
 		sent, err = b.c.SendText(ctx, waID, out.Text)
-	} else {
+	default:
 		ref := *out.Template
 		name, lang := ref.Name, ref.Language
 		if name == "" && ref.ID != "" {
@@ -1009,6 +999,10 @@ func (b *Backend) Send(ctx context.Context, out state.Outgoing) (state.Sent, err
 	}
 	msg := state.Message{ConversationID: waID, AccountID: AccountID, ContactID: waID, Direction: state.Outbound,
 		Body: out.Text, Time: started, Status: state.StatusPending, Template: out.Template != nil}
+	if f := out.File; f != nil {
+		msg.Media = f.Media()
+		msg.Body = state.MediaLine(msg.Media.Kind, msg.Media.Name, out.Text)
+	}
 	wabaID := sent.Result.WhatsAppID()
 	switch gid := string(sent.Result.ID); {
 	case wabaID != "":

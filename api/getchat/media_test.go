@@ -166,7 +166,7 @@ func TestBackendReferenceData(t *testing.T) {
 		t.Fatalf("template %+v", ts[0])
 	}
 	acc, _ := b.Accounts(context.Background())
-	if len(acc) != 1 || acc[0].ID != AccountID || state.CapabilitiesOf(b) != (state.Capabilities{Resolve: true, Tags: true, SavedResponses: true, Unassign: true, UserAndTeam: true, PushedEvents: true, ServerUnread: true}) {
+	if len(acc) != 1 || acc[0].ID != AccountID || state.CapabilitiesOf(b) != (state.Capabilities{Resolve: true, Tags: true, SavedResponses: true, Unassign: true, UserAndTeam: true, PushedEvents: true, ServerUnread: true, Media: true, Attachments: true}) {
 		t.Fatalf("accounts %v, capabilities %+v", acc, state.CapabilitiesOf(b))
 	}
 }
