@@ -77,6 +77,19 @@
 //     (MarkRead up to the last customer message; never blocking the
 //     caller; a failure is logged); a count that arrives while that mark
 //     is on its way is not taken, as it may predate it.
+//   - MediaFetcher (Media; get.chat): messages' files (Message.Media: a
+//     kind, the platform's opaque reference, name, type, size once
+//     known). SaveMedia writes one into the download directory under a
+//     safe new name (SafeFileName; never overwriting; 0600) and keeps
+//     its size. Only pictures, sound, video, PDF and text may be handed
+//     to the desktop's opener (Openable): never what a desktop might run.
+//   - FileSender (Attachments; get.chat): Outgoing.File, a reply with a
+//     file and the text as caption. SendFile checks it (a regular,
+//     non-empty file within the platform's MaxFileSize) and copies it
+//     beside the store (<store>.files/) before queueing, so moving the
+//     original, a crash or a retry loses nothing; the copy goes once
+//     the reply is sent. Bodies of media messages are MediaLine on every
+//     platform, so a sent file and the platform's copy read alike.
 //   - InboxLister (msgboxx) and PlatformNamer ("msgboxx" instead of "the
 //     platform" in the few messages that name it) are minor ones the UI
 //     needs no flag for.
@@ -126,19 +139,39 @@
 // (msgboxx has no conversation list; a platform that has one puts the
 // metadata in its pages and skips the lookups). So:
 //
-//   - First start: HistoryDays (7) of messages page by page, then the
-//     folder and assignee of every conversation they name (MetaConcurrency
-//     at a time), then contacts; accounts, inboxes, users, teams,
-//     templates and the current user first of all.
+//   - First start, newest first: accounts, inboxes, users, teams,
+//     templates and the current user, then the last hour of messages and
+//     the folder and assignee of the conversations they name
+//     (MetaConcurrency at a time): the inbox is usable (online, at 100,000
+//     conversations in about a second) and polls start from the cursor.
+//     The history then fills in behind, one step a round with a poll in
+//     between when due: conversations still without metadata (500 at a
+//     time, newest first), else the next older window (the rest of the
+//     last day, then a day at a time back to HistoryDays), else the
+//     contacts, which end it. The store keeps a floor (sync.floor) below
+//     the cursor: every message from the floor up to the cursor is
+//     stored. A window moves the floor to its start only once all its
+//     pages are stored, so a failure at any page of any window reads that
+//     window again and loses nothing, in any page order; the history's
+//     customer messages are not news (no Changes.Inbound). The status
+//     bar reads "loading history: N of 7 days" meanwhile (ConnStatus.Progress
+//     beside Online). SyncOnce makes every step at once.
 //   - The cursor (the newest message seen) moves only when a whole pass
 //     has succeeded, since pages may come in any order: a pass that fails
 //     half-way is read again from where it started (messages already
 //     stored are skipped). A platform that pages oldest first may promise
 //     it (Batch.Through), and then an interrupted pass keeps what it
 //     finished.
+//   - A malformed item never stops a sync: a message without a platform
+//     id is skipped by the engine, and an item the platform package
+//     cannot decode or validate is skipped there (ReportSkipped); each is
+//     logged with its page and position (sanitized) and counted in
+//     ConnStatus.Skipped, which the status bar shows ("1 item skipped
+//     (see log)"). The rest of the page and the sync go on.
 //   - Then (unless an EventStreamer's stream is live: see above) a poll
-//     every Poll (5 s; IdlePoll, 10 s, after IdleAfter without
-//     news; exponential backoff with jitter up to MaxBackoff while offline)
+//     every Poll (5 s; IdlePoll, 10 s, after IdleAfter without news, so a
+//     customer's reply shows within 10 s at 6 polls a minute;
+//     exponential backoff with jitter up to MaxBackoff while offline)
 //     for messages since the newest seen minus Overlap (2 min, for clock
 //     skew and late writes), de-duplicated by message id. An idle poll is one
 //     request.
@@ -150,7 +183,14 @@
 //   - Outgoing messages that are neither read nor failed are re-read until
 //     final or StatusMaxAge (24 h) old, each less often as it ages
 //     (every max(StatusEvery, age/8)): a customer who never reads costs a
-//     few requests a day, not one per poll.
+//     few requests a day, not one per poll. When each was last asked is
+//     kept in the store (messages.status_checked, migration 6), so a
+//     restart asks only for those due. At most StatusBudget (60) a minute
+//     in any minute, 6 while idle (an idle inbox stays within 12 requests
+//     a minute); half of a round's share goes to the newest due, half to
+//     those waiting longest, so a message just sent is never behind a day
+//     of older ones and every message gets its turn (2,000 unfinished:
+//     60 reads at a start instead of 500).
 //   - Reference data is re-read every RefreshEvery (5 min).
 //   - Every change is published as ids (Changes), coalesced while the UI is
 //     busy; the connection status (online, syncing, offline until T, login
@@ -259,11 +299,19 @@
 //
 // # Contacts
 //
-// Everything the agent types is checked before any request. Numbers:
-// NormalizeNumber takes "+44 7902 111123", "+44 (0)7902-111123" or
-// "0044 7902 111123" and gives E.164 ("+447902111123"); the country code
-// is required and the number must be valid for its country (libphonenumber,
-// as the platform checks). Names: trimmed, one line, no control or
+// Everything the agent types is checked before any request. Numbers
+// follow one rule (phone.go), wherever they are typed — the new-contact
+// form, a conversation started from it, the platform clients' contact
+// requests (msgboxx's LooksE164 is IsE164): NormalizeNumber takes "+44
+// 7902 111123", "+44 (0)7902-111123" or "0044 7902 111123" and gives
+// E.164 ("+447902111123"). The country code is required (+ or 00); spaces
+// and - ( ) . / separate digits; a letter, a line break, any other control
+// character or an invisible or bidirectional one is refused, named in the
+// error. The shape is all that is checked: MinNumberDigits (7) to
+// MaxNumberDigits (15) digits, the first not 0. Whether the number exists
+// is the platform's call (its reference's own example, +4479051337665, is
+// a digit long for a UK mobile): libphonenumber only drops a trunk prefix
+// ("(0)") and never refuses. Names: trimmed, one line, no control or
 // bidirectional characters, at most 255 characters. Tags: trimmed, empty
 // ones dropped, duplicates in any letter case dropped (first spelling
 // kept), at most 50 characters each and 20 in all (the platform's limits).
@@ -271,6 +319,14 @@
 // contact (from the store, else looked up on the platform) to open
 // instead. SetContactTags reads the contact from the platform just before
 // replacing it, since the store may not know every field.
+//
+// Searching contacts (SearchContactsContext, one search per key in the
+// contacts panel, each cancelled by the next through its context) is
+// bounded to a frame at 100,000 contacts (BenchmarkSearchContactsPerKey):
+// a run of under five digits is a substring test on the newest contacts'
+// numbers before the full-text index is asked (whose number tokens make
+// such a prefix expand to tens of thousands), and more than 300 matches
+// are listed newest first instead of ranked (contacts.go).
 //
 // # Drafts
 //
@@ -288,7 +344,12 @@
 // reported as problems; a placeholder used twice is one value; gaps are
 // reported but the present values are still asked for. Hints come from the
 // example's [bracketed] values in occurrence order; a hint after a greeting,
-// or of one or two capitalised words, suggests the contact's name. Values:
-// not empty, no newline, no tab, no run of more than four spaces, at most
+// or of one or two capitalised words, suggests the contact's name. Values
+// (ValidateParam): not empty; no line break of any kind (\n, \r, U+2028,
+// U+2029, NEL), no tab, no other control character (NUL, ESC, C0, DEL,
+// C1) and no bidirectional control (ParamCharError names the character;
+// the template form checks typed and pasted text with it before it goes
+// in, and keeps what was there); no "{{" or "}}" (the platform would take
+// it for a placeholder); no run of more than four spaces; at most
 // MaxParamLength characters; the filled text at most MaxMessageLength.
 package state

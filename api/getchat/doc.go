@@ -94,7 +94,8 @@
 //     1,105 (BenchmarkFirstSync). Bodies: a text's words; a template filled in
 //     with header, body and footer as Templates renders it (so that a
 //     template sent from here is recognised); media as "[image] caption"
-//     or "[document name]"; others "[type]".
+//     or "[document name]" (state.MediaLine), with state.Media; others
+//     "[type]".
 //   - Templates: every status, ID "name:language", Language set; Text is
 //     header, body and footer on their lines with the placeholders
 //     numbered globally (Template.Render: the header's first, numbered
@@ -149,13 +150,27 @@
 //     MaybeDelivered → KindAmbiguous, 404 → KindNotFound, 409 →
 //     KindConflict, temporary → KindTemporary, other 4xx (the 403 of the
 //     write rule among them, with the server's words) → KindRefused.
+//   - Files (state.MediaFetcher, state.FileSender; media.go): a media
+//     message's state.Media has the kind (image, video, audio, voice,
+//     document, sticker; else "file"), the name and content type the
+//     payload gives, and the reference "id:<media id>" or, with no id,
+//     "link:<url>" (CheckLink is applied again when it is fetched: a
+//     link off the account's host or off https is not followed, and the
+//     id is used instead). The payload gives no size: it is learnt from
+//     the download and kept. Bodies use state.MediaLine (only a
+//     document shows its name), the same for a file sent from here, so
+//     the platform's copy reads as the outbox's. Sending: the kept copy
+//     is uploaded (POST media/), then sent by id as image, video or
+//     audio when WhatsApp shows that type inline (state.MediaKindOf:
+//     JPEG/PNG, MP4/3GPP, AAC/MP4/MPEG/AMR/Ogg), otherwise as a document
+//     with its name; the caption is the reply's text (none on audio).
+//     Reading: the reference names no size limits, so WhatsApp Cloud
+//     API's apply (MaxFileSize): 5 MB pictures, 16 MB video and sound,
+//     100 MB documents (and never over MaxMediaBytes). An upload is not
+//     idempotent, but harmless to repeat: only the send is reconciled.
 //
-// What the state core does not carry yet, and this package therefore
-// leaves out: a message's media (the body says
-// "[image] caption"; Client.DownloadMedia needs the Media, which
-// state.Message has no field for), sending a file through the outbox
-// (UploadMedia + SendMedia exist on the client), a message id that
-// changes once (queued → on WhatsApp).
+// What this package leaves out: a message id that changes once (queued →
+// on WhatsApp) is followed through aliases, not rewritten.
 //
 // # Auth
 //
