@@ -2,13 +2,10 @@ package state
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // Contacts: creating one, and editing its tags, on a platform that allows
@@ -24,75 +21,7 @@ const (
 	MaxTagLength = 50
 	// MaxTags is how many tags a contact may have.
 	MaxTags = 20
-	// maxNumberInput is the longest phone number input looked at.
-	maxNumberInput = 64
 )
-
-// numberExample ends every hint about writing a number.
-const numberExample = "e.g. +44 7902 111123"
-
-// NormalizeNumber turns a phone number as people write it — "+44 7902
-// 111123", "+44 (0)7902-111123", "0044 7902 111123" — into E.164
-// ("+447902111123"). The country code is required (a leading + or 00: the
-// number alone does not say which country it is in), and the number must
-// be a valid one for that country (right length, allocated range), as the
-// platform checks. Errors are *InputError saying what to change.
-func NormalizeNumber(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", &InputError{"type the number with its country code, " + numberExample}
-	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxNumberInput {
-		return "", &InputError{"this is not a phone number: write it with its country code, " + numberExample}
-	}
-	var b strings.Builder
-	digits := 0
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-			b.WriteRune(r)
-		case r == '+' && i == 0:
-			b.WriteRune(r)
-		case unicode.IsSpace(r) || strings.ContainsRune("-().", r):
-			b.WriteByte(' ')
-		default:
-			return "", &InputError{"a phone number has only digits, spaces and + - ( ) .: write it with its country code, " + numberExample}
-		}
-	}
-	n := strings.TrimSpace(b.String())
-	if rest, ok := strings.CutPrefix(n, "00"); ok {
-		n = "+" + rest
-	}
-	if !strings.HasPrefix(n, "+") {
-		return "", &InputError{"start the number with + and its country code (or 00), " + numberExample}
-	}
-	num, err := phonenumbers.Parse(n, "")
-	switch {
-	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-		return "", &InputError{"the number does not start with a known country code: write + and the country code first, " + numberExample}
-	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD),
-		err != nil && digits < 6:
-		return "", &InputError{"the number is too short: write it in full with its country code, " + numberExample}
-	case errors.Is(err, phonenumbers.ErrNumTooLong):
-		return "", &InputError{"the number is too long: check the digits, " + numberExample}
-	case err != nil:
-		return "", &InputError{"this is not a phone number: write it with its country code, " + numberExample}
-	}
-	e164 := phonenumbers.Format(num, phonenumbers.E164)
-	if len(e164) > 16 { // E.164: at most 15 digits, whatever the country's own plan allows
-		return "", &InputError{"the number is too long: check the digits, " + numberExample}
-	}
-	if !phonenumbers.IsValidNumber(num) || num.GetExtension() != "" {
-		cc := int(num.GetCountryCode())
-		where := fmt.Sprintf("+%d", cc)
-		if region := phonenumbers.GetRegionCodeForCountryCode(cc); region != "" && region != "ZZ" && region != "001" {
-			where += " (" + region + ")"
-		}
-		return "", &InputError{fmt.Sprintf("%s is not a valid number for %s: check the digits and how many there are", e164, where)}
-	}
-	return e164, nil
-}
 
 // ContactExistsError is the platform's answer to a new contact whose
 // number the account already has: Existing is that contact, to open
@@ -311,4 +240,161 @@ func (e *Engine) storeContact(c Contact) error {
 	}
 	e.bus.publish(Changes{Reference: true, Conversations: idSet(renamed), List: len(renamed) > 0})
 	return nil
+}
+
+// Searching contacts as the agent types (the contacts panel: one search
+// per key, each cancelled by the next). It must answer within a frame at
+// any size, so what it costs is bounded:
+//
+//   - A short run of digits (under indexedRun digits: "4", "447", "7902")
+//     is the costly case for the full-text index, whose number tokens are
+//     every suffix of every number: its prefix expands to tens of thousands
+//     of tokens. Such a run is a substring test on the number's digits
+//     instead: among the scanWindow newest contacts first, which is enough
+//     when the run is common (it then fills the list); a run too rare for
+//     that is cheap for the index, which is asked next.
+//   - Words (and longer runs) go to the full-text index as prefixes. Up to
+//     rankCap matches are ranked by relevance (bm25, the name counting four
+//     times the number, then by name); beyond that the ranking would cost
+//     more than a frame and mean little ("m" matches a sixth of the
+//     contacts), so the newest matching contacts come first.
+const (
+	indexedRun = 5
+	scanWindow = 2000
+	rankCap    = 300
+)
+
+// contactSearchWords splits what the agent typed as ftsQuery does for
+// contacts: each word an FTS5 prefix term (quoted), except short runs of
+// digits, returned apart. Words of digits and phone punctuation are
+// reduced to their digits without leading zeros.
+func contactSearchWords(q string) (terms, runs []string) {
+	q = strings.ToValidUTF8(q, " ")
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Zs, r) {
+			return ' '
+		}
+		return r
+	}, q)
+	n := 0
+	for _, w := range strings.Fields(q) {
+		if !hasTokenChar(w) {
+			continue
+		}
+		if isPhoneWord(w) {
+			if w = strings.TrimLeft(onlyDigits(w), "0"); w == "" {
+				continue
+			}
+			if len(w) < indexedRun {
+				runs = append(runs, w)
+				n++
+				if n == maxQueryWords {
+					break
+				}
+				continue
+			}
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
+		n++
+		if n == maxQueryWords {
+			break
+		}
+	}
+	return terms, runs
+}
+
+// searchContacts is SearchContactsContext (see above for its costs).
+func (s *Store) searchContacts(ctx context.Context, q string, limit int) ([]Contact, error) {
+	terms, runs := contactSearchWords(q)
+	if len(terms)+len(runs) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	if len(terms) == 0 {
+		where, args := runFilter(runs)
+		cs, err := s.queryContacts(ctx, `SELECT `+contactCols+` FROM (SELECT * FROM contacts ORDER BY seq DESC LIMIT ?) c
+			WHERE 1`+where+` ORDER BY c.seq DESC LIMIT ?`, append(append([]any{scanWindow}, args...), limit)...)
+		if err != nil || len(cs) == limit {
+			return cs, err
+		}
+		// Too rare among the newest to fill the list: the longest run
+		// (the rarest, as a rule, so a cheap prefix) through the index,
+		// the others as filters.
+		longest := 0
+		for i, r := range runs {
+			if len(r) > len(runs[longest]) {
+				longest = i
+			}
+		}
+		terms = []string{`"` + runs[longest] + `"*`}
+		runs = append(runs[:longest:longest], runs[longest+1:]...)
+	}
+	where, args := runFilter(runs)
+	match := strings.Join(terms, " ")
+	from := "contacts_fts f"
+	if where != "" {
+		from += " JOIN contacts c ON c.seq = f.rowid"
+	}
+	// The matches up to rankCap+1, newest first, by rowid alone: cheap.
+	rows, err := s.db.QueryContext(ctx, `SELECT f.rowid FROM `+from+` WHERE contacts_fts MATCH ?`+where+`
+		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{match}, args...), rankCap+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	var seqs []any
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: search contacts: %w", err)
+		}
+		seqs = append(seqs, seq)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	switch {
+	case len(seqs) == 0:
+		return nil, nil
+	case len(seqs) > rankCap: // too many to rank within a frame: the newest
+		seqs = seqs[:min(limit, len(seqs))]
+		return s.queryContacts(ctx, `SELECT `+contactCols+` FROM contacts c WHERE c.seq IN (?`+
+			strings.Repeat(", ?", len(seqs)-1)+`) ORDER BY c.seq DESC`, seqs...)
+	}
+	return s.queryContacts(ctx, `SELECT `+contactCols+` FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
+		WHERE contacts_fts MATCH ?`+where+` ORDER BY bm25(contacts_fts, 4.0, 1.0), c.name COLLATE NOCASE, c.id LIMIT ?`,
+		append(append([]any{match}, args...), limit)...)
+}
+
+// runFilter is the SQL condition that the contact's number holds every
+// run of digits, and its arguments.
+func runFilter(runs []string) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, len(runs))
+	for _, r := range runs {
+		b.WriteString(" AND instr(c.digits, ?) > 0")
+		args = append(args, r)
+	}
+	return b.String(), args
+}
+
+// queryContacts reads the contacts a query selects (contactCols).
+func (s *Store) queryContacts(ctx context.Context, query string, args ...any) ([]Contact, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: search contacts: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	return out, nil
 }

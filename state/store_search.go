@@ -208,7 +208,8 @@ func (s *Store) SearchMessages(q string, limit int) ([]SearchHit, error) {
 // SearchContacts returns up to limit contacts whose name or number holds
 // every word of q as a prefix (for numbers: any run of digits, so a part
 // of the number typed with or without + or country code finds it), best
-// match first.
+// match first, or the newest first when there are too many to rank
+// within a frame (searchContacts, contacts.go).
 func (s *Store) SearchContacts(q string, limit int) ([]Contact, error) {
 	return s.SearchContactsContext(context.Background(), q, limit)
 }
@@ -216,26 +217,5 @@ func (s *Store) SearchContacts(q string, limit int) ([]Contact, error) {
 // SearchContactsContext is SearchContacts that stops when ctx ends (the
 // agent typed another key: this search is no longer wanted).
 func (s *Store) SearchContactsContext(ctx context.Context, q string, limit int) ([]Contact, error) {
-	fq := ftsQuery(q, contactQuery)
-	if fq == "" || limit <= 0 {
-		return nil, nil
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+contactCols+` FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
-		WHERE contacts_fts MATCH ? ORDER BY bm25(contacts_fts, 4.0, 1.0), c.name COLLATE NOCASE, c.id LIMIT ?`, fq, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: search contacts: %w", err)
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: search contacts: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search contacts: %w", err)
-	}
-	return out, nil
+	return s.searchContacts(ctx, q, limit)
 }

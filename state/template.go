@@ -206,16 +206,23 @@ func (p ParsedTemplate) Fill(values map[int]string) string {
 const MaxParamLength = 1024
 
 // ValidateParam checks one placeholder value against WhatsApp's rules: not
-// empty, no newline, no tab, no run of more than four spaces, at most
-// MaxParamLength characters. The error says what to change.
+// empty, valid text, no line break of any kind (\n, \r, U+2028, U+2029,
+// NEL U+0085), no tab, no "{{" or "}}" (the platform would read a
+// placeholder in it and refuse the send), no other control character (C0,
+// DEL, C1: NUL, ESC…) and no bidirectional control (U+202A–U+202E,
+// U+2066–U+2069, U+200E, U+200F, U+061C), no run of more than four spaces,
+// at most MaxParamLength characters. The error names the character and
+// says what to change.
 func ValidateParam(v string) error {
-	switch {
-	case strings.TrimSpace(v) == "":
+	if strings.TrimSpace(v) == "" {
 		return fmt.Errorf("fill this in")
-	case strings.ContainsAny(v, "\n\r"):
-		return fmt.Errorf("no line breaks in a template value")
-	case strings.Contains(v, "\t"):
-		return fmt.Errorf("no tabs in a template value")
+	}
+	if err := ParamCharError(v); err != nil {
+		return err
+	}
+	switch {
+	case strings.Contains(v, "{{") || strings.Contains(v, "}}"):
+		return fmt.Errorf("no {{ or }} in a template value (the platform would take it for a placeholder): remove the braces")
 	case strings.Contains(v, "     "):
 		return fmt.Errorf("no more than four spaces in a row")
 	}
@@ -223,6 +230,57 @@ func ValidateParam(v string) error {
 		return fmt.Errorf("%d characters, %d over the limit of %d", n, n-MaxParamLength, MaxParamLength)
 	}
 	return nil
+}
+
+// ParamCharError is the first character of v no template value may hold
+// (ValidateParam: a line break, a tab, another control character, a
+// bidirectional control, or invalid UTF-8), named, with what to do; nil
+// when there is none. A form checks typed or pasted text with it before
+// the text goes in, so what is in a field is always drawable.
+func ParamCharError(v string) error {
+	if !utf8.ValidString(v) {
+		return fmt.Errorf("this is not valid text: type the value again")
+	}
+	for _, r := range v {
+		switch {
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085':
+			return fmt.Errorf("no line breaks in a template value: remove the %s", runeName(r))
+		case r == '\t':
+			return fmt.Errorf("no tabs in a template value: use a space")
+		case isControl(r):
+			return fmt.Errorf("a template value cannot hold %s, a control character: remove it", runeName(r))
+		case unicode.Is(unicode.Bidi_Control, r):
+			return fmt.Errorf("a template value cannot hold %s, an invisible bidirectional control: remove it", runeName(r))
+		}
+	}
+	return nil
+}
+
+// isControl reports a C0 control, DEL or a C1 control.
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0x9f }
+
+// runeNames are the names of the characters errors name most.
+var runeNames = map[rune]string{
+	0x00: "NUL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED", 0x0B: "VERTICAL TAB",
+	0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE",
+	0x85: "NEXT LINE (NEL)", 0x90: "DEVICE CONTROL STRING", 0x9B: "CONTROL SEQUENCE INTRODUCER",
+	0x9C: "STRING TERMINATOR", 0x9D: "OPERATING SYSTEM COMMAND",
+	0x061C: "ARABIC LETTER MARK", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
+	0x2028: "LINE SEPARATOR", 0x2029: "PARAGRAPH SEPARATOR",
+	0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+	0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE",
+	0x2066: "LEFT-TO-RIGHT ISOLATE", 0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE",
+	0x2069: "POP DIRECTIONAL ISOLATE", 0xFEFF: "ZERO WIDTH NO-BREAK SPACE",
+}
+
+// runeName names a character for an error: "U+001B ESCAPE", or just
+// "U+0001" when it has no name here. It never contains the character
+// itself, which may be invisible or act on the terminal.
+func runeName(r rune) string {
+	if n, ok := runeNames[r]; ok {
+		return fmt.Sprintf("U+%04X %s", r, n)
+	}
+	return fmt.Sprintf("U+%04X", r)
 }
 
 func truncateRunes(s string, n int) string {

@@ -97,6 +97,28 @@ func TestValidateParam(t *testing.T) {
 		{"five     spaces", "four spaces"},
 		{strings.Repeat("é", MaxParamLength), ""},
 		{strings.Repeat("é", MaxParamLength+3), "3 over the limit"},
+		// Finding 11 of issue 12: what the platform refuses is refused
+		// here, the character named.
+		{"{{1}}", "no {{ or }}"},
+		{"Flat {{2", "no {{ or }}"},
+		{"x}}", "no {{ or }}"},
+		{"{braces} are fine", ""},
+		{"👩\u200d👩\u200d👧 family", ""},
+		{"a\u2028b", "U+2028 LINE SEPARATOR"},
+		{"a\u2029b", "U+2029 PARAGRAPH SEPARATOR"},
+		{"a\u0085b", "U+0085 NEXT LINE (NEL)"},
+		{"a\x00b", "U+0000 NUL"},
+		{"a\x1b[31mb", "U+001B ESCAPE, a control character"},
+		{"a\x07", "U+0007 BELL"},
+		{"a\x7f", "U+007F DELETE"},
+		{"a\x01", "U+0001, a control character"},
+		{"a\u009bb", "U+009B CONTROL SEQUENCE INTRODUCER"},
+		{"a\u0090b", "U+0090 DEVICE CONTROL STRING"},
+		{"\u202eevil", "U+202E RIGHT-TO-LEFT OVERRIDE, an invisible bidirectional control"},
+		{"a\u2066b", "U+2066 LEFT-TO-RIGHT ISOLATE"},
+		{"a\u200fb", "U+200F RIGHT-TO-LEFT MARK"},
+		{"a\u061cb", "U+061C ARABIC LETTER MARK"},
+		{"a\xffb", "not valid text"},
 	}
 	for _, tt := range tests {
 		err := ValidateParam(tt.in)

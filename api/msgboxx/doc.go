@@ -142,7 +142,15 @@
 //     (no +); the client sends numbers as given.
 //   - Create Contact's example number +4479051337665 has one digit too
 //     many for a UK mobile; the client checks only the E.164 form (+, 7 to
-//     15 digits) and leaves validity to the server.
+//     15 digits, the first not 0: LooksE164 is state's one rule for phone
+//     numbers, state.IsE164, which the contact form and every other place
+//     a number is typed use too) and leaves validity to the server, whose
+//     refusal comes back in its words. (Our sandbox plays a strict server
+//     and refuses that number; another server may take it.)
+//   - Update Contact's example sends the whole contact, "datetime"
+//     included, and says nothing of it otherwise. The client sends the
+//     contact's creation time when it has it and leaves the field out when
+//     it does not: never "datetime": "", which is no date-time.
 //   - The Broadcast body calls its text "The session message we wish to
 //     send": it is the template text with placeholders replaced.
 package msgboxx

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mbx-inbox/mbx/state"
 )
 
 // get fetches one resource by id.
@@ -128,7 +130,9 @@ func (c *Client) CreateContact(ctx context.Context, nc NewContact) (Contact, err
 	return out, err
 }
 
-// UpdateContact replaces a contact's details and tags (PUT /contact/{id}).
+// UpdateContact replaces a contact's details and tags (PUT /contact/{id}):
+// the whole contact, its creation time ("datetime") only when known
+// (never "").
 func (c *Client) UpdateContact(ctx context.Context, ct Contact) (Contact, error) {
 	const route = "PUT /contact/{id}"
 	esc, err := escapeID(route, ct.ID)
@@ -138,27 +142,15 @@ func (c *Client) UpdateContact(ctx context.Context, ct Contact) (Contact, error)
 	if !LooksE164(ct.MobileNumber) {
 		return Contact{}, invalid(route, "mobile number %q is not in E.164 form, e.g. +447902111123", truncate(ct.MobileNumber, 32))
 	}
-	if ct.Tags == nil {
-		ct.Tags = []string{}
-	}
 	var out Contact
-	err = c.do(ctx, call{method: "PUT", path: "/contact/" + esc, route: route, body: ct, out: &out, safe: true})
+	err = c.do(ctx, call{method: "PUT", path: "/contact/" + esc, route: route, body: newContactUpdate(ct), out: &out, safe: true})
 	return out, err
 }
 
 // LooksE164 checks the form of an E.164 number: + and 7 to 15 digits, the
-// first not 0. Whether the number exists is the server's call.
-func LooksE164(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// first not 0. Whether the number exists is the server's call. It is
+// state's one rule for phone numbers (state.IsE164).
+func LooksE164(s string) bool { return state.IsE164(s) }
 
 // ---- conversations ----
 

@@ -130,6 +130,33 @@ type Contact struct {
 	Tags         []string `json:"tags"`
 }
 
+// contactUpdate is the body of PUT /contact/{id}: the whole contact, as
+// the reference's example sends it, except that a creation time the
+// client does not know is left out: "datetime": "" is no date-time, and
+// the reference never shows it empty.
+type contactUpdate struct {
+	ID           string   `json:"contactId"`
+	MobileNumber string   `json:"mobileNumber"`
+	Name         string   `json:"name"`
+	Status       string   `json:"status,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	APIAccountID string   `json:"apiAccountId"`
+	Created      *Time    `json:"datetime,omitempty"`
+	Tags         []string `json:"tags"`
+}
+
+func newContactUpdate(ct Contact) contactUpdate {
+	u := contactUpdate{ID: ct.ID, MobileNumber: ct.MobileNumber, Name: ct.Name, Status: ct.Status, Email: ct.Email,
+		APIAccountID: ct.APIAccountID, Tags: ct.Tags}
+	if !ct.Created.IsZero() {
+		u.Created = &ct.Created
+	}
+	if u.Tags == nil {
+		u.Tags = []string{}
+	}
+	return u
+}
+
 // Contact statuses named by the reference.
 const (
 	ContactSubscribed    = "Subscribed"
