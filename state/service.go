@@ -91,6 +91,12 @@ func (s *Service) SaveDraft(convID, text string) { s.e.SaveDraft(convID, text) }
 func (s *Service) FlushDrafts()                  { s.e.FlushDrafts() }
 func (s *Service) SyncNow()                      { s.e.SyncNow() }
 
+// Questions are the replies the agent is asked about: whether each was
+// sent (see doc.go, Outbox); SendAgain and WasSent are the answers.
+func (s *Service) Questions(convID string) ([]OutboxItem, error) { return s.e.Questions(convID) }
+func (s *Service) SendAgain(localID string) error                { return s.e.SendAgain(localID) }
+func (s *Service) WasSent(localID string) error                  { return s.e.WasSent(localID) }
+
 // Capabilities says what the account's platform can do beyond the core;
 // the UI shows only those actions and says why for the others.
 func (s *Service) Capabilities() Capabilities { return s.e.Capabilities() }

@@ -86,6 +86,8 @@ type App struct {
 
 	dialogs        []*dialogEntry
 	dialogSeq      int
+	later          map[string]time.Time // questions put off (uncertain.go): the reply's next look then
+	askedAtStart   bool                 // the questions left from the last run were read
 	accounts       []state.Account
 	loginDismissed bool      // the agent closed the login prompt: not offered until asked
 	flushing       bool      // drafts are to be written by a command after this update
@@ -211,6 +213,10 @@ func (a *App) Close() {
 // dialog or pane that asked, facts to their handlers.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.update(msg)
+	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
+		a.askedAtStart = true
+		cmd = tea.Batch(cmd, a.askQuestions(ch.changes, ok))
+	}
 	if a.flushing { // never a SQLite write inside Update
 		a.flushing = false
 		cmd = tea.Batch(cmd, flushDraftsCmd(a.core))
@@ -278,6 +284,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			a.bar.flash = ""
 		}
 		return nil
+	case questionsLoadedMsg:
+		return a.handleQuestions(msg)
 	case spinMsg:
 		return a.handleSpin()
 	}

@@ -57,6 +57,11 @@ type Core interface {
 	SaveMedia(ctx context.Context, key string) (state.SavedMedia, error)
 	SendFile(convID, path, caption string) (state.OutboxItem, error)
 	SaveDraft(convID, text string)
+	// Replies the agent is asked about (send lost, a copy nobody can
+	// tell is theirs; convID "" for all), and their answers.
+	Questions(convID string) ([]state.OutboxItem, error)
+	SendAgain(localID string) error
+	WasSent(localID string) error
 	FlushDrafts()
 	SyncNow()
 }

@@ -113,6 +113,15 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return tea.Batch(cmd, a.afterDialogs())
 	case flashNote:
 		return a.flash(act.text, act.isErr)
+	case answerQuestion: // uncertain.go
+		return to(e.id, answerCmd(a.core, act))
+	case laterQuestion:
+		if a.later == nil {
+			a.later = map[string]time.Time{}
+		}
+		a.later[act.localID] = act.next
+		a.popTo(e.id)
+		return tea.Batch(a.flash("Asked again when mbx next looks for the reply", false), a.afterDialogs())
 
 	case chooseTemplate:
 		p, _ := e.d.(*templatePicker)
