@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/adrg/xdg"
 	"github.com/pelletier/go-toml/v2"
@@ -92,6 +93,10 @@ type fileAccount struct {
 	PasswordCmd  *string `toml:"password_cmd"`
 	HistoryDays  *int    `toml:"history_days"`
 	PollInterval *string `toml:"poll_interval"`
+	// UserID says which of the platform's users you are, when the
+	// platform cannot tell (it wins over the platform and over the
+	// answer given in the inbox).
+	UserID *string `toml:"user_id"`
 }
 
 // config is the checked config file with defaults applied.
@@ -112,6 +117,7 @@ type accountConfig struct {
 	baseURL, username, passwordCmd string
 	historyDays                    int           // 0: [sync]'s
 	pollInterval                   time.Duration // 0: [sync]'s
+	userID                         string        // "": the platform or the agent says
 }
 
 type syncSettings struct {
@@ -255,6 +261,13 @@ func parseConfig(path string, data []byte) (*config, error) {
 				bad(at+".password_cmd", "empty: give a command that prints the password, e.g. password_cmd = \"pass show msgboxx\", or remove the line")
 			}
 			a.passwordCmd = *fa.PasswordCmd
+		}
+		if fa.UserID != nil {
+			if id := strings.TrimSpace(*fa.UserID); id == "" || strings.ContainsFunc(id, unicode.IsControl) || len(id) > 200 {
+				bad(at+".user_id", "give your user id on the platform on one line, e.g. user_id = \"6d73d10d-ada8-4de2-a9a6-f441ab344287\", or remove the line")
+			} else {
+				a.userID = id
+			}
 		}
 		if fa.HistoryDays != nil {
 			if d, ok := checkHistoryDays(*fa.HistoryDays); ok {
@@ -524,6 +537,7 @@ type account struct {
 	BaseURL      string
 	Username     string
 	PasswordCmd  string
+	UserID       string // the config file's user_id: who you are on the platform
 	Sync         syncSettings
 	Configured   bool // has an [accounts.NAME] table
 }
@@ -581,6 +595,7 @@ func (c *config) resolve(fl accountFlags, getenv func(string) string) (account, 
 	if ac, ok := c.accounts[name]; ok {
 		a.Configured = true
 		a.BaseURL, a.Username, a.PasswordCmd = ac.baseURL, ac.username, ac.passwordCmd
+		a.UserID = ac.userID
 		if ac.platform != "" {
 			a.Platform = ac.platform
 		}
@@ -736,6 +751,9 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 			pw = "set (hidden)"
 		}
 		fmt.Fprintf(w, "  password_cmd  = %s\n", pw)
+		if a.UserID != "" {
+			fmt.Fprintf(w, "  user_id       = %q\n", a.UserID)
+		}
 		fmt.Fprintf(w, "  history_days  = %d\n  poll_interval = %q\n", a.Sync.HistoryDays, a.Sync.PollInterval.String())
 		tok := "none"
 		if a.BaseURL != "" && a.Username != "" {

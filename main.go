@@ -180,8 +180,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.IntVar(&cfg.Messages, "messages", 0, "seed this many extra `messages` over them (volume testing)")
 	fs.IntVar(&cfg.HistoryDays, "history-days", 7, "`days` of history to seed")
 	fs.BoolVar(&cfg.Empty, "empty", false, "no demo contacts or messages: accounts, users and teams only")
-	fs.StringVar(&cfg.ReadReceipts, "read-receipts", "some", "who sends read receipts, which the reference leaves open: `some` (a few customers never read) or all")
-	fs.DurationVar(&cfg.BroadcastQueueDelay, "broadcast-delay", 0, "a broadcast's messageId and status come only after this `delay` (0: at once)")
+	fs.StringVar(&cfg.Claims, "claims", sandbox.ClaimsSubID, "token claim `layout`, which the reference leaves open: "+strings.Join(sandbox.ClaimLayouts, ", "))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -192,12 +191,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "mbx sandbox: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if cfg.ReadReceipts != "some" && cfg.ReadReceipts != "all" {
-		fmt.Fprintf(stderr, "mbx sandbox: --read-receipts %q: use some or all\n", cfg.ReadReceipts)
-		return 2
-	}
-	if cfg.BroadcastQueueDelay < 0 {
-		fmt.Fprintf(stderr, "mbx sandbox: --broadcast-delay %v: use 0 or more\n", cfg.BroadcastQueueDelay)
+	if !sandbox.ValidClaims(cfg.Claims) {
+		fmt.Fprintf(stderr, "mbx sandbox: --claims %q: use one of %s\n", cfg.Claims, strings.Join(sandbox.ClaimLayouts, ", "))
 		return 2
 	}
 	if err := checkLoopback(*addr); err != nil {
@@ -447,7 +442,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 				refused: func(err error) string {
 					return loginWords(sess.acc, err) + " (the password came from " + sess.passwordSource() + ")"
 				},
-				login: sess.login, username: sess.acc.Username,
+				login: sess.login, username: sess.acc.Username, userID: sess.acc.UserID,
 				accounts: cfg.accountNames(), current: sess.acc.Name,
 			})
 			return code
@@ -827,6 +822,7 @@ type inboxParams struct {
 	// the accounts to switch between.
 	login    func(ctx context.Context, password string) error
 	username string
+	userID   string // the config file's user_id: who the agent is, when the platform cannot tell
 	accounts []string
 	current  string
 	// From the config file: the palette and notifications.
@@ -849,6 +845,10 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		scfg.IdlePoll = p.sync.PollInterval // idle polls are never more frequent
 	}
 	engine := state.NewEngine(store, p.conn.Backend(), scfg)
+	if err := engine.SetConfiguredUser(p.userID); err != nil {
+		fmt.Fprintf(p.stderr, "mbx: %v\n", err)
+		return 1, ""
+	}
 
 	// Wrong credentials end here with words; no connection is fine, the
 	// inbox opens offline with what it knew.

@@ -120,3 +120,9 @@ func (s *Service) SaveMedia(ctx context.Context, key string) (SavedMedia, error)
 func (s *Service) SendFile(convID, path, caption string) (OutboxItem, error) {
 	return s.e.SendFile(convID, path, caption)
 }
+
+// Identity says who the agent is, from where, and whether to ask them.
+func (s *Service) Identity() (Identity, error) { return s.e.Identity() }
+
+// ChooseMe records the agent's answer to "Which of these is you?".
+func (s *Service) ChooseMe(userID string) error { return s.e.ChooseMe(userID) }

@@ -736,7 +736,12 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 		}
 	}
 	rule := e.store.rule()
-	if me.ID != "" && me.ID != e.Me() {
+	// Who the user is: the config file's user_id, else the platform's
+	// answer, else the agent's (identity.go); nobody asks the agent.
+	if me, err = e.resolveMe(me, users); err != nil {
+		return err
+	}
+	if me.ID != e.Me() {
 		e.SetMe(me.ID)
 	}
 	if me.ID != "" && me.WriteScope != rule.scope {
@@ -744,7 +749,7 @@ func (e *Engine) refreshReference(ctx context.Context) error {
 			return err
 		}
 	}
-	if me.ID != "" && (me.ID != rule.me || me.WriteScope != rule.scope) {
+	if me.ID != rule.me || me.ID != "" && me.WriteScope != rule.scope {
 		defer e.bus.publish(Changes{List: true}) // who may write where changed
 	}
 	e.lastRefresh = e.cfg.Now()

@@ -100,6 +100,7 @@ type App struct {
 	live               bool // the engine has been online: inbound messages are news, not backfill
 	spinning           bool // the status bar's spinner is ticking
 	unseen             int  // customer messages since the agent last pressed a key
+	who                whoState
 }
 
 // New builds the inbox. Call it once per program.
@@ -173,6 +174,7 @@ func (a *App) Init() tea.Cmd {
 		askBackground,
 		a.reloadSidebar(),
 		a.reloadList(""),
+		a.reloadIdentity(),
 		a.minuteCmd(),
 		a.startSpinner(),
 	)
@@ -257,7 +259,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case draftLoadedMsg:
 		return a.handleDraftLoaded(msg)
 	case changesMsg:
-		return a.handleChanges(msg)
+		return tea.Batch(a.handleChanges(msg), a.identityChanged(msg))
+	case identityLoadedMsg:
+		return a.handleIdentityLoaded(msg)
 	case replyQueuedMsg:
 		return a.handleReplyQueued(msg)
 	case fileSavedMsg:
@@ -308,7 +312,7 @@ func (a *App) View() tea.View {
 		if box := a.dialogView(); box != "" {
 			body = a.over(body, box)
 		}
-		content = lipgloss.JoinVertical(lipgloss.Left, body, a.bar.View(a.st, a.keys, a.d.Now(), len(a.list.marked)))
+		content = lipgloss.JoinVertical(lipgloss.Left, body, a.barView())
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true

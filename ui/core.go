@@ -34,6 +34,10 @@ type Core interface {
 
 	// Who the agent is ("" unknown), the connection, what the platform can do.
 	Me() string
+	// Identity says how mbx knows who the agent is, and whether to ask
+	// them; ChooseMe records their answer (remembered for the account).
+	Identity() (state.Identity, error)
+	ChooseMe(userID string) error
 	Status() state.ConnStatus
 	Capabilities() state.Capabilities
 	// Subscribe streams what changed; the UI closes it when it ends.

@@ -211,6 +211,12 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		a.popTo(e.id)
 		return nil
 
+	case chooseMe:
+		return to(e.id, chooseMeCmd(a.core, act.user.ID))
+	case meChosen:
+		a.popTo(e.id)
+		return tea.Batch(a.handleMeChosen(act), a.afterDialogs())
+
 	case chooseAccount:
 		a.popTo(e.id)
 		if act.name == a.d.Current {

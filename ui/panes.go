@@ -289,8 +289,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case !a.caps.Folders && !a.caps.Resolve && pressed(k, km.Archive, km.Spam, km.MoveArchive, km.MoveSpam, km.MoveBack):
 		return a.flash(a.cannot("file conversations in folders"), true), true
 	case key.Matches(k, km.Mine):
-		if a.core.Me() == "" {
-			return a.flash("Mine needs to know who you are: the platform did not say (set user_id in the config file)", true), true
+		if a.core.Me() == "" { // "Which of these is you?" first
+			return a.whoFirst(whoThenMine), true
 		}
 		return a.showEntry("mine"), true
 	case key.Matches(k, km.Unassigned):
@@ -329,8 +329,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.openContacts(), true
 	case key.Matches(k, km.AssignToMe):
 		me := a.core.Me()
-		if me == "" {
-			return a.flash("the platform did not say who you are, so mbx cannot assign to you", true), true
+		if me == "" { // "Which of these is you?" first, then the assignment
+			return a.whoFirst(whoThenAssign), true
 		}
 		return a.apply(state.Change{UserID: me}, "you", "assigning"), true
 	}

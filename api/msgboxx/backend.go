@@ -38,8 +38,12 @@ var (
 // PlatformName is "msgboxx".
 func (b *Backend) PlatformName() string { return "msgboxx" }
 
-// Me is the logged-in user: the token's subject, named from the users
-// list (the last one read, else read now). msgboxx has no "me" endpoint.
+// Me is the logged-in user, from documented data only: the user (of the
+// users list: the last one read, else read now) whose id a claim of the
+// login token holds, whichever claim that is (IdentifyUser). msgboxx has
+// no "me" endpoint and documents no claim. When the token names no user,
+// or several, Me answers no user and state asks the agent (and the
+// config file's user_id overrides): it never guesses.
 func (b *Backend) Me(ctx context.Context) (state.User, error) {
 	b.mu.Lock()
 	users := b.users
@@ -50,16 +54,22 @@ func (b *Backend) Me(ctx context.Context) (state.User, error) {
 			return state.User{}, err
 		}
 	}
-	id := b.c.UserID()
-	if id == "" {
-		return state.User{}, nil
+	if _, err := b.c.accessToken(ctx); err != nil { // the claims read are a token's
+		return state.User{}, wrap(err)
 	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	b.c.knowUsers(ids)
+	id, why := IdentifyUser(b.c.TokenClaims(), ids)
 	for _, u := range users {
-		if u.ID == id {
+		if id != "" && u.ID == id {
 			return u, nil
 		}
 	}
-	return state.User{ID: id}, nil
+	b.c.log.Debug("the login token does not say which user this is", "why", why)
+	return state.User{}, nil
 }
 
 // Client returns the wrapped client.

@@ -49,8 +49,8 @@ type Config struct {
 }
 
 // Client calls the msgboxx REST API. It is safe for concurrent use: one
-// token is shared, renewed shortly before it expires (or once after a
-// 401), and only one login is ever in flight.
+// token is shared, renewed once 80% of its lifetime has passed (or once
+// after a 401), and only one login is ever in flight.
 type Client struct {
 	base    *url.URL
 	app     string
@@ -125,8 +125,7 @@ func New(cfg Config) (*Client, error) {
 		c.pass = cfg.PasswordFunc
 	}
 	if cfg.Token != "" {
-		c.auth.token = cfg.Token
-		c.auth.expiry = tokenExpiry(cfg.Token, "", cfg.TokenExpiry)
+		c.setStoredToken(cfg.Token, cfg.TokenExpiry)
 	}
 	return c, nil
 }

@@ -321,17 +321,3 @@ func TestLooksE164(t *testing.T) {
 		}
 	}
 }
-
-func TestJWTSubject(t *testing.T) {
-	for tok, want := range map[string]string{
-		jwtWith(`{"sub":"u-1","exp":1}`): "u-1",
-		jwtWith(`{"nameid":"u-2"}`):      "u-2",
-		jwtWith(`{"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier":"u-3"}`): "u-3",
-		jwtWith(`{"sub":5}`): "",
-		"garbage":            "",
-	} {
-		if got := jwtSubject(tok); got != want {
-			t.Errorf("jwtSubject = %q, want %q", got, want)
-		}
-	}
-}

@@ -21,9 +21,17 @@
 // msgboxx has (state.Capabilities{Folders, ContactEditing,
 // TemplateFollowUp}):
 //
-//   - Me: msgboxx has no "me" endpoint. The user is the login token's
-//     subject, named from the /user list the engine has just read (read
-//     now when none was), so asking costs no request.
+//   - Me: msgboxx has no "me" endpoint, and the reference says nothing of
+//     the token's claims. The user is the one of the /user list the engine
+//     has just read (read now when none was) whose id a claim of the login
+//     token holds — whichever claim: sub, uid, nameid… (IdentifyUser; ids
+//     compared ignoring letter case, a number claim read as its digits).
+//     No claim holding a listed id, or claims holding different ones: Me
+//     answers nobody, never a guess, and state asks the agent once
+//     ("Which of these is you?"), remembers the answer per account, and
+//     the config file's user_id wins over both. /user documents no
+//     username or email, so a claim equal to the login username names
+//     nobody here. Asking costs no request.
 //   - Messages: GET /message filtered by time, account, contact and
 //     conversation. The reference does not say in which order the pages
 //     come, so no page promises state.Batch.Through: the engine moves its
@@ -72,11 +80,30 @@
 // # Auth
 //
 // POST /oauth/token with X-Calling-Application ("mbx/<version>"; sent on
-// every request, as the platform rate-limits by it). The token is reused
-// until a minute before the earlier of expires_at and the JWT's exp (the
-// client only peeks at exp; the server verifies), renewed once on a 401,
-// and only one login is ever in flight however many goroutines need a
-// token. The token and password appear in no error, log line or %v/%#v.
+// every request, as the platform rate-limits by it). The reference asks
+// clients not to call the token endpoint every time and to check
+// expires_at or exp, but gives no renewal rule; this package decided:
+//
+//   - The token expires at the earlier of expires_at and the JWT's exp
+//     (the client only peeks at the claims; the server verifies).
+//   - It is renewed ahead of that once 80% of its lifetime has passed:
+//     the lifetime is exp − iat, or expiry − the moment the client first
+//     saw it without iat, counted from when the client got it (a fresh
+//     login) or from iat (a stored token). So a 60 s token means a login
+//     about every 48 s, whatever the traffic, and a server clock ahead or
+//     behind cannot make a fresh token due at once. The same token
+//     handed out again is not renewed ahead again: at most one renewal
+//     per lifetime.
+//   - A renewal ahead of time that fails (the network, the platform, a
+//     changed password) is no error while the token still works: it is
+//     sent, and the renewal tried again halfway to the expiry.
+//   - Without a password source (a stored token only) the token is used
+//     until it really expires; only then is a login required ("logged
+//     out"). An unknown expiry keeps the token until a 401.
+//   - A 401 renews once; only one login is ever in flight however many
+//     goroutines need a token.
+//
+// The token and password appear in no error, log line or %v/%#v.
 // Redirects are never followed, so neither can be carried to another host.
 //
 // # Retries

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,36 @@ import (
 
 type tokenClaims struct {
 	Name string `json:"name"`
+	// UID is the user id under the "sub-username" layout.
+	UID string `json:"uid,omitempty"`
 	jwt.RegisteredClaims
+}
+
+// The token claim layouts of Config.Claims. The reference says nothing of
+// the token's claims, so the sandbox can take each reading a server
+// following the same docs might.
+const (
+	ClaimsSubID       = "sub-id"       // sub: the user id (the default)
+	ClaimsSubUsername = "sub-username" // sub: the username; uid: the user id
+	ClaimsNoID        = "no-id"        // sub: the username; no claim holds the id
+)
+
+// ClaimLayouts are the values Config.Claims takes ("" is ClaimsSubID).
+var ClaimLayouts = []string{ClaimsSubID, ClaimsSubUsername, ClaimsNoID}
+
+// ValidClaims reports whether layout is one of ClaimLayouts ("" is the
+// default).
+func ValidClaims(layout string) bool { return layout == "" || slices.Contains(ClaimLayouts, layout) }
+
+// claimsFor lays out a token's claims for u as the configured layout says.
+func (s *Server) claimsFor(id uuid, username string) (sub, uid string) {
+	switch s.cfg.Claims {
+	case ClaimsSubUsername:
+		return username, id.String()
+	case ClaimsNoID:
+		return username, ""
+	}
+	return id.String(), ""
 }
 
 // handleLogin is POST /oauth/token.
@@ -38,9 +68,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		ok = subtle.ConstantTimeCompare([]byte(u.password), []byte(body.Password)) == 1
 	}
 	var userID uuid
-	var fullName string
+	var fullName, username string
 	if ok {
-		userID, fullName = u.id, u.first+" "+u.last
+		userID, fullName, username = u.id, u.first+" "+u.last, u.username
 	}
 	s.st.mu.RUnlock()
 	if !ok {
@@ -50,10 +80,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 	now := s.now()
 	exp := now.Add(s.cfg.TokenLifetime).Truncate(time.Second)
+	sub, uid := s.claimsFor(userID, username)
 	claims := tokenClaims{
 		Name: fullName,
+		UID:  uid,
 		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   userID.String(),
+			Subject:   sub,
 			IssuedAt:  jwt.NewNumericDate(now.Truncate(time.Second)),
 			ExpiresAt: jwt.NewNumericDate(exp),
 			ID:        randomToken(12),
@@ -127,12 +159,20 @@ func (s *Server) authenticate(r *http.Request) (*user, string) {
 			return nil, "the access token is malformed or invalid: get a new one from POST /oauth/token"
 		}
 	}
-	id, ok := parseUUID(claims.Subject)
-	if !ok {
+	// The user is the id in uid or sub, else the username in sub,
+	// whichever layout issued the token.
+	var u *user
+	s.st.mu.RLock()
+	if id, ok := parseUUID(claims.UID); ok {
+		u = s.st.userByID[id]
+	} else if id, ok := parseUUID(claims.Subject); ok {
+		u = s.st.userByID[id]
+	} else if claims.Subject != "" {
+		u = s.st.userByName[strings.ToLower(claims.Subject)]
+	} else {
+		s.st.mu.RUnlock()
 		return nil, "the access token does not name a user: get a new one from POST /oauth/token"
 	}
-	s.st.mu.RLock()
-	u := s.st.userByID[id]
 	s.st.mu.RUnlock()
 	if u == nil {
 		return nil, "the access token's user no longer exists"
