@@ -618,3 +618,81 @@ func (s *Store) NonFinalOutgoing(since time.Time, limit int) ([]Message, error) 
 	}
 	return msgs, nil
 }
+
+// DueStatusChecks returns up to limit outbound messages the platform
+// knows whose status may still change, sent at or after since, whose
+// status is due to be asked for at now: last asked (MarkStatusChecked)
+// at least max(every, age/8) ago, or never. Half of them are the newest
+// due (a message just sent is never kept waiting behind a day of older
+// ones), the other half those waiting longest since they were last asked
+// (never first, then newest first), so that under a budget every message
+// gets its turn; either half takes what the other leaves.
+func (s *Store) DueStatusChecks(since, now time.Time, every time.Duration, limit int) ([]Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	query := func(order string) ([]Message, error) {
+		rows, err := s.db.Query("SELECT "+msgCols+` FROM messages
+			WHERE direction = 1 AND id IS NOT NULL AND status NOT IN (4, 5) AND time >= ?1
+			AND status_checked <= ?2 - max(?3, (?2 - time) / 8)
+			ORDER BY `+order+` LIMIT ?4`, toNanos(since), toNanos(now), int64(every), limit)
+		if err != nil {
+			return nil, err
+		}
+		return scanMessages(rows)
+	}
+	newest, err := query("time DESC, seq DESC")
+	if err != nil {
+		return nil, fmt.Errorf("store: due status checks: %w", err)
+	}
+	if len(newest) < limit { // every due message
+		return newest, nil
+	}
+	waiting, err := query("status_checked, time DESC, seq DESC")
+	if err != nil {
+		return nil, fmt.Errorf("store: due status checks: %w", err)
+	}
+	out := make([]Message, 0, limit)
+	taken := map[string]bool{}
+	for i := 0; len(out) < limit && (i < len(newest) || i < len(waiting)); i++ {
+		for _, list := range [][]Message{newest, waiting} {
+			if i < len(list) && len(out) < limit && !taken[list[i].ID] {
+				taken[list[i].ID] = true
+				out = append(out, list[i])
+			}
+		}
+	}
+	return out, nil
+}
+
+// MarkStatusChecked records when each message's status was asked for
+// (by platform id); unknown ids are ignored.
+func (s *Store) MarkStatusChecked(at map[string]time.Time) error {
+	if len(at) == 0 {
+		return nil
+	}
+	return s.write("mark status checked", func(tx *sql.Tx) error {
+		st, err := tx.Prepare(`UPDATE messages SET status_checked = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, id := range slices.Sorted(maps.Keys(at)) {
+			if _, err := st.Exec(toNanos(at[id]), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ResetStatusChecks makes every unfinished outgoing message due again
+// (after a break in a pushed-event stream, which may have hidden some
+// status changes).
+func (s *Store) ResetStatusChecks() error {
+	return s.write("reset status checks", func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE messages SET status_checked = 0
+			WHERE direction = 1 AND id IS NOT NULL AND status NOT IN (4, 5) AND status_checked != 0`)
+		return err
+	})
+}

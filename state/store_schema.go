@@ -249,6 +249,10 @@ ALTER TABLE templates ADD COLUMN language TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN media TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
 `,
+	// 6: when the status of each unfinished outgoing message was last
+	// asked for (Unix nanoseconds, 0: never), so that a restart asks only
+	// for those due (DueStatusChecks).
+	`ALTER TABLE messages ADD COLUMN status_checked INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a

@@ -406,11 +406,15 @@ func rowCount(t testing.TB, s *Store, table string) int {
 
 func TestWriteRollsBack(t *testing.T) {
 	s := openTest(t)
-	// The second message has no id: the whole batch is refused, the first
-	// message included.
-	_, err := s.ApplyMessages(Batch{Messages: []Message{inMsg("m1", "c1", "a", t0), {ConversationID: "c1"}}}, t0)
+	// The batch's conversation metadata names a folder that does not
+	// exist: it fails after its messages and conversation were written in
+	// the transaction, and the whole batch is refused, those included.
+	// (A message without an id is no longer the input: the engine skips
+	// such a message before the store; see TestSyncSkipsMalformedItems.)
+	_, err := s.ApplyMessages(Batch{Messages: []Message{inMsg("m1", "c1", "a", t0), inMsg("m2", "c1", "a", t0.Add(time.Second))},
+		Conversations: map[string]ConversationMeta{"c1": {Folder: "attic"}}}, t0)
 	if err == nil {
-		t.Fatal("batch with a message without id accepted")
+		t.Fatal("batch with an unknown folder accepted")
 	}
 	if n := rowCount(t, s, "messages"); n != 0 {
 		t.Errorf("%d messages written by a failed batch", n)

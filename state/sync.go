@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,8 +23,12 @@ type Config struct {
 	RefreshEvery    time.Duration // accounts, users, teams, templates; default 5 min
 	StatusEvery     time.Duration // shortest spacing of status checks of one message; default 3 s
 	StatusMaxAge    time.Duration // stop following a message's status after; default 24 h
-	DraftDelay      time.Duration // while typing goes on, draft writes are at least this far apart; default 20 ms
-	Now             func() time.Time
+	// StatusBudget is how many status checks a minute the engine makes
+	// at most (default 60; while idle at most 6, so that an idle inbox
+	// stays within 12 requests a minute with the idle polls).
+	StatusBudget int
+	DraftDelay   time.Duration // while typing goes on, draft writes are at least this far apart; default 20 ms
+	Now          func() time.Time
 	// After, when set, replaces the engine's timers (tests pass a fake
 	// clock's, beside its Now): c delivers once d has passed on that
 	// clock, and stop releases a wait that ended otherwise.
@@ -51,6 +56,9 @@ func (c Config) withDefaults() Config {
 	def(&c.DraftDelay, 20*time.Millisecond)
 	if c.MetaConcurrency <= 0 {
 		c.MetaConcurrency = 8
+	}
+	if c.StatusBudget <= 0 {
+		c.StatusBudget = 60
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -86,12 +94,28 @@ type ConnStatus struct {
 	// Streaming: an EventStreamer's stream is up and caught up; changes
 	// are pushed and the engine makes no periodic message polls.
 	Streaming bool
+	// Skipped counts the items the platform sent since the start that
+	// could not be read (a message without an id, a list item that does
+	// not decode): each was skipped and logged with where it was, and
+	// the rest went on.
+	Skipped int
 }
 
 // Meta keys in the store.
 const (
 	metaCursor     = "sync.cursor"     // newest platform message time seen (RFC 3339)
+	metaFloor      = "sync.floor"      // every message from here up to the cursor is stored (RFC 3339); "" before the first window
 	metaBackfilled = "sync.backfilled" // "1" once the first backfill finished
+)
+
+// The first sync fills the history newest first, in windows: the last
+// hour (then the inbox is usable), the rest of the last day, then a day
+// at a time back to HistoryDays. metaChunk conversations are looked up
+// per step between windows.
+const (
+	firstWindow = time.Hour
+	dayWindow   = 24 * time.Hour
+	metaChunk   = 500
 )
 
 // Engine keeps the store in step with the platform and sends the outbox.
@@ -130,9 +154,18 @@ type Engine struct {
 	outboxNudge chan struct{}
 	drafts      draftSaver
 
+	// fill is the first sync's progress in words while it fills the
+	// history behind a usable inbox (under mu; "" otherwise).
+	fill string
+
+	// skipped counts unreadable items (ReportSkipped and the engine's
+	// own checks).
+	skipped atomic.Int64
+
 	// Only the run goroutine touches these.
-	checked     map[string]time.Time // message id → last status check
 	lastRefresh time.Time
+	lastPoll    time.Time
+	statusTake  tokenBucket // StatusBudget
 	stats       SyncStats
 	statsMu     sync.Mutex
 }
@@ -152,7 +185,6 @@ func NewEngine(st *Store, be Backend, cfg Config) *Engine {
 		store: st, be: be, cfg: cfg, log: cfg.Logger,
 		nudge:       make(chan struct{}, 1),
 		outboxNudge: make(chan struct{}, 1),
-		checked:     map[string]time.Time{},
 	}
 	e.drafts = draftSaver{e: e, pending: map[string]string{}}
 	e.lastNews = cfg.Now()
@@ -215,6 +247,7 @@ func (e *Engine) setStatus(f func(*ConnStatus)) {
 // Run syncs until ctx ends: the first backfill, then polling, with the
 // outbox worker beside it. It returns ctx's error.
 func (e *Engine) Run(ctx context.Context) error {
+	ctx = e.countSkips(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { e.runOutbox(ctx) })
 	if es, ok := e.be.(EventStreamer); ok {
@@ -234,6 +267,9 @@ func (e *Engine) Run(ctx context.Context) error {
 		case 0:
 			failures = 0
 			wait = e.pollInterval()
+			if e.filling() {
+				wait = 0 // the next step of the history (a poll comes in between when due)
+			}
 		case KindAuth:
 			e.setStatus(func(s *ConnStatus) { s.State, s.LastError, s.NextAttempt = LoginRequired, Words(err), time.Time{} })
 			wait = -1 // until SyncNow
@@ -282,9 +318,9 @@ func (e *Engine) wait(ctx context.Context, nudge <-chan struct{}, d time.Duratio
 // idle, and while the stream is live only until reference data is due.
 func (e *Engine) pollInterval() time.Duration {
 	now := e.cfg.Now()
+	idle := e.idle(now)
 	e.mu.Lock()
 	live := e.streaming && e.caughtUp
-	idle := now.Sub(e.lastNews) > e.cfg.IdleAfter
 	e.mu.Unlock()
 	switch {
 	case live:
@@ -322,7 +358,7 @@ func (e *Engine) cycle(ctx context.Context) error {
 		return err
 	}
 	if done != "1" {
-		return e.backfill(ctx)
+		return e.backfill(ctx, false)
 	}
 	if live, owed := e.live(); live && !owed {
 		return e.streamRound(ctx)
@@ -362,51 +398,186 @@ func (e *Engine) setCursor(t time.Time) error {
 	return e.store.SetMeta(metaCursor, t.UTC().Format(time.RFC3339Nano))
 }
 
-// backfill loads HistoryDays of messages, then everything the inbox needs
-// to show them. After an interruption it starts again from its cursor,
-// which moves when a pass completes (or as far as pages promise Through).
-func (e *Engine) backfill(ctx context.Context) error {
-	now := e.cfg.Now()
-	from := now.Add(-time.Duration(e.cfg.HistoryDays) * 24 * time.Hour)
-	if c, err := e.cursor(); err != nil {
-		return err
-	} else if c.After(from) {
-		from = c.Add(-e.cfg.Overlap)
+// floor is where the stored history begins (metaFloor): every message
+// from it up to the cursor is stored. Zero before the first window.
+func (e *Engine) floor() (time.Time, error) {
+	v, err := e.store.GetMeta(metaFloor)
+	if err != nil || v == "" {
+		return time.Time{}, err
 	}
-	e.setStatus(func(s *ConnStatus) { s.State, s.Progress = Syncing, "loading history" })
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, nil // damaged: fill again from the first window
+	}
+	return t, nil
+}
+
+func (e *Engine) setFloor(t time.Time) error {
+	return e.store.SetMeta(metaFloor, t.UTC().Format(time.RFC3339Nano))
+}
+
+// filling reports whether the first sync is still filling the history.
+func (e *Engine) filling() bool {
+	done, err := e.store.GetMeta(metaBackfilled)
+	return err == nil && done != "1"
+}
+
+// pollFrom is where a poll reads from: the cursor minus Overlap, else
+// (no message seen yet) the floor, else the history window.
+func (e *Engine) pollFrom() (time.Time, error) {
+	c, err := e.cursor()
+	if err != nil || !c.IsZero() {
+		return c.Add(-e.cfg.Overlap), err
+	}
+	f, err := e.floor()
+	if err != nil || !f.IsZero() {
+		return f, err
+	}
+	return e.cfg.Now().Add(-time.Duration(e.cfg.HistoryDays) * 24 * time.Hour), nil
+}
+
+// backfill is the first sync, newest first. The first window (the last
+// hour, with reference data and its conversations' folders and
+// assignees) makes the inbox usable; then the history fills in behind,
+// a step at a time: conversations still without metadata (metaChunk at
+// a time, newest first), else the next older window, else the contacts,
+// which end it. Each window is read whole before the floor moves to its
+// start, so a failure at any page reads that window again (stored
+// messages are skipped); nothing else is lost. In Run (all false) it
+// makes one step per round and polls in between when a poll is due
+// (the cursor is the first window's); SyncOnce (all) makes every step.
+func (e *Engine) backfill(ctx context.Context, all bool) error {
+	floor, err := e.floor()
+	if err != nil {
+		return err
+	}
+	if floor.IsZero() {
+		if err := e.firstWindow(ctx); err != nil {
+			return err
+		}
+		if !all {
+			return nil
+		}
+	}
+	for {
+		if !all {
+			_, owed := e.live()
+			if owed || e.cfg.Now().Sub(e.lastPoll) >= e.pollInterval() {
+				if err := e.poll(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		done, err := e.fillStep(ctx)
+		if err != nil || done || !all {
+			return err
+		}
+	}
+}
+
+// firstWindow reads the last hour (firstWindow) and what the inbox needs
+// to show it, and sets the cursor and the floor.
+func (e *Engine) firstWindow(ctx context.Context) error {
+	now := e.cfg.Now()
+	from := now.Add(-firstWindow)
+	e.setStatus(func(s *ConnStatus) { s.State, s.Progress = Syncing, "loading the last hour" })
 	if err := e.refreshReference(ctx); err != nil {
 		return err
 	}
 	total := 0
-	if _, err := e.pullMessages(ctx, MessageQuery{From: from}, func(n int) {
+	res, err := e.pullMessages(ctx, MessageQuery{From: from}, false, func(n int) {
 		total += n
-		e.setStatus(func(s *ConnStatus) { s.Progress = fmt.Sprintf("%d messages", total) })
-	}); err != nil {
+		e.setStatus(func(s *ConnStatus) { s.Progress = fmt.Sprintf("loading the last hour: %d messages", total) })
+	})
+	if err != nil {
 		return err
 	}
-	if err := e.fetchMissingMeta(ctx); err != nil {
+	if err := e.fetchMeta(ctx, res.NewConversations); err != nil {
 		return err
 	}
-	for page, err := range e.be.Contacts(ctx) {
-		if err != nil {
-			return err
-		}
-		if err := e.store.UpsertContacts(page); err != nil {
-			return err
-		}
-	}
-	if err := e.store.SetMeta(metaBackfilled, "1"); err != nil {
+	if err := e.setFloor(from); err != nil {
 		return err
 	}
-	e.bus.publish(Changes{List: true, Reference: true})
+	e.setFill(now, from)
+	e.bus.publish(Changes{List: true})
 	e.online()
 	return nil
 }
 
+// fillStep makes one step of the history behind the first window and
+// reports whether the first sync has finished.
+func (e *Engine) fillStep(ctx context.Context) (bool, error) {
+	ids, err := e.store.ConversationsWithoutMeta(metaChunk)
+	if err != nil {
+		return false, err
+	}
+	if len(ids) > 0 {
+		return false, e.fetchMeta(ctx, ids)
+	}
+	now := e.cfg.Now()
+	start := now.Add(-time.Duration(e.cfg.HistoryDays) * 24 * time.Hour)
+	floor, err := e.floor()
+	if err != nil {
+		return false, err
+	}
+	if floor.After(start) {
+		from := floor.Add(-dayWindow)
+		if day := now.Add(-dayWindow); floor.After(day) && from.Before(day) {
+			from = day // the rest of the last day first
+		}
+		if from.Before(start) {
+			from = start
+		}
+		if _, err := e.pullMessages(ctx, MessageQuery{From: from, To: floor}, true, nil); err != nil {
+			return false, err
+		}
+		if err := e.setFloor(from); err != nil {
+			return false, err
+		}
+		e.setFill(now, from)
+		e.bus.publish(Changes{List: true})
+		return false, nil
+	}
+	for page, err := range e.be.Contacts(ctx) {
+		if err != nil {
+			return false, err
+		}
+		if err := e.store.UpsertContacts(page); err != nil {
+			return false, err
+		}
+	}
+	if err := e.store.SetMeta(metaBackfilled, "1"); err != nil {
+		return false, err
+	}
+	e.mu.Lock()
+	e.fill = ""
+	e.mu.Unlock()
+	e.bus.publish(Changes{List: true, Reference: true})
+	e.online()
+	return true, nil
+}
+
+// setFill words the history filled so far, for the status bar.
+func (e *Engine) setFill(now, floor time.Time) {
+	days := int(now.Sub(floor) / (24 * time.Hour))
+	fill := fmt.Sprintf("loading history: %d of %d days", days, e.cfg.HistoryDays)
+	if days < 1 {
+		fill = fmt.Sprintf("loading history: %s of %d days", FormatDuration(now.Sub(floor).Round(time.Hour)), e.cfg.HistoryDays)
+	}
+	e.mu.Lock()
+	e.fill = fill
+	e.mu.Unlock()
+}
+
 func (e *Engine) online() {
 	now := e.cfg.Now()
+	e.mu.Lock()
+	fill := e.fill
+	e.mu.Unlock()
+	skipped := int(e.skipped.Load())
 	e.setStatus(func(s *ConnStatus) {
-		s.State, s.LastError, s.NextAttempt, s.LastSync, s.Progress = Online, "", time.Time{}, now, ""
+		s.State, s.LastError, s.NextAttempt, s.LastSync, s.Progress = Online, "", time.Time{}, now, fill
+		s.Skipped = skipped
 	})
 }
 
@@ -418,21 +589,23 @@ func (e *Engine) poll(ctx context.Context) error {
 	e.recheck = false
 	e.mu.Unlock()
 	if recheck {
-		clear(e.checked)
-	}
-	c, err := e.cursor()
-	if err != nil {
-		if recheck {
+		err := e.store.ResetStatusChecks()
+		if err != nil {
 			e.mu.Lock()
 			e.recheck = true
 			e.mu.Unlock()
+			return err
 		}
-		return err
 	}
-	res, err := e.pullMessages(ctx, MessageQuery{From: c.Add(-e.cfg.Overlap)}, nil)
+	from, err := e.pollFrom()
 	if err != nil {
 		return err
 	}
+	res, err := e.pullMessages(ctx, MessageQuery{From: from}, false, nil)
+	if err != nil {
+		return err
+	}
+	e.lastPoll = e.cfg.Now()
 	if res.NewMessages > 0 {
 		e.touch()
 	}
@@ -475,19 +648,24 @@ func (e *Engine) poll(ctx context.Context) error {
 // skipped). Before that it moves only as far as a page's Through
 // promises. The metadata of conversations a page carries
 // (Batch.Conversations) is stored, and those are not looked up.
-func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func(int)) (ApplyResult, error) {
+//
+// A history pass (a window below the floor) leaves the cursor alone, and
+// its customer messages are history, not news (no Changes.Inbound).
+func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, history bool, progress func(int)) (ApplyResult, error) {
 	var sum ApplyResult
 	cur, err := e.cursor()
 	if err != nil {
 		return sum, err
 	}
 	var latest time.Time
+	page := 0
 	for batch, err := range e.be.Messages(ctx, q) {
 		if err != nil {
 			return sum, err
 		}
+		page++
 		e.count(func(s *SyncStats) { s.MessagePages++ })
-		res, err := e.apply(batch)
+		res, err := e.applyPage(batch, page, history)
 		if err != nil {
 			return sum, err
 		}
@@ -498,7 +676,7 @@ func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func
 		if res.Latest.After(latest) {
 			latest = res.Latest
 		}
-		if through := minTime(batch.Through, latest); through.After(cur) {
+		if through := minTime(batch.Through, latest); !history && through.After(cur) {
 			cur = through
 			if err := e.setCursor(cur); err != nil {
 				return sum, err
@@ -508,7 +686,7 @@ func (e *Engine) pullMessages(ctx context.Context, q MessageQuery, progress func
 			progress(len(batch.Messages))
 		}
 	}
-	if latest.After(cur) {
+	if !history && latest.After(cur) {
 		if err := e.setCursor(latest); err != nil {
 			return sum, err
 		}
@@ -526,8 +704,15 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // apply writes a batch and tells subscribers what changed.
-func (e *Engine) apply(b Batch) (ApplyResult, error) {
+func (e *Engine) apply(b Batch) (ApplyResult, error) { return e.applyPage(b, 0, false) }
+
+// applyPage is apply for page number page of a pass (0: not a page).
+// Messages without a platform id are skipped, logged with their page and
+// position, and counted (ConnStatus.Skipped): the rest goes on. A
+// history page publishes no Inbound: its customer messages are not news.
+func (e *Engine) applyPage(b Batch, page int, history bool) (ApplyResult, error) {
 	b = e.withoutMarking(b)
+	b.Messages = e.readable(b.Messages, page)
 	if len(b.Messages) == 0 && len(b.Contacts) == 0 && len(b.Conversations) == 0 && len(b.Tags) == 0 && len(b.Unread) == 0 {
 		return ApplyResult{}, nil
 	}
@@ -543,15 +728,71 @@ func (e *Engine) apply(b Batch) (ApplyResult, error) {
 	for from, to := range res.Rehomed {
 		threads = append(threads, from, to)
 	}
-	e.bus.publish(Changes{
+	ch := Changes{
 		Conversations: idSet(res.Changed, res.NewConversations),
 		Threads:       idSet(threads),
 		List:          len(res.Changed) > 0 || len(res.NewConversations) > 0,
 		Outbox:        res.StatusChanges > 0 || res.NewMessages > 0,
 		Rehomed:       res.Rehomed,
-		Inbound:       idSet(res.NewInbound),
-	})
+	}
+	if !history {
+		ch.Inbound = idSet(res.NewInbound)
+	}
+	e.bus.publish(ch)
 	return res, nil
+}
+
+// readable drops the messages the store cannot take (no platform id),
+// logging each with its page and position; the count shows in
+// ConnStatus.Skipped.
+func (e *Engine) readable(msgs []Message, page int) []Message {
+	bad := 0
+	for _, m := range msgs {
+		if m.ID == "" {
+			bad++
+		}
+	}
+	if bad == 0 {
+		return msgs
+	}
+	out := make([]Message, 0, len(msgs)-bad)
+	for i, m := range msgs {
+		if m.ID != "" {
+			out = append(out, m)
+			continue
+		}
+		e.log.Warn("sync: message skipped: it has no id", "page", page, "position", i,
+			"conversation", SanitizeLine(m.ConversationID), "time", m.Time)
+	}
+	e.addSkipped(bad)
+	return out
+}
+
+// addSkipped counts n unreadable items and shows the count.
+func (e *Engine) addSkipped(n int) {
+	if n <= 0 {
+		return
+	}
+	total := int(e.skipped.Add(int64(n)))
+	e.setStatus(func(s *ConnStatus) { s.Skipped = total })
+}
+
+type skipKey struct{}
+
+// countSkips gives ctx the engine's count of unreadable items, for
+// ReportSkipped.
+func (e *Engine) countSkips(ctx context.Context) context.Context {
+	return context.WithValue(ctx, skipKey{}, e)
+}
+
+// ReportSkipped tells the engine whose call ctx belongs to that n items
+// of a platform's answer could not be read and were skipped (the
+// platform package logs each with its position). The engine counts them
+// in ConnStatus.Skipped. Without an engine in ctx it does nothing.
+func ReportSkipped(ctx context.Context, n int) {
+	if e, ok := ctx.Value(skipKey{}).(*Engine); ok {
+		e.addSkipped(n)
+	}
 }
 
 // publishRehomed tells subscribers that "new:" conversations became the
@@ -636,60 +877,97 @@ func (e *Engine) fetchMeta(ctx context.Context, ids []string) error {
 }
 
 // refreshStatuses follows outgoing messages until they are read, failed or
-// StatusMaxAge old, checking each less often as it ages.
+// StatusMaxAge old, checking each less often as it ages (every
+// max(StatusEvery, age/8)), newest first, within StatusBudget checks a
+// minute. When each message was last checked is kept in the store, so a
+// restart asks only for those due, and a newer message never waits
+// behind older ones.
 func (e *Engine) refreshStatuses(ctx context.Context) error {
 	now := e.cfg.Now()
-	msgs, err := e.store.NonFinalOutgoing(now.Add(-e.cfg.StatusMaxAge), 500)
-	if err != nil {
-		return err
+	perMinute := e.cfg.StatusBudget
+	if e.idle(now) {
+		perMinute = min(perMinute, idleStatusBudget)
 	}
-	var due []string
-	live := map[string]bool{}
-	for _, m := range msgs {
-		live[m.ID] = true
-		interval := max(e.cfg.StatusEvery, now.Sub(m.Time)/8)
-		if last, ok := e.checked[m.ID]; !ok || now.Sub(last) >= interval {
-			due = append(due, m.ID)
-		}
-	}
-	for id := range e.checked {
-		if !live[id] {
-			delete(e.checked, id)
-		}
-	}
-	if len(due) == 0 {
+	n := e.statusTake.available(now, perMinute)
+	if n == 0 {
 		return nil
 	}
+	due, err := e.store.DueStatusChecks(now.Add(-e.cfg.StatusMaxAge), now, e.cfg.StatusEvery, n)
+	if err != nil || len(due) == 0 {
+		return err
+	}
+	e.statusTake.take(now, len(due))
 	got := make([]Message, len(due))
 	errs := make([]error, len(due))
 	sem := make(chan struct{}, e.cfg.MetaConcurrency)
 	var wg sync.WaitGroup
-	for i, id := range due {
+	for i, m := range due {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			e.count(func(s *SyncStats) { s.StatusCalls++ })
-			got[i], errs[i] = e.be.Message(ctx, id)
+			got[i], errs[i] = e.be.Message(ctx, m.ID)
 		})
 	}
 	wg.Wait()
 	var batch Batch
-	for i, id := range due {
+	checked := map[string]time.Time{}
+	var firstErr error
+	for i, m := range due {
 		switch KindOf(errs[i]) {
 		case 0:
 			batch.Messages = append(batch.Messages, got[i])
-			e.checked[id] = now
+			checked[m.ID] = now
 		case KindNotFound:
-			e.checked[id] = now.Add(24 * time.Hour) // gone: stop asking
+			checked[m.ID] = now.Add(e.cfg.StatusMaxAge) // gone: stop asking
 		default:
-			if _, err := e.apply(batch); err != nil {
-				return err
+			if firstErr == nil {
+				firstErr = errs[i]
 			}
-			return errs[i]
 		}
 	}
-	_, err = e.apply(batch)
-	return err
+	if _, err := e.apply(batch); err != nil {
+		return err
+	}
+	if err := e.store.MarkStatusChecked(checked); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// idleStatusBudget caps status checks a minute while idle: with the idle
+// polls (IdlePoll, 10 s) an idle inbox makes at most 12 requests a
+// minute.
+const idleStatusBudget = 6
+
+// idle reports whether nothing happened for IdleAfter.
+func (e *Engine) idle(now time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return now.Sub(e.lastNews) > e.cfg.IdleAfter
+}
+
+// tokenBucket holds status checks to a budget: no more than perMinute
+// in any minute (a sliding window of the checks made).
+type tokenBucket struct {
+	made []time.Time // the checks of the last minute, oldest first
+}
+
+// available says how many checks may be made at now.
+func (b *tokenBucket) available(now time.Time, perMinute int) int {
+	i := 0
+	for i < len(b.made) && now.Sub(b.made[i]) >= time.Minute {
+		i++
+	}
+	b.made = b.made[i:]
+	return max(0, perMinute-len(b.made))
+}
+
+// take records n checks made at now.
+func (b *tokenBucket) take(now time.Time, n int) {
+	for range n {
+		b.made = append(b.made, now)
+	}
 }
 
 // refreshReference reloads accounts, inboxes (InboxLister), users, teams
@@ -836,7 +1114,13 @@ func (e *Engine) followCursor(latest time.Time) {
 // SyncOnce runs one round now (the backfill until it has finished, then a
 // poll) and returns its error. For tests and tools: not while Run runs.
 func (e *Engine) SyncOnce(ctx context.Context) error {
-	err := e.cycle(ctx)
+	ctx = e.countSkips(ctx)
+	var err error
+	if e.filling() {
+		err = e.backfill(ctx, true)
+	} else {
+		err = e.cycle(ctx)
+	}
 	if err == nil {
 		e.online()
 	}
@@ -859,7 +1143,7 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 	if before.IsZero() {
 		before = e.cfg.Now()
 	}
-	batch, err := e.be.History(ctx, HistoryQuery{ConversationID: c.ID, AccountID: c.AccountID, Before: before})
+	batch, err := e.be.History(e.countSkips(ctx), HistoryQuery{ConversationID: c.ID, AccountID: c.AccountID, Before: before})
 	if err != nil {
 		return 0, err
 	}

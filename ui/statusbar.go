@@ -47,13 +47,17 @@ func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 	c := s.conn
 	switch c.State {
 	case state.Online:
-		return st.success.Render("● online")
+		on := st.success.Render("● online")
+		if c.Progress != "" { // the history filling in behind a usable inbox
+			on += st.muted.Render(" · " + line(c.Progress))
+		}
+		return on + s.skippedText(st)
 	case state.Syncing:
 		p := "syncing"
 		if c.Progress != "" {
 			p += " " + c.Progress
 		}
-		return st.warning.Render(s.spinView() + " " + line(p))
+		return st.warning.Render(s.spinView()+" "+line(p)) + s.skippedText(st)
 	case state.Offline:
 		wait := ""
 		if !c.NextAttempt.IsZero() {
@@ -67,6 +71,18 @@ func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 		return st.statusErr.Render("✗ " + line(c.LastError))
 	}
 	return st.muted.Render(s.spinView() + " connecting")
+}
+
+// skippedText counts the items the platform sent that mbx could not read
+// and skipped (their positions are in the log).
+func (s *statusBar) skippedText(st styles) string {
+	switch n := s.conn.Skipped; {
+	case n == 1:
+		return st.warning.Render(" · 1 item skipped (see log)")
+	case n > 1:
+		return st.warning.Render(fmt.Sprintf(" · %d items skipped (see log)", n))
+	}
+	return ""
 }
 
 // View draws the bar; marked is how many conversations are marked, whose

@@ -2,9 +2,12 @@ package getchat
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
+
+	"github.com/mbx-inbox/mbx/state"
 )
 
 // maxPages stops a pager that a broken server keeps feeding.
@@ -66,9 +69,14 @@ func (pg pager[T]) fetch(ctx context.Context, link *url.URL, offset int) (Page[T
 	if err != nil {
 		return Page[T]{}, &Error{Route: pg.route, Status: 200, Err: err}
 	}
+	// A malformed item is skipped, never failing the page: logged with
+	// where it was (the page's offset and the item's position, its words
+	// sanitized) and counted by the engine (state.ReportSkipped).
 	for _, s := range p.Skipped {
-		pg.c.log.Debug("getchat: list item skipped", "route", pg.route, "item", s.Path, "err", s.Err)
+		pg.c.log.Warn("getchat: list item skipped", "route", pg.route, "offset", offset, "item", s.Path,
+			"why", state.SanitizeLine(fmt.Sprint(s.Err)))
 	}
+	state.ReportSkipped(ctx, len(p.Skipped))
 	return p, nil
 }
 

@@ -35,7 +35,14 @@
 //   - Messages: GET /message filtered by time, account, contact and
 //     conversation. The reference does not say in which order the pages
 //     come, so no page promises state.Batch.Through: the engine moves its
-//     cursor after a whole pass. Pages carry no conversation metadata:
+//     cursor (and, in the first sync, its floor) after a whole pass. The
+//     sandbox serves either order (Config.Order, mbx sandbox --order
+//     newest|oldest) and the sync is tested in both, with a failure at
+//     every page. Items are decoded one by one: one that does not decode,
+//     a message without messageId or conversationId, or a contact without
+//     contactId is skipped, logged (route, page, position, the reason
+//     sanitized) and reported to the engine (state.ReportSkipped); the
+//     page still counts its items for paging. Pages carry no conversation metadata:
 //     ConversationMeta reads GET /conversation/{id} (a folder outside
 //     inbox/archive/spam reads as inbox; the user wins over the team).
 //   - History: one week of a conversation before the given time, every

@@ -4,17 +4,32 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
+
+	"github.com/mbx-inbox/mbx/state"
 )
 
 // maxPages stops a pager that a broken server keeps feeding.
 const maxPages = 1_000_000
 
-// getPage fetches one page of a list endpoint.
+// getPage fetches one page of a list endpoint. Its items are decoded one
+// by one: an item that does not decode, or that lacks what it must have
+// (validItem), is skipped, logged with its route, page and position
+// (sanitized), and reported to the engine (state.ReportSkipped); the rest
+// of the page stands. A page that is not an {items, paging} object at all
+// is an error.
 func getPage[T any](ctx context.Context, c *Client, path, route string, q url.Values, page int) (Page[T], error) {
+	p, _, err := getPageN[T](ctx, c, path, route, q, page)
+	return p, err
+}
+
+// getPageN is getPage that also says how many items the page held,
+// skipped ones included.
+func getPageN[T any](ctx context.Context, c *Client, path, route string, q url.Values, page int) (Page[T], int, error) {
 	if page < 1 {
 		page = 1
 	}
@@ -23,12 +38,65 @@ func getPage[T any](ctx context.Context, c *Client, path, route string, q url.Va
 		qq[k] = v
 	}
 	qq.Set("page", strconv.Itoa(page))
-	var p Page[T]
-	err := c.do(ctx, call{method: "GET", path: path, route: route, query: qq, out: &p, safe: true})
-	if p.Items == nil {
-		p.Items = []T{}
+	var raw struct {
+		Items  []json.RawMessage `json:"items"`
+		Paging Paging            `json:"paging"`
 	}
-	return p, err
+	err := c.do(ctx, call{method: "GET", path: path, route: route, query: qq, out: &raw, safe: true})
+	p := Page[T]{Items: make([]T, 0, len(raw.Items)), Paging: raw.Paging}
+	if err != nil {
+		return p, 0, err
+	}
+	skipped := 0
+	for i, item := range raw.Items {
+		v, err := decodeItem[T](item)
+		if err != nil {
+			skipped++
+			c.log.Warn("msgboxx: list item skipped", "route", route, "page", page, "position", i,
+				"why", state.SanitizeLine(err.Error()))
+			continue
+		}
+		p.Items = append(p.Items, v)
+	}
+	if skipped > 0 {
+		state.ReportSkipped(ctx, skipped)
+	}
+	return p, len(raw.Items), nil
+}
+
+// decodeItem decodes one list item and checks it (validItem).
+func decodeItem[T any](data json.RawMessage) (T, error) {
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		var zero T
+		return zero, err
+	}
+	if c, ok := any(&v).(interface{ validItem() error }); ok {
+		if err := c.validItem(); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+	return v, nil
+}
+
+// validItem: a message must name itself and its conversation.
+func (m *Message) validItem() error {
+	switch {
+	case m.ID == "":
+		return errors.New("message without messageId")
+	case m.ConversationID == "":
+		return fmt.Errorf("message %s without conversationId", m.ID)
+	}
+	return nil
+}
+
+// validItem: a contact must name itself.
+func (c *Contact) validItem() error {
+	if c.ID == "" {
+		return errors.New("contact without contactId")
+	}
+	return nil
 }
 
 // pages iterates over every item of every page, in the server's order.
@@ -58,18 +126,20 @@ func pageSeq[T any](ctx context.Context, c *Client, path, route string, q url.Va
 	return func(yield func(Page[T], error) bool) {
 		last := 0
 		for page := 1; page <= maxPages; page++ {
-			p, err := getPage[T](ctx, c, path, route, q, page)
+			p, n, err := getPageN[T](ctx, c, path, route, q, page)
 			if err != nil {
 				yield(Page[T]{}, err)
 				return
 			}
 			if page == 1 {
-				last = lastPage(p)
+				last = lastPageOf(p.Paging, n)
 			}
+			// A page whose every item was skipped is still a page: the
+			// pass goes on (n counts them).
 			if len(p.Items) > 0 && !yield(p, nil) {
 				return
 			}
-			if len(p.Items) == 0 || page >= last {
+			if n == 0 || page >= last {
 				return
 			}
 		}
@@ -77,12 +147,16 @@ func pageSeq[T any](ctx context.Context, c *Client, path, route string, q url.Va
 }
 
 // lastPage is the number of pages the first page announces.
-func lastPage[T any](p Page[T]) int {
+func lastPage[T any](p Page[T]) int { return lastPageOf(p.Paging, len(p.Items)) }
+
+// lastPageOf is the number of pages a first page of n items (skipped
+// ones included) with paging p announces.
+func lastPageOf(p Paging, n int) int {
 	switch {
-	case p.Paging.Pages > 0:
-		return p.Paging.Pages
-	case p.Paging.RecordCount > len(p.Items) && len(p.Items) > 0:
-		return (p.Paging.RecordCount + len(p.Items) - 1) / len(p.Items)
+	case p.Pages > 0:
+		return p.Pages
+	case p.RecordCount > n && n > 0:
+		return (p.RecordCount + n - 1) / n
 	}
 	return 1
 }

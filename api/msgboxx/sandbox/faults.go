@@ -18,6 +18,7 @@ type Fault struct {
 	Methods    []string      // empty = any method; else e.g. {"GET"} or {"POST"}
 	Paths      []string      // empty = any path; else path prefixes, e.g. "/message", "/oauth/token"
 	Count      int           // > 0: apply to the next Count matching requests only, then stop; 0: no count limit
+	Skip       int           // let the first Skip matching requests through untouched, then apply (e.g. a failure at page Skip+1 of a list)
 	Rate       float64       // 0..1 probability for each matching request (used when Count == 0; 0 means every request); deterministic PRNG from Seed
 	Latency    time.Duration // sleep before handling (respects request context cancellation)
 	Status     int           // if != 0: answer this status instead of handling, with a JSON error body
@@ -35,6 +36,7 @@ type Fault struct {
 type activeFault struct {
 	Fault
 	remaining int
+	skipped   int
 }
 
 type faultSet struct {
@@ -62,6 +64,10 @@ func (fs *faultSet) match(r *http.Request) (Fault, bool) {
 	for i := range fs.faults {
 		f := &fs.faults[i]
 		if !f.matches(r) {
+			continue
+		}
+		if f.skipped < f.Skip {
+			f.skipped++
 			continue
 		}
 		if f.Count > 0 {

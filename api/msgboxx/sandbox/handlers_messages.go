@@ -20,6 +20,7 @@ type msgQuery struct {
 	from    int64  // inclusive, µs
 	to      int64  // exclusive, µs
 	page    int
+	newest  bool // pages newest first (Config.Order "newest")
 }
 
 // queryMessages returns the page's message indexes and the paging block.
@@ -33,7 +34,24 @@ type msgQuery struct {
 // binary search over the global order (counting, at each probe, the
 // visible messages before it in every per-account list), so any page costs
 // O(k·log²n + page size) rather than a scan.
+//
+// Newest first (q.newest) is the same order reversed: page 1 is the last
+// page of the ascending order, read backwards.
 func (st *store) queryMessages(q msgQuery) ([]int32, wirePaging) {
+	page, p := st.queryAscending(q)
+	if !q.newest {
+		return page, p
+	}
+	out := make([]int32, len(page)) // never reverse an index in place
+	for i, idx := range page {
+		out[len(page)-1-i] = idx
+	}
+	return out, p
+}
+
+// queryAscending is queryMessages in ascending order; with q.newest it
+// picks the records of the page counted from the end.
+func (st *store) queryAscending(q msgQuery) ([]int32, wirePaging) {
 	var lists [][]int32
 	switch {
 	case q.conv == -2 || q.inbox == -2:
@@ -65,6 +83,9 @@ func (st *store) queryMessages(q msgQuery) ([]int32, wirePaging) {
 		total += len(lists[i])
 	}
 	lo, hi, p := pageWindow(total, q.page)
+	if q.newest {
+		lo, hi = total-hi, total-lo
+	}
 	switch {
 	case lo >= hi:
 		return nil, p
@@ -143,7 +164,8 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, u *user) {
 		s.st.mu.RUnlock()
 		return
 	}
-	mq := msgQuery{allowed: make([]bool, len(s.st.accounts)), inbox: -1, conv: -1, from: from, to: to, page: page}
+	mq := msgQuery{allowed: make([]bool, len(s.st.accounts)), inbox: -1, conv: -1, from: from, to: to, page: page,
+		newest: s.cfg.Order == "newest"}
 	for i := range mq.allowed {
 		mq.allowed[i] = u.sees(i) && (acct < 0 || acct == i)
 	}
