@@ -182,6 +182,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&cfg.Empty, "empty", false, "no demo contacts or messages: accounts, users and teams only")
 	fs.StringVar(&cfg.Order, "order", "oldest", "`order` of GET /message pages, which the reference leaves open: oldest or newest first")
 	fs.StringVar(&cfg.Claims, "claims", sandbox.ClaimsSubID, "token claim `layout`, which the reference leaves open: "+strings.Join(sandbox.ClaimLayouts, ", "))
+	fs.StringVar(&cfg.ReadReceipts, "read-receipts", "some", "who sends read receipts, which the reference leaves open: `some` (a few customers never read) or all")
+	fs.DurationVar(&cfg.BroadcastQueueDelay, "broadcast-delay", 0, "a broadcast's messageId and status come only after this `delay` (0: at once)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -198,6 +200,14 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if !sandbox.ValidClaims(cfg.Claims) {
 		fmt.Fprintf(stderr, "mbx sandbox: --claims %q: use one of %s\n", cfg.Claims, strings.Join(sandbox.ClaimLayouts, ", "))
+		return 2
+	}
+	if cfg.ReadReceipts != "some" && cfg.ReadReceipts != "all" {
+		fmt.Fprintf(stderr, "mbx sandbox: --read-receipts %q: use some or all\n", cfg.ReadReceipts)
+		return 2
+	}
+	if cfg.BroadcastQueueDelay < 0 {
+		fmt.Fprintf(stderr, "mbx sandbox: --broadcast-delay %v: use 0 or more\n", cfg.BroadcastQueueDelay)
 		return 2
 	}
 	if err := checkLoopback(*addr); err != nil {

@@ -131,6 +131,24 @@ func dropTrunkPrefix(n, e164 string) (string, bool) {
 	return "", false
 }
 
+// NumberCharError is NormalizeNumber's refusal of the first character of
+// s no typed number may hold — a letter, a control character such as a
+// line break, an invisible or bidirectional one — naming it; nil when
+// every character may be part of a number (a + anywhere: where it stands
+// is NormalizeNumber's business). A form checks pasted text with it
+// before the text goes in, so the field keeps what it had.
+func NumberCharError(s string) error {
+	if !utf8.ValidString(s) {
+		return &InputError{"this is not a phone number: write it with its country code, " + numberExample}
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '+' || unicode.Is(unicode.Zs, r) || strings.ContainsRune("-()./", r)) {
+			return &InputError{numberCharProblem(r)}
+		}
+	}
+	return nil
+}
+
 // numberCharProblem says which character of a typed number is not part
 // of one, and what to do.
 func numberCharProblem(r rune) string {

@@ -409,7 +409,12 @@ func (p *contactsPanel) Paste(text string) action {
 	case p.mode == contactsCreate && p.formFocus == 0:
 		p.name.SetValue(p.name.Value() + t)
 	case p.mode == contactsCreate && p.formFocus == 1:
-		p.number.SetValue(p.number.Value() + t)
+		raw := strings.TrimRight(text, "\r\n") // a copied line's own newline
+		if err := state.NumberCharError(raw); err != nil {
+			p.err = "Nothing was pasted: " + err.Error() // the field keeps what it had
+			return nil
+		}
+		p.number.SetValue(p.number.Value() + raw)
 	case p.mode == contactsList:
 		p.list.input.SetValue(p.list.input.Value() + t)
 		p.reqID++

@@ -168,6 +168,12 @@ func (f *templateForm) key(k tea.KeyPressMsg) (tea.Cmd, action) {
 	if len(f.fields) == 0 {
 		return nil, nil
 	}
+	if k.Text != "" {
+		if err := state.ParamCharError(k.Text); err != nil { // a value's text stays drawable and sendable
+			f.err = "Not typed: " + err.Error() + "."
+			return nil, nil
+		}
+	}
 	var cmd tea.Cmd
 	f.fields[f.focus], cmd = f.fields[f.focus].Update(k)
 	f.err = ""
@@ -175,18 +181,26 @@ func (f *templateForm) key(k tea.KeyPressMsg) (tea.Cmd, action) {
 }
 
 // Paste puts pasted text in the focused field. A template value is one
-// line: a paste with a line break or a tab is refused with words rather
-// than silently joined or widened.
+// line of text: a paste with a line break, a tab or a character no value
+// may hold (state.ParamCharError: NUL, ESC, other controls, U+2028,
+// bidi controls…) is refused with words naming it rather than silently
+// joined, widened or cleaned, and the field keeps what it had. Typed
+// keys are checked the same way (key).
 func (f *templateForm) Paste(text string) {
 	if len(f.fields) == 0 || f.sending {
 		return
 	}
-	if strings.ContainsAny(strings.TrimRight(text, "\r\n"), "\r\n\t") {
+	text = strings.TrimRight(text, "\r\n") // a copied line's own newline
+	if strings.ContainsAny(text, "\r\n\t") {
 		f.err = "The pasted text has a line break or a tab, which a template value cannot hold: nothing was pasted. Paste one line."
 		return
 	}
+	if err := state.ParamCharError(text); err != nil {
+		f.err = "Nothing was pasted: " + err.Error() + "."
+		return
+	}
 	in := &f.fields[f.focus]
-	in.SetValue(in.Value() + state.SanitizeLine(strings.TrimRight(text, "\r\n")))
+	in.SetValue(in.Value() + state.SanitizeLine(text))
 	in.CursorEnd()
 	f.err = ""
 }

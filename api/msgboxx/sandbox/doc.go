@@ -252,7 +252,9 @@
 //     passed, then Sent, Delivered after 2 steps, Read after 3 — except for
 //     the quarter of contacts who never read (FNV-1a of the contact id
 //     modulo 4, hence deterministic from the seed; Snapshot shows it as
-//     NeverReads), whose messages stay Delivered. isSent, isDelivered and
+//     NeverReads), whose messages stay Delivered; Config.ReadReceipts
+//     "all" (mbx sandbox --read-receipts all) makes every customer read,
+//     the other reading of what the reference leaves open. isSent, isDelivered and
 //     isRead always agree with status. Failed (all three flags false) only
 //     occurs in seeded history (about 2% of older demo session messages, 1%
 //     of volume outgoing messages); live messages never fail.
@@ -278,7 +280,7 @@
 //     apiAccountId, contactId and dateTime; messageId, message and status
 //     are absent (omitted from the JSON) until Config.BroadcastQueueDelay has
 //     passed, as the reference warns; with the default 0 they are present at
-//     once. The message's dateTime is the moment it was queued; the
+//     once (mbx sandbox --broadcast-delay 3s takes the other reading). The message's dateTime is the moment it was queued; the
 //     broadcast's dateTime is when it was accepted. Queueing happens lazily
 //     at the next authenticated request, Snapshot or CountMessages.
 //   - GET /broadcast's inboxId filter uses the inbox of the contact's

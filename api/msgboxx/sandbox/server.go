@@ -24,6 +24,14 @@ type Config struct {
 	HistoryDays         int              // history span for demo + volume data, default 7
 	Simulate            bool             // customer simulator on (off by default; only started by Start)
 	SimulateEvery       time.Duration    // mean interval between simulated inbound messages, default 4s
+	// ReadReceipts is who sends read receipts, which the reference leaves
+	// open: "some" (default: a few customers never read, their messages
+	// stop at Delivered) or "all" (every customer reads).
+	ReadReceipts string
+	// Order is the order of GET /message pages, which the reference leaves
+	// open: "oldest" (default: ascending by dateTime, then messageId) or
+	// "newest" (the reverse: page 1 holds the newest messages).
+	Order string
 	// Claims is the layout of the token's claims, which the reference
 	// leaves open: "sub-id" (default: the user id in sub), "sub-username"
 	// (the username in sub, the id in "uid") or "no-id" (the username in
@@ -108,6 +116,7 @@ func New(cfg Config) *Server {
 		st:       newStore(cfg.Seed, cfg.StatusStep),
 		requests: map[string]int{},
 	}
+	s.st.everyoneReads = cfg.ReadReceipts == "all"
 	s.key = newKey()
 	s.faults.rng = newRand(cfg.Seed, 1)
 	now := s.now()

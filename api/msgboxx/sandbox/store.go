@@ -176,6 +176,9 @@ type store struct {
 	mu         sync.RWMutex
 	rng        *rand.Rand
 	statusStep int64 // µs
+	// everyoneReads: read receipts from every customer (Config.ReadReceipts
+	// "all"); otherwise some customers never read (contact.neverReads).
+	everyoneReads bool
 
 	accounts    []*account
 	accountByID map[uuid]*account
@@ -523,7 +526,7 @@ func (st *store) messageStatus(m *message, now int64) (status string, sent, deli
 		return statusPending, false, false, false
 	case age < 2*step:
 		return statusSent, true, false, false
-	case age < 3*step || st.convs[m.conv].contact.neverReads:
+	case age < 3*step || (st.convs[m.conv].contact.neverReads && !st.everyoneReads):
 		return statusDelivered, true, true, false
 	default:
 		return statusRead, true, true, true
