@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,13 @@ func checkStoreEqualsServer(t *testing.T, r *rig, days int) {
 // pages came newest first.)
 func TestSyncBothOrdersFailureAtEveryPage(t *testing.T) {
 	t.Parallel()
-	for _, order := range []string{"oldest", "newest"} {
+	orders := []string{"oldest", "newest"}
+	if raceBuild() {
+		// SQLite runs ~30 times slower under -race: the order that broke,
+		// and a failure at the first, a middle and the last page.
+		orders = orders[1:]
+	}
+	for _, order := range orders {
 		t.Run(order, func(t *testing.T) {
 			r := newRig(t, true, smallHistory(order))
 			r.syncUntil(t, 1)
@@ -78,7 +85,14 @@ func TestSyncBothOrdersFailureAtEveryPage(t *testing.T) {
 			if pages < 8 {
 				t.Fatalf("only %d GET /message pages in a first sync", pages)
 			}
-			for k := range pages {
+			positions := make([]int, pages)
+			for k := range positions {
+				positions[k] = k
+			}
+			if raceBuild() {
+				positions = []int{0, pages / 2, pages - 1}
+			}
+			for _, k := range positions {
 				r := newRig(t, true, smallHistory(order))
 				r.srv.SetFaults(sandbox.Fault{Methods: []string{"GET"}, Paths: []string{"/message"}, Skip: k, Count: 1, Status: 500})
 				if err := r.engine.SyncOnce(context.Background()); err == nil {
@@ -90,6 +104,9 @@ func TestSyncBothOrdersFailureAtEveryPage(t *testing.T) {
 			// Catching up after three hours offline: 250 customer
 			// messages, three pages, a 500 at each in turn.
 			for k := range 3 {
+				if raceBuild() && k != 1 {
+					continue
+				}
 				r := newRig(t, true, smallHistory(order))
 				r.syncUntil(t, 1)
 				contacts := r.srv.Snapshot().Contacts
@@ -194,4 +211,18 @@ func TestSyncSkipsMessageWithoutID(t *testing.T) {
 	if strings.ContainsAny(l, "\x1b\x07") {
 		t.Error("the log carries the server's escape bytes")
 	}
+}
+
+// raceBuild reports whether the test binary was built with -race.
+func raceBuild() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" && s.Value == "true" {
+			return true
+		}
+	}
+	return false
 }
