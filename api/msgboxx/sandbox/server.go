@@ -37,10 +37,6 @@ type Config struct {
 	// (the username in sub, the id in "uid") or "no-id" (the username in
 	// sub and no id anywhere). See ClaimLayouts.
 	Claims string
-	// Order is the order of GET /message pages, which the reference leaves
-	// open: "oldest" (default: ascending by dateTime, then messageId) or
-	// "newest" (the reverse: page 1 holds the newest messages).
-	Order string
 }
 
 func (c *Config) applyDefaults() {
