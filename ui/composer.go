@@ -68,10 +68,25 @@ func (c *composer) Blur() {
 	c.ta.Blur()
 }
 
+// Update takes a key or another of the textarea's messages. A key that
+// types text goes straight in (typed reaches the textarea without the
+// textarea's own Update, which renders the whole text for every key: a
+// 4,100-key burst from a terminal without bracketed paste took seconds);
+// the view follows at the next frame.
 func (c *composer) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && typed(k) && c.ta.Focused() && !c.ta.HasSelection() {
+		c.ta.InsertString(k.Text)
+		c.ta.SetHeight(c.ta.Height()) // keeps the cursor's line in view
+		return nil
+	}
 	var cmd tea.Cmd
 	c.ta, cmd = c.ta.Update(msg)
 	return cmd
+}
+
+// typed reports a key that only types its text: no modifier but shift.
+func typed(k tea.KeyPressMsg) bool {
+	return k.Text != "" && k.Mod&^tea.ModShift == 0 && k.Text != "\t"
 }
 
 // over is how many characters the text is over the platform's limit.
