@@ -162,7 +162,9 @@
 //     400. A page past the end has "items":[] with the true paging.
 //   - Orders are stable: messages ascending by dateTime then messageId (so
 //     paging forward from a fromDate stays stable while new messages
-//     arrive); contacts, conversations, templates, broadcasts and webhooks
+//     arrive), or with Config.Order "newest" (mbx sandbox --order newest)
+//     the reverse, page 1 holding the newest: the reference gives no
+//     order, and the client must not depend on one; contacts, conversations, templates, broadcasts and webhooks
 //     by creation time then id (records created at the same instant are in
 //     id order, not creation order); api accounts, inboxes, teams and users
 //     in seeding order.
