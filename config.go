@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -136,16 +137,13 @@ func configPath() string { return filepath.Join(xdg.ConfigHome, "mbx", "config.t
 // loadConfig reads the config file once; a missing file gives the
 // defaults.
 func loadConfig(path string) (*config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		c, _ := parseConfig(path, nil)
 		return c, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the config file: %w", err)
-	}
-	if len(data) > maxConfigSize {
-		return nil, fmt.Errorf("%s: over %d KiB; is it the right file?", path, maxConfigSize>>10)
+		return nil, err
 	}
 	c, err := parseConfig(path, data)
 	if err != nil {
@@ -153,6 +151,64 @@ func loadConfig(path string) (*config, error) {
 	}
 	c.exists = true
 	return c, nil
+}
+
+// readConfigFile reads the config file, refusing at once anything that is
+// not a regular file: a named pipe would block the read until a writer
+// came (and Ctrl+C could not stop it), a device could be endless. It is
+// opened without blocking and checked again once open, so a file swapped
+// in between cannot block it either. Errors other than a missing file say
+// what to do.
+func readConfigFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	if err := regularConfig(path, fi.Mode()); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	if err := regularConfig(path, fi.Mode()); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("%s: over %d KiB; is it the right file?", path, maxConfigSize>>10)
+	}
+	return data, nil
+}
+
+// regularConfig refuses a config path that is not a regular file, saying
+// what it is and what to do.
+func regularConfig(path string, m fs.FileMode) error {
+	if m.IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return fmt.Errorf("%s is %s, not a file: mbx reads its settings from a regular file there; remove it (or point XDG_CONFIG_HOME elsewhere) and write config.toml as a plain file", path, what)
 }
 
 // accountNames returns the configured accounts, sorted.
