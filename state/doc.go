@@ -8,9 +8,13 @@
 //
 // Backend is the small core every platform provides:
 //
-//   - Me: the logged-in user. The engine asks after each reference
-//     refresh and records the id (SetMe), so "assign to me" and the Mine
-//     view work offline at the next start too.
+//   - Me: the logged-in user, from documented data only, or a zero User
+//     when the platform cannot tell (identity.go). The engine asks after
+//     each reference refresh and records the id, so "assign to me" and
+//     the Mine view work offline at the next start too. The config file's
+//     user_id wins over it; when neither says, the agent is asked once
+//     ("Which of these is you?", ChooseMe) and the answer is remembered
+//     per account.
 //   - Reference data: Accounts, Users, Teams, Templates, Contacts.
 //   - Messages: the messages since a point (narrowed to an account, a
 //     contact or a conversation), page by page in any order. A page may

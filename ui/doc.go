@@ -33,8 +33,11 @@
 // # Dialogs on a stack
 //
 // Help, search, the template picker and form, the assignment picker,
-// the conversation's tags, the saved responses (from the composer),
-// contacts, login and the account picker implement dialog (dialog.go). A
+// the conversation's tags, the saved responses and the attach-a-file
+// prompt (from the composer), the conversation's files, contacts, login,
+// the account picker, "Which of these is you?" (whoami.go) and the
+// question about a reply whose send was lost (uncertain.go) implement
+// dialog (dialog.go). A
 // dialog is pushed the moment its key is pressed and reads its data
 // meanwhile, showing "Reading …". While a dialog waits (for its data or
 // for an answer to what it asked), keys and pastes are kept in order and
