@@ -266,7 +266,12 @@
 //	                                   <type>.link (after CheckLink)     "Retrieve binary raw media file"; web-app
 //	                                                                     src/helpers/MessageHelper.ts
 //	persons (contact search)   GET     persons/?search, persons/{wa_id}/ I "similar to /persons/"; web-app src/api/personsApi.ts
-//	WhatsApp accounts          GET     whatsapp_accounts/                web-app only (the sandbox serves it for the web-app)
+//	WhatsApp accounts          GET     whatsapp_accounts/                web-app only (the sandbox serves it for the web-app;
+//	                                   phone_number digits, no "+"       the web-app writes the "+" itself: Sidebar.tsx)
+//	contacts (providers)       GET     contacts/, contacts/{wa_id}/      A "Contacts"; web-app src/api/contactsApi.ts, Main.tsx;
+//	                                                                     not used by mbx; the sandbox answers no providers
+//	API root                   GET     /api/v1/ itself                   web-app src/api/healthApi.ts (a stored token checked;
+//	                                                                     403 = answering, not signed in); not used by mbx
 //	websocket                  —       wss://websockets-HOST/            I "Websockets"; web-app src/helpers/URLHelper.ts
 //	                                   first frame {"token": "…"}        (getWebSocketURL), src/components/Main/Main.tsx,
 //	                                                                     src/helpers/CloudApiWebhookHelper.ts,

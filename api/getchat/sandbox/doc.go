@@ -95,8 +95,11 @@
 //	POST   media/                    multipart "file_encoded" → 201 {file, id}; over 16 MB → 413
 //	GET    media/{id}/               the bytes with their Content-Type
 //	GET    persons/  persons/{wa_id}/
-//	GET    whatsapp_accounts/        web client only: [{phone_number, this_instance: true}]
+//	GET    whatsapp_accounts/        web client only: [{phone_number (digits, no "+"), this_instance: true}]
 //	GET    settings/profile/photo/   web client only: the business's photo, a PNG
+//	GET    contacts/                 web client only: an empty page (no Contact Providers connected)
+//	GET    contacts/{wa_id}/         web client only: {person (null for an unknown number), contact_provider_results: []}
+//	GET    /api/v1/ itself           the API root: {name: absolute URL} of each list, signed-in callers only
 //	GET    chat_assignment_events/   wa_id, since_time, before_time: {timestamp, wa_id, assigned_to_user_set,
 //	                                 assigned_to_user_was_cleared, assigned_group_set,
 //	                                 assigned_group_was_cleared, done_by}
@@ -107,6 +110,24 @@
 // the configured Order; their items are the websocket's chat_assignment
 // and chat_tagging objects. Not served (404): auth/logout/, message
 // tagging, webhooks, contacts import and users/{id}/availability.
+//
+// # The vendor's web inbox
+//
+// The vendor's own web client (get-chat/web-app) runs against the sandbox
+// behind an https proxy on loopback: login, the chat list, a chat, a sent
+// text and its ticks, customers' messages arriving live, and a reload that
+// keeps the session. For it the sandbox serves what no inbox of ours needs
+// (webapp.go, with whatsapp_accounts/ and settings/profile/photo/ beside
+// the other handlers): contacts/ before anything shows (an empty page:
+// get.chat keeps no contacts, Contact Providers do, and none is connected),
+// contacts/{wa_id}/ for each row, and the API root, with which it checks
+// a stored token (403 means "answering, not signed in"). Its websocket
+// reads only the "cloud" event format (waba_webhook nested, getchat_webhook
+// for its own events), so run it with --event-format cloud; with "flat"
+// nothing arrives live. It connects to wss://websockets-HOST/: the proxy
+// answers that name too and forwards the upgrade to "/". Its own config
+// flags (read-only, user availability, restricted regular users) stay off;
+// business profile settings, template refresh and logout are not served.
 //
 // # Choices where the references are open
 //

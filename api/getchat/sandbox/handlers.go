@@ -873,7 +873,7 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 // listWhatsAppAccounts serves the web client's whatsapp_accounts/ (not in
 // the references): the sandbox's one number, this instance's.
 func (s *Server) listWhatsAppAccounts(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	accounts := []map[string]any{{"phone_number": "+" + sandboxPhoneNumber, "this_instance": true}}
+	accounts := []map[string]any{{"phone_number": sandboxPhoneNumber, "this_instance": true}}
 	writePage(w, r, c, accounts, func(a map[string]any) any { return a })
 }
 

@@ -298,7 +298,7 @@ type route struct {
 }
 
 func (s *Server) table() []route {
-	return []route{
+	return append([]route{
 		{"POST", "/api/v1/auth/token/", true, s.login},
 		{"GET", "/api/v1/users/current/", false, s.currentUser},
 		{"GET", "/api/v1/users/", false, s.listUsers},
@@ -330,7 +330,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/settings/profile/photo/", false, s.profilePhoto},
 		{"GET", "/api/v1/chat_assignment_events/", false, s.listAssignEvents},
 		{"GET", "/api/v1/chat_tagging_events/", false, s.listTagEvents},
-	}
+	}, s.webappRoutes()...)
 }
 
 // match reports the path parameters when path fits pattern.
