@@ -584,8 +584,10 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 				return
 			}
 			var batch state.Batch
-			for _, m := range p.Results {
-				if m.ChatID() == "" || m.Key() == "" {
+			for i, m := range p.Results {
+				if m.ChatID() == "" || m.Key() == "" { // decoded, but nowhere to put it: skipped and counted
+					b.c.log.Warn("getchat: message without a chat or an id skipped", "next", SafeURL(p.Next), "position", i)
+					state.ReportSkipped(ctx, 1)
 					continue
 				}
 				batch.Messages = append(batch.Messages, b.toMessage(ctx, m))

@@ -150,6 +150,12 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(204)
 	case r.Method == "GET" && path == PathTemplates:
 		page(f, w, r, f.tmpls)
+	case r.Method == "GET" && path == PathCurrentUser: // what the engine's reference refresh reads
+		writeJSON(w, 200, User{ID: 10, Username: "alex"})
+	case r.Method == "GET" && path == PathUsers:
+		page(f, w, r, []User{{ID: 10, Username: "alex"}})
+	case r.Method == "GET" && path == PathGroups:
+		page(f, w, r, []Group{})
 	default:
 		f.t.Logf("fake: unhandled %s", route)
 		http.NotFound(w, r)
