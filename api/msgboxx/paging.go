@@ -91,6 +91,22 @@ func (m *Message) validItem() error {
 	return nil
 }
 
+// validItem: a team must name itself.
+func (t *Team) validItem() error {
+	if t.ID == "" {
+		return errors.New("team without teamId")
+	}
+	return nil
+}
+
+// validItem: a user link must name its user.
+func (u *UserLink) validItem() error {
+	if u.User.ID == "" {
+		return errors.New("user without userId")
+	}
+	return nil
+}
+
 // validItem: a contact must name itself.
 func (c *Contact) validItem() error {
 	if c.ID == "" {
@@ -176,49 +192,63 @@ func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 // bareList decodes /user and /team, which the reference shows as bare JSON
 // arrays; should the platform wrap them in the usual {items, paging}
 // envelope, the first page's items are taken and later pages fetched.
-type bareList[T any] struct {
-	items  []T
+type bareList struct {
+	items  []json.RawMessage
 	paging Paging
 	paged  bool
 }
 
-func (b *bareList[T]) UnmarshalJSON(data []byte) error {
+func (b *bareList) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '{' {
-		var p Page[T]
+		var p struct {
+			Items  []json.RawMessage `json:"items"`
+			Paging Paging            `json:"paging"`
+		}
 		if err := json.Unmarshal(data, &p); err != nil {
 			return err
 		}
 		b.items, b.paging, b.paged = p.Items, p.Paging, true
 		return nil
 	}
-	if err := json.Unmarshal(data, &b.items); err != nil {
-		return err
-	}
-	return nil
+	return json.Unmarshal(data, &b.items)
 }
 
+// listAll reads a bare-array list (or an enveloped one, every page). Its
+// items are decoded one by one, as getPage's: one that does not decode
+// or lacks its id is skipped, logged and reported, and the rest stand.
 func listAll[T any](ctx context.Context, c *Client, path, route string) ([]T, error) {
-	var first bareList[T]
+	var first bareList
 	if err := c.do(ctx, call{method: "GET", path: path, route: route, out: &first, safe: true}); err != nil {
 		return nil, err
 	}
-	out := first.items
+	out := make([]T, 0, len(first.items))
+	skipped := 0
+	for i, item := range first.items {
+		v, err := decodeItem[T](item)
+		if err != nil {
+			skipped++
+			c.log.Warn("msgboxx: list item skipped", "route", route, "page", 1, "position", i,
+				"why", state.SanitizeLine(err.Error()))
+			continue
+		}
+		out = append(out, v)
+	}
+	if skipped > 0 {
+		state.ReportSkipped(ctx, skipped)
+	}
 	if first.paged {
-		last := lastPage(Page[T]{Items: first.items, Paging: first.paging})
+		last := lastPage(Page[T]{Items: make([]T, len(first.items)), Paging: first.paging})
 		for page := 2; page <= last && page <= maxPages; page++ {
-			p, err := getPage[T](ctx, c, path, route, nil, page)
+			p, n, err := getPageN[T](ctx, c, path, route, nil, page)
 			if err != nil {
 				return out, err
 			}
-			if len(p.Items) == 0 {
+			if n == 0 {
 				break
 			}
 			out = append(out, p.Items...)
 		}
-	}
-	if out == nil {
-		out = []T{}
 	}
 	return out, nil
 }
