@@ -210,6 +210,12 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "mbx sandbox: --broadcast-delay %v: use 0 or more\n", cfg.BroadcastQueueDelay)
 		return 2
 	}
+	everySet := false
+	fs.Visit(func(f *flag.Flag) { everySet = everySet || f.Name == "simulate-every" })
+	if err := checkSandboxLoad(cfg.SimulateEvery, everySet, cfg.Conversations, cfg.Messages); err != nil {
+		fmt.Fprintf(stderr, "mbx sandbox: %v\n", err)
+		return 2
+	}
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "mbx sandbox: %v\n", err)
 		return 2
@@ -240,6 +246,20 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
 	return 0
+}
+
+// minSimulateEvery is the shortest --simulate-every taken (as for get.chat's
+// sandbox): shorter is a flood, and 1ns a busy loop.
+const minSimulateEvery = 10 * time.Millisecond
+
+// checkSandboxLoad refuses a simulator interval that would be a busy loop
+// (when the flag was given) and more volume than the sandbox holds in
+// memory (sandbox.CheckVolume), before anything is generated.
+func checkSandboxLoad(every time.Duration, everySet bool, conversations, messages int) error {
+	if everySet && every < minSimulateEvery {
+		return fmt.Errorf("--simulate-every %v is too fast: use %v or more (the mean interval between simulated customer messages)", every, minSimulateEvery)
+	}
+	return sandbox.CheckVolume(conversations, messages)
 }
 
 // checkLoopback refuses to serve the sandbox (and its printed demo
@@ -279,6 +299,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	first, err := checkPlatform(*platform)
 	if err != nil {
+		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+		return 2
+	}
+	if err := checkSandboxLoad(cfg.SimulateEvery, cfg.SimulateEvery > 0, cfg.Conversations, cfg.Messages); err != nil {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 2
 	}

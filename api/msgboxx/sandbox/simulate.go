@@ -26,11 +26,21 @@ var simulatedHostile = []string{
 	"\u202eevil text",
 }
 
-// simulate makes customers write in every ~SimulateEvery (jittered) until
-// ctx is done. Outgoing statuses need no work: they are derived lazily.
+// MinSimulateEvery is the shortest mean interval the simulator keeps: a
+// shorter one (1ns) would make it a busy loop that holds the store's lock
+// most of the time. mbx sandbox refuses under 10ms with words.
+const MinSimulateEvery = time.Millisecond
+
+// simulateEvery is the simulator's mean interval: SimulateEvery, at least
+// MinSimulateEvery.
+func (c Config) simulateEvery() time.Duration { return max(c.SimulateEvery, MinSimulateEvery) }
+
+// simulate makes customers write in every ~SimulateEvery (jittered; at
+// least MinSimulateEvery) until ctx is done. Outgoing statuses need no
+// work: they are derived lazily.
 func (s *Server) simulate(ctx context.Context) {
 	r := newRand(s.cfg.Seed, 2)
-	every := s.cfg.SimulateEvery
+	every := s.cfg.simulateEvery()
 	for {
 		d := every/2 + time.Duration(r.Int64N(int64(every)+1))
 		t := time.NewTimer(d)

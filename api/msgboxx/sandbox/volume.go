@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -8,13 +9,48 @@ import (
 	"time"
 )
 
+// The most volume seedVolume generates. The sandbox holds everything in
+// memory — about 0.6 KB a conversation with its contact and 0.13 KB a
+// message once indexed — and generates it all before it serves, so these
+// bound it to about 300 MB and a few seconds. mbx sandbox refuses more
+// with words (CheckVolume); a library caller asking for more gets these.
+const (
+	MaxVolumeConversations = 250_000
+	MaxVolumeMessages      = 1_000_000
+)
+
+// CheckVolume says, in words for the command line, what is wrong with
+// asking for this many extra conversations and messages; nil when they
+// can be generated.
+func CheckVolume(conversations, messages int) error {
+	switch {
+	case conversations < 0 || messages < 0:
+		return fmt.Errorf("--conversations and --messages count what to add: use 0 or more")
+	case conversations > MaxVolumeConversations:
+		return fmt.Errorf("--conversations %d is over the sandbox's limit of %d: it keeps everything in memory and would take about %d MB before it listens; use %d or fewer",
+			conversations, MaxVolumeConversations, volumeMB(conversations, max(messages, conversations)), MaxVolumeConversations)
+	case messages > MaxVolumeMessages:
+		return fmt.Errorf("--messages %d is over the sandbox's limit of %d: it keeps everything in memory and would take about %d MB before it listens; use %d or fewer",
+			messages, MaxVolumeMessages, volumeMB(conversations, messages), MaxVolumeMessages)
+	}
+	return nil
+}
+
+// volumeMB estimates the memory a volume takes, in MB (measured: 100,000
+// conversations with 1,000,000 messages take about 190 MB of RSS).
+func volumeMB(conversations, messages int) int {
+	return 40 + (conversations*600+messages*130)>>20
+}
+
 // seedVolume adds Config.Conversations conversations (each with its own
 // contact, in the api accounts the demo agent sees) and Config.Messages
-// messages spread over them within HistoryDays. It is built for size:
+// messages spread over them within HistoryDays, at most
+// MaxVolumeConversations and MaxVolumeMessages. It is built for size:
 // timestamps are drawn and sorted once, bodies come from a small pool and
 // the store's indexes are built in one pass by reindex afterwards.
 func seedVolume(st *store, now time.Time, cfg Config) {
-	nConv, nMsg := cfg.Conversations, cfg.Messages
+	nConv := min(max(cfg.Conversations, 0), MaxVolumeConversations)
+	nMsg := min(max(cfg.Messages, 0), MaxVolumeMessages)
 	if nConv == 0 && nMsg == 0 {
 		return
 	}
