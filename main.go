@@ -180,10 +180,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.IntVar(&cfg.Messages, "messages", 0, "seed this many extra `messages` over them (volume testing)")
 	fs.IntVar(&cfg.HistoryDays, "history-days", 7, "`days` of history to seed")
 	fs.BoolVar(&cfg.Empty, "empty", false, "no demo contacts or messages: accounts, users and teams only")
-	fs.StringVar(&cfg.Order, "order", "oldest", "`order` of GET /message pages, which the reference leaves open: oldest or newest first")
-	fs.StringVar(&cfg.Claims, "claims", sandbox.ClaimsSubID, "token claim `layout`, which the reference leaves open: "+strings.Join(sandbox.ClaimLayouts, ", "))
-	fs.StringVar(&cfg.ReadReceipts, "read-receipts", "some", "who sends read receipts, which the reference leaves open: `some` (a few customers never read) or all")
-	fs.DurationVar(&cfg.BroadcastQueueDelay, "broadcast-delay", 0, "a broadcast's messageId and status come only after this `delay` (0: at once)")
+	readingFlags(fs, &cfg)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -194,20 +191,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "mbx sandbox: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if cfg.Order != "oldest" && cfg.Order != "newest" {
-		fmt.Fprintf(stderr, "mbx sandbox: --order %q: use oldest or newest\n", cfg.Order)
-		return 2
-	}
-	if !sandbox.ValidClaims(cfg.Claims) {
-		fmt.Fprintf(stderr, "mbx sandbox: --claims %q: use one of %s\n", cfg.Claims, strings.Join(sandbox.ClaimLayouts, ", "))
-		return 2
-	}
-	if cfg.ReadReceipts != "some" && cfg.ReadReceipts != "all" {
-		fmt.Fprintf(stderr, "mbx sandbox: --read-receipts %q: use some or all\n", cfg.ReadReceipts)
-		return 2
-	}
-	if cfg.BroadcastQueueDelay < 0 {
-		fmt.Fprintf(stderr, "mbx sandbox: --broadcast-delay %v: use 0 or more\n", cfg.BroadcastQueueDelay)
+	if err := checkReadings(cfg); err != nil {
+		fmt.Fprintf(stderr, "mbx sandbox: %v\n", err)
 		return 2
 	}
 	everySet := false
@@ -290,6 +275,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.SimulateEvery, "simulate-every", 8*time.Second, "mean `interval` between customer messages (0 turns the simulator off)")
 	fs.IntVar(&cfg.Conversations, "conversations", 0, "extra `conversations` to seed (volume testing)")
 	fs.IntVar(&cfg.Messages, "messages", 0, "extra `messages` to seed over them")
+	readingFlags(fs, &cfg)
 	debug := fs.Bool("debug", false, "log every request (tokens redacted) to the log file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -303,6 +289,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := checkSandboxLoad(cfg.SimulateEvery, cfg.SimulateEvery > 0, cfg.Conversations, cfg.Messages); err != nil {
+		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+		return 2
+	}
+	if err := checkReadings(cfg); err != nil {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 2
 	}
