@@ -114,7 +114,9 @@ func startFakeClockEngine(t *testing.T, cfg sandbox.Config, user, pass string) *
 // holds and the engine's run loop is back in its wait.
 func (f *fakeClockEngine) settle(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// A ceiling, not a measure: the first sync fills 7 days of history
+	// behind the first hour, slowly under -race on a loaded machine.
+	deadline := time.Now().Add(2 * time.Minute)
 	for !(cond() && f.clock.Waiting() == 1) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s (status %+v, timers %d, requests %v)", what, f.e.Status(), f.clock.Waiting(), f.srv.Stats().Requests)
