@@ -188,7 +188,7 @@ func TestEngineIdleWebsocket(t *testing.T) {
 			if _, err := f.srv.Receive(sandbox.ChatUnassigned, "", "while you were away"); err != nil {
 				t.Fatal(err)
 			}
-			deadline := time.Now().Add(10 * time.Second)
+			deadline := time.Now().Add(time.Minute)
 			for {
 				c, _, _ := f.st.Conversation(sandbox.ChatUnassigned)
 				if c.Preview == "while you were away" && f.e.Status().Streaming && f.srv.WebsocketClients() == 1 {
