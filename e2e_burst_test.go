@@ -392,7 +392,7 @@ func TestE2EBurst(t *testing.T) {
 	built := time.Now()
 	b := startBurst(t)
 	screen := b.waitFor(t, "the inbox online with conversation rows", func(s string) bool {
-		return strings.Contains(s, "Inbox") && strings.Contains(s, "● online") && len(listRows(s)) > 2
+		return strings.Contains(s, "Inbox") && synced(s) && len(listRows(s)) > 2
 	}, e2eFirstFrame)
 	t.Logf("mbx built in %v, online %v later", built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
 	screen = b.settled(t, 0)

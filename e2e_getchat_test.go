@@ -74,7 +74,7 @@ func TestE2EGetchatFlows(t *testing.T) {
 	t.Parallel()
 	term := startTmux(t, 120, 40, "demo", "--platform", "getchat", "--seed", "3", "--simulate-every", "0")
 	term.waitFor("the get.chat inbox online with rows", func(s string) bool {
-		return strings.Contains(s, "Open") && strings.Contains(s, "Resolved") && strings.Contains(s, "● online") && len(listRows(s)) > 0
+		return strings.Contains(s, "Open") && strings.Contains(s, "Resolved") && synced(s) && len(listRows(s)) > 0
 	}, e2eFirstFrame)
 	// toList focuses the list from anywhere: back to the folders (esc
 	// from the composer, the thread, the list), then the next pane.
@@ -249,7 +249,7 @@ func TestE2EGetchatRegularUser(t *testing.T) {
 	term.typeText("demo-" + gcsandbox.RegularUsername + "-pass")
 	term.keys("Enter")
 	screen := term.waitFor("the inbox online with rows", func(s string) bool {
-		return strings.Contains(s, "● online") && slices.ContainsFunc(listRows(s), func(r shownRow) bool { return strings.HasPrefix(r.name, "Priya Patel") })
+		return synced(s) && slices.ContainsFunc(listRows(s), func(r shownRow) bool { return strings.HasPrefix(r.name, "Priya Patel") })
 	}, e2eFirstFrame)
 	rowIndex := func(s, name string) int {
 		return slices.IndexFunc(listRows(s), func(r shownRow) bool { return strings.HasPrefix(r.name, name) })

@@ -20,7 +20,7 @@ func TestE2EOtherReadings(t *testing.T) {
 	term := startTmux(t, 120, 40, "demo", "--seed", "3", "--simulate-every", "0",
 		"--order", "newest", "--claims", "sub-username", "--broadcast-delay", "3s", "--read-receipts", "all")
 	screen := term.waitFor("the inbox online with rows", func(s string) bool {
-		return strings.Contains(s, "Inbox") && strings.Contains(s, "● online") && len(listRows(s)) > 0
+		return strings.Contains(s, "Inbox") && synced(s) && len(listRows(s)) > 0
 	}, e2eFirstFrame)
 
 	// Mine: the token names the user only through a claim matched to /user.

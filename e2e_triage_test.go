@@ -32,7 +32,7 @@ func TestE2ETriage(t *testing.T) {
 
 func waitInbox(term *tmuxTerm) string {
 	return term.waitFor("the inbox online with conversation rows", func(s string) bool {
-		return strings.Contains(s, "Inbox") && strings.Contains(s, "● online") && len(listRows(s)) > 0
+		return strings.Contains(s, "Inbox") && synced(s) && len(listRows(s)) > 0
 	}, e2eFirstFrame)
 }
 
