@@ -334,12 +334,25 @@
 //
 // # Drafts
 //
-// One per conversation, written behind the typing: the first change at
-// once, the changes made during a write together by the next one, at
-// least DraftDelay (20 ms) later, so a draft is durable within a write or
-// two of the keystroke and a paste of any length costs a few writes; at
-// once on FlushDrafts and at shutdown. Sending clears it in the same
-// transaction, and no pending draft write can bring it back.
+// One per conversation, written behind the typing in two steps. Each
+// change goes at once to the draft journal: a file per conversation
+// beside the database (its path + "-drafts"), written under a temporary
+// name and renamed over, with no database lock — so a draft is durable
+// within a file write of the keystroke even while a sync holds the
+// database (a kill -9 loses at most the last few milliseconds of typing;
+// the journal is not fsynced: it guards against a killed process, not a
+// lost machine). Then the database: the first change at once, the changes
+// made during a write together by the next one, at least DraftDelay
+// (20 ms) later, so a paste of any length costs a few writes; at once on
+// FlushDrafts and at shutdown. A journal file goes once the database
+// holds its version (versions are the times of the changes, strictly
+// increasing). Before the first draft is read or written, the journal a
+// killed process left is folded into the database (a version later than
+// the row's wins; a "new:" conversation's goes to the platform's if it
+// has one). Sending clears the draft in the same transaction as the
+// outbox item and then its journal file; no pending draft write can bring
+// it back, and a journal file that outlived the send (a kill in between)
+// is recognised by the reply's text in the outbox and dropped.
 //
 // # Templates
 //

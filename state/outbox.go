@@ -628,35 +628,88 @@ func (e *Engine) postpone(it OutboxItem, err error) OutboxItem {
 
 // ---- drafts ----
 
-// draftSaver writes drafts behind the typing: the first change is
-// written at once, and changes that come while a write is under way are
-// written together by the next one, DraftDelay after it at the earliest.
-// A draft is durable within about one write of a keystroke (a kill -9
-// loses at most the last few milliseconds of typing), and a paste or a
-// burst of any length costs a few writes, not one per key.
+// draftSaver keeps drafts behind the typing in two steps. Each change is
+// written to the draft journal at once (a file per conversation beside
+// the database, no database lock: durable within a write of the
+// keystroke even while a sync holds the database — a kill -9 loses at
+// most the last few milliseconds of typing), and to the database behind
+// it: the first change at once, changes that come while a write is under
+// way together by the next one, DraftDelay after it at the earliest, so
+// a paste or a burst of any length costs a few writes, not one per key.
+// Once the database holds a version its journal file goes. The journal a
+// killed process left is folded into the database before the first
+// draft is read or written (fold).
 type draftSaver struct {
 	e       *Engine
-	wmu     sync.Mutex // serialises writes, so an older text never lands after a newer one
-	mu      sync.Mutex // guards pending and running
+	wmu     sync.Mutex // serialises database writes, so an older text never lands after a newer one
+	mu      sync.Mutex // guards pending, at, journal, last, running and journaling
 	pending map[string]string
 	running bool // a writer goroutine is writing or about to
+
+	at         map[string]time.Time // when each pending text was typed: its version
+	last       time.Time            // the latest version given (versions only grow)
+	jmu        sync.Mutex           // serialises the journal's files (journaling, forgetting, folding, clearing)
+	journal    map[string]Draft     // typed, not yet in the journal
+	journaling bool                 // a journal goroutine is writing or about to
+	folded     sync.Once
 }
 
-// SaveDraft records the composer's text for a conversation; a writer
-// behind the typing stores it within a write or two.
+// SaveDraft records the composer's text for a conversation: journaled at
+// once, stored behind the typing. It never blocks on the store.
 func (e *Engine) SaveDraft(conversationID, text string) {
 	d := &e.drafts
 	d.mu.Lock()
+	v := e.cfg.Now()
+	if !v.After(d.last) {
+		v = d.last.Add(time.Nanosecond)
+	}
+	d.last = v
+	if d.at == nil {
+		d.at = map[string]time.Time{}
+	}
+	if d.journal == nil {
+		d.journal = map[string]Draft{}
+	}
 	d.pending[conversationID] = text
-	start := !d.running
-	d.running = true
+	d.at[conversationID] = v
+	d.journal[conversationID] = Draft{ConversationID: conversationID, Text: text, Updated: v}
+	start, startJournal := !d.running, !d.journaling
+	d.running, d.journaling = true, true
 	d.mu.Unlock()
+	if startJournal {
+		go d.runJournal()
+	}
 	if start {
 		go d.run()
 	}
 }
 
-// run writes what is pending until nothing is, DraftDelay apart.
+// runJournal writes the journal until nothing is left to write. It does
+// not wait for the fold (fold).
+func (d *draftSaver) runJournal() {
+	for {
+		d.jmu.Lock()
+		d.mu.Lock()
+		batch := d.journal
+		d.journal = nil
+		if len(batch) == 0 {
+			d.journaling = false
+		}
+		d.mu.Unlock()
+		for _, dr := range batch {
+			if err := d.e.store.JournalDraft(dr); err != nil {
+				d.e.log.Error("drafts: journaling", "err", err)
+			}
+		}
+		d.jmu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+	}
+}
+
+// run writes what is pending to the database until nothing is,
+// DraftDelay apart.
 func (d *draftSaver) run() {
 	for {
 		d.flush()
@@ -671,51 +724,108 @@ func (d *draftSaver) run() {
 	}
 }
 
+// fold takes the journal a killed process left into the database, once:
+// it is set aside (new drafts journal meanwhile, unhindered) and folded.
+func (d *draftSaver) fold() {
+	d.folded.Do(func() {
+		for range 2 { // one set aside by a fold that was cut short, then this one
+			d.jmu.Lock()
+			taken, err := d.e.store.TakeDraftJournal()
+			d.jmu.Unlock()
+			if err == nil && taken {
+				var n int
+				if n, err = d.e.store.FoldDraftJournal(d.resolve); n > 0 {
+					d.e.log.Info("drafts: restored from the journal", "drafts", n)
+				}
+			}
+			if err != nil {
+				d.e.log.Error("drafts: restoring the journal", "err", err)
+			}
+			if err != nil || !taken {
+				return
+			}
+		}
+	})
+}
+
+// resolve is the conversation a draft of id is stored under: a "new:"
+// one may have become the platform's meanwhile.
+func (d *draftSaver) resolve(id string) string {
+	if IsNewConversation(id) {
+		if a, c, ok := parseNewConversationID(id); ok {
+			if cur, ok, err := d.e.store.ConversationFor(a, c); err == nil && ok {
+				return cur.ID
+			}
+		}
+	}
+	return id
+}
+
 // FlushDrafts writes pending drafts now (on quit, on switching away).
 func (e *Engine) FlushDrafts() { e.drafts.flush() }
 
-// Draft returns the saved draft of a conversation, pending changes included.
+// Draft returns the saved draft of a conversation, pending changes and
+// the journal included. It never waits for the database's writer: the
+// journal a killed process left is read as it is and folded behind.
 func (e *Engine) Draft(conversationID string) (string, error) {
 	d := &e.drafts
+	go d.fold()
 	d.mu.Lock()
 	text, ok := d.pending[conversationID]
 	d.mu.Unlock()
 	if ok {
 		return text, nil
 	}
-	dr, _, err := e.store.Draft(conversationID)
+	dr, _, err := e.store.LatestDraft(conversationID)
 	return dr.Text, err
 }
 
 // clear drops a pending draft and runs write (which clears the stored
-// one) with no draft write in between.
+// one) with no draft write in between; its journal file goes after.
 func (d *draftSaver) clear(conversationID string, write func() error) error {
+	d.fold()
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
+	d.jmu.Lock()
+	defer d.jmu.Unlock()
 	d.mu.Lock()
 	delete(d.pending, conversationID)
+	delete(d.at, conversationID)
+	delete(d.journal, conversationID)
 	d.mu.Unlock()
-	return write()
+	if err := write(); err != nil {
+		return err
+	}
+	// Killed before this, the journal file outlives the send: the fold
+	// recognises the reply in the outbox and drops it.
+	if err := d.e.store.ForgetJournalDraft(conversationID, time.Time{}); err != nil {
+		d.e.log.Error("drafts: clearing the journal", "err", err)
+	}
+	return nil
 }
 
 func (d *draftSaver) flush() {
+	d.fold()
 	d.wmu.Lock()
 	defer d.wmu.Unlock()
 	d.mu.Lock()
-	pending := d.pending
-	d.pending = map[string]string{}
+	pending, at := d.pending, d.at
+	d.pending, d.at = map[string]string{}, map[string]time.Time{}
 	d.mu.Unlock()
 	now := d.e.cfg.Now()
-	for id, text := range pending {
-		if IsNewConversation(id) { // it may have become the platform's meanwhile
-			if a, c, ok := parseNewConversationID(id); ok {
-				if cur, ok, err := d.e.store.ConversationFor(a, c); err == nil && ok {
-					id = cur.ID
-				}
-			}
+	for orig, text := range pending {
+		v := at[orig]
+		if v.IsZero() {
+			v = now
 		}
-		if err := d.e.store.SaveDraft(Draft{ConversationID: id, Text: text, Updated: now}); err != nil {
+		if err := d.e.store.SaveDraft(Draft{ConversationID: d.resolve(orig), Text: text, Updated: v}); err != nil {
 			d.e.log.Error("drafts: saving", "err", err)
+			continue
 		}
+		d.jmu.Lock()
+		if err := d.e.store.ForgetJournalDraft(orig, v); err != nil {
+			d.e.log.Error("drafts: trimming the journal", "err", err)
+		}
+		d.jmu.Unlock()
 	}
 }
