@@ -106,7 +106,15 @@
 //     WhatsApp's from waba_response; else a non-UUID id; else, for a 202,
 //     "getchat:" and get.chat's id; else (a 200/201 with only get.chat's
 //     id) the chat's newest messages are read for it. Without an id the
-//     send is "accepted" and the engine finds it by its text.
+//     send is "accepted" and the engine finds it by its text — and by its
+//     sender: a message from us names its sender (a user object), passed
+//     on as the user's name (User.Name: first and last name, else the
+//     username), and state claims it for the reply only when that is the
+//     logged-in user's name and no other user's (state.SenderOwnership);
+//     a message without a sender ("sender": null, as for one sent from
+//     outside get.chat) proves nothing and the agent is asked. No lookup
+//     of get.chat's own is needed: its sends are found among the chat's
+//     messages.
 //   - History: one page (PageSize) before the time, newest first.
 //   - Message(id): no endpoint reads one message: it is found among its
 //     chat's messages since its time (the run remembers each message's
