@@ -1,8 +1,10 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -276,8 +278,10 @@ func contactSearchWords(q string) (terms, runs []string) {
 		}
 		return r
 	}, q)
-	n := 0
 	for _, w := range strings.Fields(q) {
+		if len(terms)+len(runs) == maxQueryWords {
+			break
+		}
 		if !hasTokenChar(w) {
 			continue
 		}
@@ -287,18 +291,10 @@ func contactSearchWords(q string) (terms, runs []string) {
 			}
 			if len(w) < indexedRun {
 				runs = append(runs, w)
-				n++
-				if n == maxQueryWords {
-					break
-				}
 				continue
 			}
 		}
 		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
-		n++
-		if n == maxQueryWords {
-			break
-		}
 	}
 	return terms, runs
 }
@@ -328,42 +324,67 @@ func (s *Store) searchContacts(ctx context.Context, q string, limit int) ([]Cont
 		terms = []string{`"` + runs[longest] + `"*`}
 		runs = append(runs[:longest:longest], runs[longest+1:]...)
 	}
+	// One pass over the matches, newest first, at most rankCap+1 of them:
+	// their relevance, name and id, to rank them here when they are few.
 	where, args := runFilter(runs)
-	match := strings.Join(terms, " ")
-	from := "contacts_fts f"
-	if where != "" {
-		from += " JOIN contacts c ON c.seq = f.rowid"
-	}
-	// The matches up to rankCap+1, newest first, by rowid alone: cheap.
-	rows, err := s.db.QueryContext(ctx, `SELECT f.rowid FROM `+from+` WHERE contacts_fts MATCH ?`+where+`
-		ORDER BY f.rowid DESC LIMIT ?`, append(append([]any{match}, args...), rankCap+1)...)
+	rows, err := s.db.QueryContext(ctx, `SELECT f.rowid, bm25(contacts_fts, 4.0, 1.0), c.name, c.id
+		FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
+		WHERE contacts_fts MATCH ?`+where+` ORDER BY f.rowid DESC LIMIT ?`,
+		append(append([]any{strings.Join(terms, " ")}, args...), rankCap+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search contacts: %w", err)
 	}
-	var seqs []any
+	type hit struct {
+		seq      int64
+		score    float64
+		name, id string
+	}
+	var hits []hit
 	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq); err != nil {
+		var h hit
+		if err := rows.Scan(&h.seq, &h.score, &h.name, &h.id); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: search contacts: %w", err)
 		}
-		seqs = append(seqs, seq)
+		hits = append(hits, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: search contacts: %w", err)
 	}
-	switch {
-	case len(seqs) == 0:
+	if len(hits) <= rankCap { // few enough to rank: best first, then by name (as NOCASE) and id
+		slices.SortFunc(hits, func(a, b hit) int {
+			return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(asciiLower(a.name), asciiLower(b.name)), cmp.Compare(a.id, b.id))
+		})
+	} // else too many to rank within a frame: the newest
+	hits = hits[:min(limit, len(hits))]
+	if len(hits) == 0 {
 		return nil, nil
-	case len(seqs) > rankCap: // too many to rank within a frame: the newest
-		seqs = seqs[:min(limit, len(seqs))]
-		return s.queryContacts(ctx, `SELECT `+contactCols+` FROM contacts c WHERE c.seq IN (?`+
-			strings.Repeat(", ?", len(seqs)-1)+`) ORDER BY c.seq DESC`, seqs...)
 	}
-	return s.queryContacts(ctx, `SELECT `+contactCols+` FROM contacts_fts f JOIN contacts c ON c.seq = f.rowid
-		WHERE contacts_fts MATCH ?`+where+` ORDER BY bm25(contacts_fts, 4.0, 1.0), c.name COLLATE NOCASE, c.id LIMIT ?`,
-		append(append([]any{match}, args...), limit)...)
+	seqs := make([]any, len(hits))
+	pos := make(map[int64]int, len(hits))
+	for i, h := range hits {
+		seqs[i], pos[h.seq] = h.seq, i
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT `+contactCols+`, c.seq FROM contacts c WHERE c.seq IN (?`+
+		strings.Repeat(", ?", len(seqs)-1)+`)`, seqs...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Contact, len(hits))
+	for rows.Next() {
+		var seq int64
+		c, err := scanContact(rows, &seq)
+		if err != nil {
+			return nil, fmt.Errorf("store: search contacts: %w", err)
+		}
+		out[pos[seq]] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search contacts: %w", err)
+	}
+	return slices.DeleteFunc(out, func(c Contact) bool { return c.ID == "" }), nil // one deleted meanwhile
 }
 
 // runFilter is the SQL condition that the contact's number holds every
@@ -397,4 +418,14 @@ func (s *Store) queryContacts(ctx context.Context, query string, args ...any) ([
 		return nil, fmt.Errorf("store: search contacts: %w", err)
 	}
 	return out, nil
+}
+
+// asciiLower folds ASCII letters only, as SQLite's NOCASE does.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
