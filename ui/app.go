@@ -70,6 +70,12 @@ type App struct {
 	narrow bool
 	panes  panes
 
+	// Frames paced while a burst of keys is typed (frames.go).
+	lastView    *tea.View
+	lastDrawn   time.Time
+	frameOwed   bool // this message's frame is not drawn: the pending tick's will be
+	tickPending bool // a frameDueMsg is on its way
+
 	// ctx lives as long as this inbox: cancelled at quit and account
 	// switch, so a bulk action or a read in flight stops with it.
 	ctx    context.Context
@@ -214,6 +220,7 @@ func (a *App) Close() {
 // Update routes: input to the top dialog or the panes, results to the
 // dialog or pane that asked, facts to their handlers.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	a.frameOwed = false // every message is drawn, but keys typed in a burst (paceFrames)
 	cmd := a.update(msg)
 	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
 		a.askedAtStart = true
@@ -264,6 +271,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleIdentityLoaded(msg)
 	case replyQueuedMsg:
 		return a.handleReplyQueued(msg)
+	case frameDueMsg:
+		a.tickPending = false // and View draws the keys typed since the last frame
+		return nil
 	case fileSavedMsg:
 		return a.handleFileSaved(msg)
 	case fileOpenedMsg:
@@ -301,6 +311,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 
 // View draws the frame. Before the first size, a loading frame.
 func (a *App) View() tea.View {
+	if v, ok := a.owedView(); ok {
+		return v
+	}
 	var content string
 	switch {
 	case !a.ready:
@@ -323,7 +336,7 @@ func (a *App) View() tea.View {
 	if a.focus == focusComposer && len(a.dialogs) == 0 && a.ready {
 		v.Cursor = a.composerCursor()
 	}
-	return v
+	return a.drawn(v)
 }
 
 // over draws a dialog centred over the panes, which stay visible around it.

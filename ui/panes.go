@@ -590,7 +590,7 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 	before := a.comp.Value()
 	cmd := a.comp.Update(k)
 	a.saveDraftIfChanged(before)
-	return cmd
+	return tea.Batch(cmd, a.paceFrames())
 }
 
 func (a *App) handlePaste(m tea.PasteMsg) tea.Cmd {

@@ -27,6 +27,11 @@ var pasteText = func() string {
 // composerApp is an inbox with the composer of conversation c1 focused,
 // over a real store and engine (drafts written by the engine's saver).
 func composerApp(tb testing.TB) (*App, *state.Store, *state.Engine) {
+	return composerAppTick(tb, func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil })
+}
+
+// composerAppTick is composerApp with a ticker of the test's.
+func composerAppTick(tb testing.TB, tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) (*App, *state.Store, *state.Engine) {
 	tb.Helper()
 	st, err := state.Open(filepath.Join(tb.TempDir(), "p.db"))
 	if err != nil {
@@ -34,8 +39,7 @@ func composerApp(tb testing.TB) (*App, *state.Store, *state.Engine) {
 	}
 	tb.Cleanup(func() { st.Close() })
 	eng := state.NewEngine(st, coreOnly{}, state.Config{})
-	a := New(Deps{Core: state.NewService(st, eng), Account: "work",
-		Tick: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }}, testKeys())
+	a := New(Deps{Core: state.NewService(st, eng), Account: "work", Tick: tick}, testKeys())
 	tb.Cleanup(a.Close)
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	a.thread.conv = state.Conversation{ID: "c1"}
@@ -61,16 +65,34 @@ func BenchmarkPaste4100(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				a, st, eng := composerApp(b)
+				// The program's ticker, as Bubble Tea runs it: a frame
+				// owed is due frameGap after it was asked for.
+				var due time.Time
+				a, st, eng := composerAppTick(b, func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+					due = time.Now().Add(d)
+					return func() tea.Msg { return nil }
+				})
 				b.StartTimer()
 				if mode == "bracketed" {
 					a.Update(tea.PasteMsg{Content: pasteText})
 					_ = a.View()
 				} else {
+					frames := 0
 					for _, r := range pasteText {
 						a.Update(keyOf(r))
 						_ = a.View() // Bubble Tea draws after every message
+						if !due.IsZero() && !time.Now().Before(due) {
+							due = time.Time{}
+							a.Update(frameDueMsg{})
+							_ = a.View()
+							frames++
+						}
 					}
+					a.Update(frameDueMsg{}) // the last owed frame
+					if v := ansi.Strip(a.View().Content); !strings.Contains(v, "4100/4096") {
+						b.Fatalf("the last frame is not the composer's:\n%s", v)
+					}
+					b.ReportMetric(float64(frames+1), "frames")
 				}
 				eng.FlushDrafts()
 				b.StopTimer()
