@@ -37,6 +37,7 @@ username = "you@example.com"
 password_cmd = "pass show msgboxx/work"   # optional: prints the password (run with sh -c)
 # history_days = 14               # optional: overrides [sync] for this account
 # poll_interval = "10s"
+# user_id = "6f1c…"               # optional: who you are, when the platform's token does not say
 
 [accounts.sandbox]
 base_url = "http://127.0.0.1:8088"        # plain http only on loopback
