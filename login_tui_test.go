@@ -44,6 +44,8 @@ func TestTeatestLoginPrompt(t *testing.T) {
 		Login: loginAgain(sess.login, msgboxxConn{sess.client}, eng)}, defaultKeyMap())
 	f := startTeaFlow(t, app, st)
 	f.waitFor("the inbox online", "● online", "Select a conversation and press enter.")
+	// The whole history in: the Closing soon list no longer changes under us.
+	f.waitUntil("the history filled in", synced)
 
 	// Work in progress: a draft in the first conversation with an open window.
 	f.keys("6") // Closing soon: open windows only
