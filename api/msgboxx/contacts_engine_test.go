@@ -60,8 +60,8 @@ func TestCreateContact(t *testing.T) {
 		r.srv.ResetStats()
 		for _, c := range []state.Contact{
 			{AccountID: ho, Name: "Ana", Number: "07902 555201"},         // no country code
-			{AccountID: ho, Name: "Ana", Number: "+44 7902 5552"},        // too short for the UK
-			{AccountID: ho, Name: "Ana", Number: "+44 7700 900123"},      // not an allocated range
+			{AccountID: ho, Name: "Ana", Number: "+44 790"},              // too short for any number
+			{AccountID: ho, Name: "Ana", Number: "+44 7902\n555201"},     // a line break
 			{AccountID: ho, Name: "Ana\x1b[2J", Number: "+447902555201"}, // control character
 			{AccountID: ho, Name: " ", Number: "+447902555201"},
 			{Name: "Ana", Number: "+447902555201"},
@@ -78,6 +78,22 @@ func TestCreateContact(t *testing.T) {
 		_, err := r.engine.CreateContact(ctx, state.Contact{AccountID: ho, Name: "Ana", Number: "07902 555201"})
 		if want := "start the number with + and its country code (or 00), e.g. +44 7902 111123"; err.Error() != want {
 			t.Errorf("words %q, want %q", err, want)
+		}
+	})
+
+	// The one phone rule checks the shape only: whether a number exists is
+	// the platform's call, and its refusal comes back in its words.
+	t.Run("validity is the platform's call", func(t *testing.T) {
+		r.srv.ResetStats()
+		for _, number := range []string{"+44 7902 5552", "+44 7700 900123"} { // too short for the UK; not an allocated range
+			_, err := r.engine.CreateContact(ctx, state.Contact{AccountID: ho, Name: "Ana", Number: number})
+			var ie *state.InputError
+			if err == nil || errors.As(err, &ie) || !strings.Contains(err.Error(), "not a valid phone number") {
+				t.Errorf("%s: %v, want the platform's refusal", number, err)
+			}
+		}
+		if n := r.srv.Stats().Requests["POST /contact"]; n != 2 {
+			t.Errorf("%d POSTs, want 2", n)
 		}
 	})
 
