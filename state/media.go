@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"mime"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -337,18 +336,16 @@ func (e *Engine) keepFile(path string, fsnd FileSender) (OutgoingFile, error) {
 	if fi.Size() == 0 {
 		return OutgoingFile{}, &InputError{SanitizeLine(path) + " is empty"}
 	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(src, head)
+	// The type is the extension's (state sniffs no content: a file
+	// without a known extension goes as a document, as a mail client
+	// would send it).
 	ct := mime.TypeByExtension(strings.ToLower(filepath.Ext(path)))
 	if ct == "" {
-		ct = http.DetectContentType(head[:n])
+		ct = "application/octet-stream"
 	}
 	if limit := fsnd.MaxFileSize(ct); limit > 0 && fi.Size() > limit {
 		return OutgoingFile{}, &InputError{fmt.Sprintf("%s is %s: %s takes files of at most %s",
 			SanitizeLine(filepath.Base(path)), FormatSize(fi.Size()), e.platformName(), FormatSize(limit))}
-	}
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return OutgoingFile{}, err
 	}
 	dir := e.store.filesDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
