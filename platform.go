@@ -13,6 +13,7 @@ import (
 	"github.com/mbx-inbox/mbx/api/getchat"
 	gcsandbox "github.com/mbx-inbox/mbx/api/getchat/sandbox"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
+	msgsandbox "github.com/mbx-inbox/mbx/api/msgboxx/sandbox"
 	"github.com/mbx-inbox/mbx/state"
 )
 
@@ -159,6 +160,11 @@ func runGetchatSandbox(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	if cfg.EventFormat != "flat" && cfg.EventFormat != "cloud" {
 		fmt.Fprintf(stderr, "mbx sandbox: --event-format %q: use flat or cloud\n", cfg.EventFormat)
+		return 2
+	}
+	if cfg.Conversations < 0 || cfg.Messages < 0 || cfg.Conversations > msgsandbox.MaxVolumeConversations || cfg.Messages > msgsandbox.MaxVolumeMessages {
+		fmt.Fprintf(stderr, "mbx sandbox: --conversations %d --messages %d: use 0 to %d chats and 0 to %d messages (the sandbox keeps everything in memory)\n",
+			cfg.Conversations, cfg.Messages, msgsandbox.MaxVolumeConversations, msgsandbox.MaxVolumeMessages)
 		return 2
 	}
 	if cfg.SimulateEvery < 10*time.Millisecond && cfg.Simulate {

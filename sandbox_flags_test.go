@@ -24,6 +24,10 @@ func TestSandboxRefusesLoads(t *testing.T) {
 		{[]string{"sandbox", "--conversations", "-3"}, "use 0 or more"},
 		{[]string{"demo", "--simulate-every", "1ns"}, "mbx demo: --simulate-every 1ns is too fast"},
 		{[]string{"demo", "--conversations", "2000000"}, "mbx demo: --conversations 2000000 is over"},
+		{[]string{"sandbox", "--platform", "getchat", "--conversations", "2000000"}, "mbx sandbox: --conversations 2000000 --messages 0: use 0 to 250000 chats"},
+		{[]string{"sandbox", "--platform", "getchat", "--messages", "-1"}, "use 0 to 250000 chats and 0 to 1000000 messages"},
+		{[]string{"demo", "--order", "sideways"}, `mbx demo: --order "sideways": use oldest or newest`},
+		{[]string{"sandbox", "--read-receipts", "none"}, `--read-receipts "none": use some or all`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
