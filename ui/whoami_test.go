@@ -15,7 +15,7 @@ import (
 )
 
 // anonPlatform cannot say who the user is (Me answers nobody), like a
-// msgboxx server whose token names no user; it records assignments.
+// platform whose token names no user; it records assignments.
 type anonPlatform struct {
 	state.Backend
 	mu       sync.Mutex
