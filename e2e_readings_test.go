@@ -29,7 +29,7 @@ func TestE2EOtherReadings(t *testing.T) {
 		return strings.Contains(s, "Mine") && len(listRows(s)) > 0 && !strings.Contains(s, "does not know which user you are")
 	}, e2eStep)
 	term.keys("1")
-	screen = term.waitFor("the inbox again", func(s string) bool { return len(listRows(s)) > 0 }, e2eStep)
+	screen = term.waitFor("the inbox again", func(s string) bool { return strings.Contains(s, "Inbox ·") || len(listRows(s)) > 0 && !strings.Contains(s, "Mine ·") }, e2eStep)
 
 	// A reply to an open window: read by the customer, ✓✓.
 	rows := listRows(screen)
@@ -40,7 +40,12 @@ func TestE2EOtherReadings(t *testing.T) {
 	for range pick {
 		term.keys("j")
 	}
-	term.keys("Enter", "r")
+	name := rows[pick].name
+	term.keys("Enter")
+	term.waitFor("the thread of "+name, func(s string) bool {
+		return !strings.Contains(s, "Select a conversation and press enter.") && strings.Count(s, name) >= 2
+	}, e2eStep)
+	term.keys("r")
 	const reply = "e2e readings: your parcel is on its way"
 	term.typeText(reply)
 	term.keys("Enter")
