@@ -29,7 +29,9 @@ func TestE2EOtherReadings(t *testing.T) {
 		return strings.Contains(s, "Mine") && len(listRows(s)) > 0 && !strings.Contains(s, "does not know which user you are")
 	}, e2eStep)
 	term.keys("1")
-	screen = term.waitFor("the inbox again", func(s string) bool { return strings.Contains(s, "Inbox ·") || len(listRows(s)) > 0 && !strings.Contains(s, "Mine ·") }, e2eStep)
+	screen = term.waitFor("the inbox again", func(s string) bool {
+		return strings.Contains(s, "Inbox ·") || len(listRows(s)) > 0 && !strings.Contains(s, "Mine ·")
+	}, e2eStep)
 
 	// A reply to an open window: read by the customer, ✓✓.
 	rows := listRows(screen)
