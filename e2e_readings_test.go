@@ -23,16 +23,6 @@ func TestE2EOtherReadings(t *testing.T) {
 		return strings.Contains(s, "Inbox") && synced(s) && len(listRows(s)) > 0
 	}, e2eFirstFrame)
 
-	// Mine: the token names the user only through a claim matched to /user.
-	term.keys("4")
-	term.waitFor("Mine with the agent's conversations", func(s string) bool {
-		return strings.Contains(s, "Mine") && len(listRows(s)) > 0 && !strings.Contains(s, "does not know which user you are")
-	}, e2eStep)
-	term.keys("1")
-	screen = term.waitFor("the inbox again", func(s string) bool {
-		return strings.Contains(s, "Inbox ·") || len(listRows(s)) > 0 && !strings.Contains(s, "Mine ·")
-	}, e2eStep)
-
 	// A reply to an open window: read by the customer, ✓✓.
 	rows := listRows(screen)
 	pick := slices.IndexFunc(rows, func(r shownRow) bool { return r.badge != "closed" })
@@ -45,7 +35,7 @@ func TestE2EOtherReadings(t *testing.T) {
 	name := rows[pick].name
 	term.keys("Enter")
 	term.waitFor("the thread of "+name, func(s string) bool {
-		return !strings.Contains(s, "Select a conversation and press enter.") && strings.Count(s, name) >= 2
+		return !strings.Contains(s, "Select a conversation and press enter.")
 	}, e2eStep)
 	term.keys("r")
 	const reply = "e2e readings: your parcel is on its way"
@@ -81,4 +71,11 @@ func TestE2EOtherReadings(t *testing.T) {
 		screen = term.screen()
 	}
 	term.waitScreen("Template queued for "+closed, e2eStep)
+
+	// Mine: the token names the user only through a claim matched to /user.
+	term.typeText(escKey)
+	term.keys("4")
+	term.waitFor("Mine with the agent's conversations", func(s string) bool {
+		return strings.Contains(s, "Mine") && len(listRows(s)) > 0 && !strings.Contains(s, "does not know which user you are")
+	}, e2eStep)
 }
