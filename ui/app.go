@@ -280,6 +280,17 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleFileOpened(msg)
 	case actionDoneMsg:
 		a.bar.busy = ""
+		for _, c := range msg.changed {
+			if c.ID == a.thread.conv.ID { // who may write here may have changed
+				a.thread.conv = c
+				a.setReadOnly(c)
+			}
+			for i := range a.list.rows { // the row a key acts on, until the list reloads
+				if a.list.rows[i].ID == c.ID {
+					a.list.rows[i] = c
+				}
+			}
+		}
 		return a.flash(msg.summary, msg.failed > 0)
 	case actionProgressMsg:
 		return a.handleActionProgress(msg)

@@ -133,12 +133,22 @@ func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, ass
 		})
 		close(prog)
 		failed := 0
+		var changed []state.Conversation
 		for _, r := range res {
 			if r.Err != nil {
 				failed++
+				continue
+			}
+			// As the store has it now: the flash and what the next key
+			// acts on agree (an assignment to me makes the thread
+			// writable before the published change comes round).
+			if len(changed) < 50 {
+				if c, ok, err := core.Conversation(r.ConversationID); err == nil && ok {
+					changed = append(changed, c)
+				}
 			}
 		}
-		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed}
+		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed}
 	}
 	if len(ids) < 2 {
 		return run

@@ -63,6 +63,7 @@ type replyQueuedMsg struct {
 type actionDoneMsg struct {
 	summary string
 	failed  int
+	changed []state.Conversation // the conversations it changed, as stored after it
 }
 
 // searchDoneMsg: a full-text search answered.
