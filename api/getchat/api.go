@@ -112,9 +112,10 @@ func (c *Client) ChatPages(ctx context.Context, f ChatFilter) iter.Seq2[Page[Cha
 	return pageSeq[Chat](ctx, c, PathChats, routeChats, f.query())
 }
 
-// chatPagesAhead is ChatPages fetching a page ahead (whole passes).
-func (c *Client) chatPagesAhead(ctx context.Context, f ChatFilter) iter.Seq2[Page[Chat], error] {
-	return prefetchSeq[Chat](ctx, c, PathChats, routeChats, f.query())
+// chatPagesAhead is ChatPages fetching a page ahead (whole passes),
+// from offset start.
+func (c *Client) chatPagesAhead(ctx context.Context, f ChatFilter, start int) iter.Seq2[Page[Chat], error] {
+	return pager[Chat]{c: c, path: PathChats, route: routeChats, q: f.query(), prefetch: true, start: start}.seq(ctx)
 }
 
 // Chat reads one chat: its contact (with the window's start and the

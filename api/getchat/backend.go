@@ -41,8 +41,17 @@ type Backend struct {
 	// Contacts that follows it in a backfill (used once, if fresh).
 	chatCache   []Chat
 	chatCacheAt time.Time
-	warmed      time.Time // last scan of recent messages for Message
-	scanMu      sync.Mutex
+	// chatPrefix is the start of the chat list (newest first) the last
+	// Messages passes read, where the next page starts (chatNext), whether
+	// it is the whole list, and when it was read: an older window of the
+	// first sync goes on from there instead of reading the newer chats
+	// again (their metadata came with the newer windows).
+	chatPrefix   []Chat
+	chatNext     int
+	chatWhole    bool
+	chatPrefixAt time.Time
+	warmed       time.Time // last scan of recent messages for Message
+	scanMu       sync.Mutex
 }
 
 type msgRef struct {
@@ -504,7 +513,7 @@ func (b *Backend) Contacts(ctx context.Context) iter.Seq2[[]state.Contact, error
 			}
 			return
 		}
-		for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}) {
+		for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}, 0) {
 			if err != nil {
 				yield(nil, wrap(err))
 				return
@@ -609,28 +618,27 @@ func (b *Backend) Messages(ctx context.Context, q state.MessageQuery) iter.Seq2[
 // own.
 func (b *Backend) chatList(ctx context.Context, from time.Time) (map[string]Chat, error) {
 	out := map[string]Chat{}
-	complete := true
-	var all []Chat
-	defer func() {
-		if complete {
-			b.mu.Lock()
-			b.chatCache, b.chatCacheAt = all, b.c.now()
-			b.mu.Unlock()
+	b.mu.Lock()
+	var prefix []Chat
+	next, whole := 0, false
+	if b.chatPrefix != nil && b.c.now().Sub(b.chatPrefixAt) < chatCacheFor {
+		prefix, next, whole = b.chatPrefix, b.chatNext, b.chatWhole
+	}
+	b.mu.Unlock()
+	lastTime := func(c Chat) time.Time {
+		t := c.Contact.LastMessageTimestamp.Time
+		if c.LastMessage != nil && c.LastMessage.Time().After(t) {
+			t = c.LastMessage.Time()
 		}
-	}()
-	for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}) {
-		if err != nil {
-			complete = false
-			return nil, wrap(err)
-		}
-		all = append(all, p.Results...)
+		return t
+	}
+	// take adds the chats of a page that are recent enough; it reports
+	// whether the list, newest first, has gone below from.
+	take := func(chats []Chat) (below bool) {
 		recent, descending := false, true
 		var prev time.Time
-		for i, c := range p.Results {
-			t := c.Contact.LastMessageTimestamp.Time
-			if c.LastMessage != nil && c.LastMessage.Time().After(t) {
-				t = c.LastMessage.Time()
-			}
+		for i, c := range chats {
+			t := lastTime(c)
 			if i > 0 && t.After(prev) {
 				descending = false
 			}
@@ -640,11 +648,39 @@ func (b *Backend) chatList(ctx context.Context, from time.Time) (map[string]Chat
 				recent = true
 			}
 		}
-		if !recent && descending && len(p.Results) > 0 {
-			complete = false
-			break // newest first, and already older than from
+		return !recent && descending && len(chats) > 0
+	}
+	all := slices.Clone(prefix)
+	keep := func(done bool) {
+		b.mu.Lock()
+		b.chatPrefix, b.chatNext, b.chatWhole, b.chatPrefixAt = all, next, done, b.c.now()
+		if done {
+			b.chatCache, b.chatCacheAt = all, b.c.now()
+		}
+		b.mu.Unlock()
+	}
+	// What was read already: the newest chats, in pages of the list.
+	for chunk := range slices.Chunk(prefix, max(1, b.c.pageSize)) {
+		if take(chunk) {
+			return out, nil
 		}
 	}
+	if whole {
+		keep(true)
+		return out, nil
+	}
+	for p, err := range b.c.chatPagesAhead(ctx, ChatFilter{}, next) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		all = append(all, p.Results...)
+		next += len(p.Results) + len(p.Skipped)
+		if take(p.Results) {
+			keep(false)
+			return out, nil // newest first, and already older than from
+		}
+	}
+	keep(true)
 	return out, nil
 }
 

@@ -39,6 +39,7 @@ type pager[T any] struct {
 	path, route string
 	q           url.Values
 	prefetch    bool
+	start       int // the first page's offset
 }
 
 type fetched[T any] struct {
@@ -108,8 +109,8 @@ func (pg pager[T]) seq(ctx context.Context) iter.Seq2[Page[T], error] {
 	return func(yield func(Page[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		offset := 0
-		p, err := pg.fetch(ctx, nil, 0)
+		offset := pg.start
+		p, err := pg.fetch(ctx, nil, offset)
 		for range maxPages {
 			if err != nil {
 				yield(Page[T]{}, err)
