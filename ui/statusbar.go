@@ -86,8 +86,9 @@ func (s *statusBar) skippedText(st styles) string {
 }
 
 // View draws the bar; marked is how many conversations are marked, whose
-// actions replace the short help while there are any.
-func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) string {
+// actions replace the short help while there are any; hints are the keys
+// of where the agent is (the inbox's short help when nil).
+func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints []key.Binding) string {
 	left := st.title.Render(" " + line(s.account) + " ")
 	conn := s.connText(st, keys, now)
 	var mid string
@@ -107,7 +108,10 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int) strin
 	default:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-2))
-		mid = h.ShortHelpView(keys.ShortHelp())
+		if hints == nil {
+			hints = keys.ShortHelp()
+		}
+		mid = h.ShortHelpView(hints)
 	}
 	return fit(left+" "+conn+"  "+mid, s.width)
 }

@@ -145,7 +145,12 @@ func (a *App) barView() string {
 	if note := a.whoNote(); note != "" && b.flash == "" && b.busy == "" && len(a.list.marked) == 0 {
 		b.flash, b.isError = note, true
 	}
-	return b.View(a.st, a.keys, a.d.Now(), len(a.list.marked))
+	var hints []key.Binding
+	if a.focus == focusComposer { // the composer's keys while writing: others type text there
+		k := a.keys
+		hints = []key.Binding{k.Send, k.Newline, k.LeaveComposer, k.SavedResponse, k.Attach, k.Editor}
+	}
+	return b.View(a.st, a.keys, a.d.Now(), len(a.list.marked), hints)
 }
 
 // handleMeChosen goes on with what the agent was doing once they said who
