@@ -126,3 +126,12 @@ func (s *Service) Identity() (Identity, error) { return s.e.Identity() }
 
 // ChooseMe records the agent's answer to "Which of these is you?".
 func (s *Service) ChooseMe(userID string) error { return s.e.ChooseMe(userID) }
+
+// metaUIPlace is where the UI keeps where the agent was (its own format).
+const metaUIPlace = "ui.place"
+
+// UIPlace is what SetUIPlace kept ("" for nothing).
+func (s *Service) UIPlace() (string, error) { return s.st.GetMeta(metaUIPlace) }
+
+// SetUIPlace keeps where the agent was for the next start.
+func (s *Service) SetUIPlace(place string) error { return s.st.SetMeta(metaUIPlace, place) }

@@ -70,6 +70,13 @@ type App struct {
 	narrow bool
 	panes  panes
 
+	// Restart where you were (place.go).
+	touched    bool   // a key or paste came: never move the inbox under it
+	restoring  *place // the kept place, until the sidebar can take it
+	keptPlace  place  // what the store holds
+	placeDue   bool   // a write of the place is on its way
+	sideLoaded bool
+
 	// Frames paced while a burst of keys is typed (frames.go).
 	lastView    *tea.View
 	lastDrawn   time.Time
@@ -181,6 +188,7 @@ func (a *App) Init() tea.Cmd {
 		a.reloadSidebar(),
 		a.reloadList(""),
 		a.reloadIdentity(),
+		loadPlaceCmd(a.core),
 		a.minuteCmd(),
 		a.startSpinner(),
 	)
@@ -221,7 +229,12 @@ func (a *App) Close() {
 // dialog or pane that asked, facts to their handlers.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	a.frameOwed = false // every message is drawn, but keys typed in a burst (paceFrames)
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		a.touched = true
+	}
 	cmd := a.update(msg)
+	cmd = tea.Batch(cmd, a.keepPlace())
 	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
 		a.askedAtStart = true
 		cmd = tea.Batch(cmd, a.askQuestions(ch.changes, ok))
@@ -271,6 +284,12 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleIdentityLoaded(msg)
 	case replyQueuedMsg:
 		return a.handleReplyQueued(msg)
+	case placeLoadedMsg:
+		return a.handlePlaceLoaded(msg)
+	case placeConvMsg:
+		return a.handlePlaceConv(msg)
+	case placeSaveMsg:
+		return a.writePlace()
 	case frameDueMsg:
 		a.tickPending = false // and View draws the keys typed since the last frame
 		return nil

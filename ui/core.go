@@ -61,6 +61,10 @@ type Core interface {
 	SaveMedia(ctx context.Context, key string) (state.SavedMedia, error)
 	SendFile(convID, path, caption string) (state.OutboxItem, error)
 	SaveDraft(convID, text string)
+	// UIPlace and SetUIPlace keep where the agent was (folder, cursor,
+	// open conversation; the UI's own text) for the next start.
+	UIPlace() (string, error)
+	SetUIPlace(place string) error
 	// Replies the agent is asked about (send lost, a copy nobody can
 	// tell is theirs; convID "" for all), and their answers.
 	Questions(convID string) ([]state.OutboxItem, error)

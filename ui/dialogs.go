@@ -273,7 +273,11 @@ func (a *App) handleActionProgress(m actionProgressMsg) tea.Cmd {
 // everything in flight is cancelled.
 func (a *App) quit() tea.Cmd {
 	core, cancel, sub := a.core, a.cancel, a.sub
+	keep := a.writePlace() // where the agent was, for the next start
 	return func() tea.Msg {
+		if keep != nil {
+			keep()
+		}
 		core.FlushDrafts()
 		cancel()
 		sub.Close()

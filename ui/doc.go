@@ -23,6 +23,10 @@
 // runs beside the program (tests call App.PendingChanges instead); Close
 // ends both. Timers go through Deps.Tick, so tests fire none.
 //
+// Where the agent was (view, cursor, open conversation) is kept through
+// Core.SetUIPlace, at most once a second and at quit, and restored at the
+// next start unless a key came first (place.go).
+//
 // # Routing
 //
 // Update is a type switch that routes: keys and pastes to the top dialog

@@ -78,7 +78,8 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	a.side.SetEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.counts, m.views)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
-	return nil
+	a.sideLoaded = true
+	return a.restorePlace()
 }
 
 func (a *App) updateThreadHeader() {
