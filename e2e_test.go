@@ -378,16 +378,19 @@ func (tt *tmuxTerm) waitExit(timeout time.Duration) int {
 // panes splits a screen line of the wide layout into its three panes'
 // contents: folders, conversations, thread.
 func panes(line string) (side, list, thread string, ok bool) {
-	p := strings.SplitN(line, "││", 3)
+	p := paneSep.Split(line, 3)
 	if len(p) != 3 {
 		return "", "", "", false
 	}
-	return strings.TrimPrefix(p[0], "│"), p[1], p[2], true
+	return strings.TrimLeft(p[0], "│┃"), p[1], p[2], true
 }
 
 // listRow is the first line of a conversation row: mark, unread dot, name,
 // window badge, time.
-var listRow = regexp.MustCompile(`^[ ▌][ ●] (.+?) +(closed|\d+h \d\dm|\d+m) `)
+var listRow = regexp.MustCompile(`^[ ▌›][ ●] (.+?) +(closed|\d+h \d\dm|\d+m) `)
+
+// paneSep is where two panes meet: their borders, light or (focused) heavy.
+var paneSep = regexp.MustCompile(`[│┃][│┃]`)
 
 type shownRow struct{ name, badge string }
 
@@ -404,7 +407,7 @@ func listRows(screen string) []shownRow {
 	return rows
 }
 
-var archiveCount = regexp.MustCompile(`│ Archive +(\d+)│`)
+var archiveCount = regexp.MustCompile(`[│┃][ ▸›]Archive +(\d+)[│┃]`)
 
 func archived(t *testing.T, screen string) int {
 	t.Helper()

@@ -113,6 +113,10 @@ func (fs *frameStore) frames(t testing.TB, name, body, tag, errText string) []st
 	if _, err := fs.st.SetConversationMeta(conv, state.FolderInbox, "u-me", ""); err != nil {
 		t.Fatal(err)
 	}
+	// Each input is a first start: nothing kept of the last one's place.
+	if err := fs.st.SetMeta("ui.place", ""); err != nil {
+		t.Fatal(err)
+	}
 	eng := state.NewEngine(fs.st, taggingPlatform{errText: errText}, state.Config{Now: func() time.Time { return fixedNow }})
 	eng.SetMe("u-me")
 	app := ui.New(ui.Deps{Core: state.NewService(fs.st, eng), Tick: noTick, Account: "Head Office · Alex Agent",

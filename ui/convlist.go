@@ -226,7 +226,10 @@ func (l convList) View(st styles, now time.Time) string {
 
 func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now time.Time) (string, string) {
 	w := l.width
-	mark := " "
+	mark, lead := " ", "   "
+	if cursor { // marked by a glyph, not only by colour
+		mark, lead = glyphCursor, glyphCursor+"  "
+	}
 	if _, ok := l.marked[c.ID]; ok {
 		mark = st.marked.Render(glyphMarked)
 	}
@@ -264,7 +267,7 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 			right2 = st.tag.Render(tags) + right2
 		}
 	}
-	second := spread("   "+st.muted.Render(preview), right2, w)
+	second := spread(lead+st.muted.Render(preview), right2, w)
 	if cursor {
 		style := st.itemSelected
 		if l.focused {

@@ -127,7 +127,14 @@ func (s sidebar) View(st styles) string {
 		if e.kind == entryFolder {
 			n = s.counts[e.view.Folder]
 		}
-		text := spread(" "+e.label, st.count.Render(fmt.Sprint(n)), w)
+		lead := " " // the folder or view listed, and the cursor, by a glyph too
+		switch {
+		case e.key == s.active:
+			lead = glyphActive
+		case s.focused && i == s.cursor:
+			lead = glyphCursor
+		}
+		text := spread(lead+e.label, st.count.Render(fmt.Sprint(n)), w)
 		switch {
 		case s.focused && i == s.cursor:
 			text = st.itemCursor.Render(fit(text, w))

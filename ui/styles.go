@@ -52,6 +52,8 @@ const (
 	glyphFailed    = "✗"
 	glyphUnread    = "●"
 	glyphMarked    = "▌"
+	glyphCursor    = "›" // the row under the cursor (without colour too)
+	glyphActive    = "▸" // the folder or view listed
 )
 
 func newStyles(isDark bool) styles {
@@ -77,7 +79,9 @@ func newStyles(isDark bool) styles {
 		bold:    base.Bold(true),
 
 		pane:        base.Border(lipgloss.RoundedBorder()).BorderForeground(border),
-		paneFocused: base.Border(lipgloss.RoundedBorder()).BorderForeground(accent),
+		// The focused pane's border is heavy, not only coloured: visible
+		// without colour (NO_COLOR) too.
+		paneFocused: base.Border(lipgloss.ThickBorder()).BorderForeground(accent),
 		dialog:      base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
 		title:       base.Bold(true).Foreground(text),
 
