@@ -78,7 +78,7 @@ func newStyles(isDark bool) styles {
 		errorS:  base.Foreground(errColor),
 		bold:    base.Bold(true),
 
-		pane:        base.Border(lipgloss.RoundedBorder()).BorderForeground(border),
+		pane: base.Border(lipgloss.RoundedBorder()).BorderForeground(border),
 		// The focused pane's border is heavy, not only coloured: visible
 		// without colour (NO_COLOR) too.
 		paneFocused: base.Border(lipgloss.ThickBorder()).BorderForeground(accent),
