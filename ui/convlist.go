@@ -32,7 +32,11 @@ type convList struct {
 	// pinned: the agent chose the row under the cursor (moved or opened),
 	// so reloads keep the cursor on that conversation wherever it moves.
 	// Unpinned, the cursor stays on the first row: the newest.
-	pinned       bool
+	pinned bool
+	// newAbove counts conversations that arrived above the rows shown
+	// while the cursor stayed on its conversation ("↑ N new"); cleared
+	// once the top is in view.
+	newAbove     int
 	users, teams map[string]string // id → name, for the assignee column
 }
 
@@ -69,18 +73,28 @@ func (l *convList) needsLoad() bool {
 // same screen line if it can.
 func (l *convList) SetRows(m listLoadedMsg) {
 	screenLine := l.cursor - l.top
+	was, now := l.view, m.view
+	was.Now, now.Now = time.Time{}, time.Time{}
+	sameView := l.loaded && was == now
 	l.view, l.total, l.offset, l.rows, l.loaded = m.view, m.total, m.offset, m.rows, true
 	if m.focus >= 0 {
+		if moved := m.focus - l.cursor; sameView && moved > 0 && l.pinned {
+			l.newAbove += moved // pushed down by newer conversations
+		}
 		l.cursor = m.focus
 		l.top = l.cursor - screenLine
 	}
 	l.cursor = max(0, min(l.cursor, l.total-1))
 	l.scrollToCursor()
+	if l.top == 0 {
+		l.newAbove = 0 // the newest are in view
+	}
 }
 
 // Reset empties the list for a new view.
 func (l *convList) Reset(v state.View) {
 	l.view, l.total, l.offset, l.rows, l.cursor, l.top, l.loaded, l.pinned = v, 0, 0, nil, 0, 0, false, false
+	l.newAbove = 0
 }
 
 // Following is the conversation reloads keep the cursor on, if any.
@@ -111,8 +125,13 @@ func (l *convList) Move(delta int) {
 		return
 	}
 	l.cursor = max(0, min(l.total-1, l.cursor+delta))
-	l.pinned = true
+	// On the first row the list follows the top (the newest); elsewhere
+	// the cursor stays on its conversation as others arrive.
+	l.pinned = l.cursor > 0
 	l.scrollToCursor()
+	if l.top == 0 {
+		l.newAbove = 0
+	}
 }
 
 // MoveTo puts the cursor on an absolute index (-1: the last).

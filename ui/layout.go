@@ -45,9 +45,9 @@ func (a *App) layout() {
 	}
 	p.threadH = max(1, bodyH-compH-1)
 	a.panes = p
-	listH, threadH := p.bodyH, p.threadH
-	if a.narrow { // one pane at a time: a title line says which
-		listH, threadH = max(1, listH-1), max(1, threadH-1)
+	listH, threadH := max(1, p.bodyH-1), p.threadH // the list's title line: its view, count, what is new above
+	if a.narrow {                                  // one pane at a time: a title line says which
+		threadH = max(1, threadH-1)
 	}
 	a.side.SetSize(p.sideW, p.bodyH)
 	a.list.SetSize(p.listW, listH)
@@ -82,17 +82,31 @@ func (a *App) body() string {
 		case focusThread, focusComposer:
 			return a.box(a.narrowTitle("‹ "+a.side.label(a.side.active), hint(a.keys.Back, "back"))+"\n"+a.threadPane(), true)
 		}
-		title := fmt.Sprintf("%s · %d", a.side.label(a.side.active), a.list.total)
-		if n := len(a.list.marked); n > 0 {
-			title += fmt.Sprintf(" · %d marked", n)
-		}
-		return a.box(a.narrowTitle(title, hint(a.keys.PrevPane, "folders", a.keys.Help, "help"))+"\n"+a.list.View(a.st, now), true)
+		return a.box(a.listTitle(hint(a.keys.PrevPane, "folders", a.keys.Help, "help"))+"\n"+a.list.View(a.st, now), true)
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top,
 		a.box(a.side.View(a.st), a.focus == focusSidebar),
-		a.box(a.list.View(a.st, now), a.focus == focusList),
+		a.box(a.listTitle("")+"\n"+a.list.View(a.st, now), a.focus == focusList),
 		a.box(a.threadPane(), a.focus == focusThread || a.focus == focusComposer),
 	)
+}
+
+// listTitle is the list's first line: the view and its count, the marks,
+// and "↑ N new" when conversations arrived above the rows shown (g goes
+// there); right, in narrow mode, a hint.
+func (a *App) listTitle(right string) string {
+	title := fmt.Sprintf("%s · %d", a.side.label(a.side.active), a.list.total)
+	if n := len(a.list.marked); n > 0 {
+		title += fmt.Sprintf(" · %d marked", n)
+	}
+	t := a.st.title.Render(" " + line(title))
+	if n := a.list.newAbove; n > 0 {
+		t += " " + a.st.warning.Render(fmt.Sprintf("↑ %d new", n))
+		if right == "" {
+			right = hint(a.keys.Top, "goes there")
+		}
+	}
+	return spread(t, a.st.muted.Render(right), a.panes.listW)
 }
 
 // narrowTitle is the first line of a pane in narrow mode.

@@ -411,7 +411,7 @@ func (a *App) handleListKey(k tea.KeyPressMsg) tea.Cmd {
 		a.list.Move(1)
 	case key.Matches(k, km.Open):
 		if c, ok := a.list.Selected(); ok {
-			a.list.pinned = true
+			a.list.pinned = a.list.cursor > 0 // on the first row the list follows the top
 			return a.openConversation(c, focusThread)
 		}
 	case key.Matches(k, km.Back):

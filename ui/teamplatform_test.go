@@ -169,6 +169,7 @@ func teamKeys() KeyMap {
 		k.AssignToMe = bind("A", "assign to me", "A")
 		k.Reply = bind("r", "reply", "r")
 		k.Files = bind("o", "files…", "o")
+		k.Top = bind("g", "top", "g")
 		k.OpenFile = bind("ctrl+o", "open file", "ctrl+o")
 		k.Attach = bind("ctrl+f", "attach file…", "ctrl+f")
 	})
