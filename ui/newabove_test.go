@@ -40,7 +40,7 @@ func (ti *teamInbox) listTitle() string {
 // ("↑ N new") and g goes there; on the first row the list follows the top.
 func TestNewAboveIsShown(t *testing.T) {
 	ti := newTeamInbox(t, 120, 10, decorated{}) // three rows in view: the top can scroll away
-	ti.keys("j", "j") // the third row: the agent chose it
+	ti.keys("j", "j")                           // the third row: the agent chose it
 	chosen, _ := ti.app.list.Selected()
 	ti.arrive("n1", "Nia New", time.Minute)
 	ti.arrive("n2", "Noor New", 30*time.Second)
