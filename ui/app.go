@@ -102,10 +102,11 @@ type App struct {
 	later          map[string]time.Time // questions put off (uncertain.go): the reply's next look then
 	askedAtStart   bool                 // the questions left from the last run were read
 	accounts       []state.Account
-	loginDismissed bool      // the agent closed the login prompt: not offered until asked
-	flushing       bool      // drafts are to be written by a command after this update
-	held           []tea.Msg // input typed while a reply was being queued
-	cancelSearch   func()    // the contacts search under way
+	loginDismissed bool              // the agent closed the login prompt: not offered until asked
+	flushing       bool              // drafts are to be written by a command after this update
+	held           []tea.Msg         // input typed while a reply was being queued
+	listHeld       []tea.KeyPressMsg // keys for the rows of a view still being read
+	cancelSearch   func()            // the contacts search under way
 
 	listReq, threadReq int
 	flashSeq           int

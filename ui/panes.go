@@ -53,13 +53,20 @@ func (a *App) handleListLoaded(m listLoadedMsg) tea.Cmd {
 		return nil // stale
 	}
 	if m.err != nil {
+		a.listHeld = nil // no rows to act on: the keys go with the error
 		return a.flash("cannot read the conversation list: "+m.err.Error(), true)
 	}
 	a.list.SetRows(m)
 	if a.list.needsLoad() {
 		return a.reloadList(a.list.Following())
 	}
-	return nil
+	held := a.listHeld // the rows they were typed for are here
+	a.listHeld = nil
+	var cmds []tea.Cmd
+	for _, k := range held {
+		cmds = append(cmds, a.routeInput(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
@@ -237,6 +244,13 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 	if a.focus == focusComposer {
 		return a.handleComposerKey(k)
 	}
+	if a.focus == focusList && !a.list.loaded && a.actsOnRows(k) {
+		// A view is being read: a key for its rows waits for them, as a
+		// key typed into a loading dialog waits (1 j enter opens the
+		// Inbox's second conversation, not nothing).
+		a.listHeld = append(a.listHeld, k)
+		return nil
+	}
 	if cmd, ok := a.handleGlobalKey(k); ok {
 		return cmd
 	}
@@ -247,6 +261,14 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 		return a.handleThreadKey(k)
 	}
 	return a.handleListKey(k)
+}
+
+// actsOnRows reports a key that acts on the list's rows (moves, open,
+// marks, and the actions on the conversation under the cursor).
+func (a *App) actsOnRows(k tea.KeyPressMsg) bool {
+	km := a.keys
+	return key.Matches(k, km.Up, km.Down, km.Top, km.Bottom, km.HalfPageDown, km.HalfPageUp, km.Open, km.Mark,
+		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack)
 }
 
 func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
