@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 )
 
@@ -33,8 +34,11 @@ func desktopOpener() func(path string) error {
 		if path == "" {
 			return errors.New("no file")
 		}
-		cmd := exec.Command(bin, path)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+		abs, err := filepath.Abs(path) // never read as an option, whatever the file's name
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command(bin, abs) // no terminal attached: stdin, stdout and stderr are /dev/null
 		if err := cmd.Start(); err != nil {
 			return err
 		}

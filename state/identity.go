@@ -109,6 +109,11 @@ func (e *Engine) ChooseMe(userID string) error {
 	if err := e.store.SetMeta(metaMeChosen, userID); err != nil {
 		return err
 	}
+	if unknown, err := e.store.GetMeta(metaMeUnknown); err != nil {
+		return err
+	} else if unknown != "1" && e.Me() != "" && cfg == "" {
+		return nil // the platform says who the user is: the answer waits for when it cannot
+	}
 	e.SetMe(userID)
 	e.bus.publish(Changes{List: true, Reference: true})
 	return nil

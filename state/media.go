@@ -314,7 +314,7 @@ func (e *Engine) SendFile(conversationID, path, caption string) (OutboxItem, err
 
 // keepFile checks the file at path and copies it beside the store.
 func (e *Engine) keepFile(path string, fsnd FileSender) (OutgoingFile, error) {
-	path = expandHome(strings.TrimSpace(path))
+	path = ExpandHome(strings.TrimSpace(path))
 	if path == "" {
 		return OutgoingFile{}, &InputError{"type the path of the file to send"}
 	}
@@ -369,11 +369,11 @@ func (e *Engine) keepFile(path string, fsnd FileSender) (OutgoingFile, error) {
 	return OutgoingFile{Path: dst.Name(), Name: SafeFileName(filepath.Base(path), "file"), MIME: ct, Size: size}, nil
 }
 
-// expandHome reads a leading "~/" as the home directory.
-func expandHome(p string) string {
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+// ExpandHome reads "~" and a leading "~/" as the home directory.
+func ExpandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
 		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
+			return filepath.Join(home, strings.TrimPrefix(p[1:], "/"))
 		}
 	}
 	return p
@@ -389,5 +389,34 @@ func (e *Engine) forgetFile(it OutboxItem) {
 	}
 	if err := os.Remove(it.File.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		e.log.Error("outbox: removing a sent file's copy", "err", err)
+	}
+}
+
+// sweepFiles removes the kept copies of files no waiting reply needs: a
+// reply can be settled other than by sending (the sync attaching the
+// platform's copy, the agent saying it was sent), and a copy is removed
+// at once only when it is sent. Failed replies keep theirs (they may be
+// sent again).
+func (e *Engine) sweepFiles() {
+	dir := e.store.filesDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		return
+	}
+	items, err := e.store.Outbox(OutboxQueued, OutboxSending, OutboxUncertain, OutboxFailed)
+	if err != nil {
+		e.log.Error("outbox: sweeping kept files", "err", err)
+		return
+	}
+	keep := map[string]bool{}
+	for _, it := range items {
+		keep[it.File.Path] = true
+	}
+	for _, en := range entries {
+		if p := filepath.Join(dir, en.Name()); !keep[p] && en.Type().IsRegular() {
+			if err := os.Remove(p); err != nil {
+				e.log.Error("outbox: sweeping kept files", "err", err)
+			}
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSafeFileName(t *testing.T) {
@@ -103,5 +104,38 @@ func TestMediaColumnRoundTrip(t *testing.T) {
 	}
 	if got := mergeMedia(old, Media{}); got != old {
 		t.Errorf("merge with none = %+v", got)
+	}
+}
+
+// Kept copies whose replies were settled other than by sending are swept
+// at the next start; those of waiting or failed replies stay.
+func TestSweepFiles(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := st.filesDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	waiting, orphan := filepath.Join(dir, "out-1"), filepath.Join(dir, "out-2")
+	for _, p := range []string{waiting, orphan} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	item := OutboxItem{LocalID: "l1", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Body: "cap",
+		Created: time.Now(), File: OutgoingFile{Path: waiting, Name: "a.pdf", MIME: "application/pdf", Size: 1}}
+	if err := st.Enqueue(item, Message{}); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(st, nil, Config{})
+	e.sweepFiles()
+	if _, err := os.Stat(waiting); err != nil {
+		t.Fatalf("a waiting reply's file was swept: %v", err)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Fatalf("an orphan copy stayed: %v", err)
 	}
 }

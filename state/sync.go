@@ -248,6 +248,7 @@ func (e *Engine) setStatus(f func(*ConnStatus)) {
 // outbox worker beside it. It returns ctx's error.
 func (e *Engine) Run(ctx context.Context) error {
 	ctx = e.countSkips(ctx)
+	e.sweepFiles() // copies of files whose replies were settled meanwhile
 	var wg sync.WaitGroup
 	wg.Go(func() { e.runOutbox(ctx) })
 	if es, ok := e.be.(EventStreamer); ok {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -320,11 +321,7 @@ func completePath(typed string) (string, string) {
 	if look == "" {
 		look = "."
 	}
-	if rest, ok := strings.CutPrefix(look, "~/"); ok || look == "~" {
-		if home, err := os.UserHomeDir(); err == nil {
-			look = filepath.Join(home, rest)
-		}
-	}
+	look = state.ExpandHome(look)
 	entries, err := os.ReadDir(look)
 	if err != nil {
 		return typed, "no folder " + look
@@ -348,7 +345,8 @@ func completePath(typed string) (string, string) {
 	common := names[0]
 	for _, n := range names[1:] {
 		for !strings.HasPrefix(n, common) {
-			common = common[:len(common)-1]
+			_, size := utf8.DecodeLastRuneInString(common)
+			common = common[:len(common)-size] // never half a character
 		}
 	}
 	shown := names

@@ -244,7 +244,8 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 	if a.focus == focusComposer {
 		return a.handleComposerKey(k)
 	}
-	if a.focus == focusList && !a.list.loaded && a.actsOnRows(k) {
+	if a.focus == focusList && !a.list.loaded && (len(a.listHeld) > 0 || a.actsOnRows(k)) {
+		// (Once one key waits, every later one does: they act in order.)
 		// A view is being read: a key for its rows waits for them, as a
 		// key typed into a loading dialog waits (1 j enter opens the
 		// Inbox's second conversation, not nothing).

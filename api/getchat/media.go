@@ -1,7 +1,6 @@
 package getchat
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"slices"
@@ -62,13 +61,14 @@ func (b *Backend) FetchMedia(ctx context.Context, m state.Media) (state.MediaFil
 // the get.chat reference gives none, so the Cloud API's apply (doc.go):
 // 5 MB for pictures, 16 MB for video and sound, 100 MB for documents.
 func (b *Backend) MaxFileSize(contentType string) int64 {
+	limit := int64(100 << 20)
 	switch state.MediaKindOf(contentType) {
 	case "image":
-		return 5 << 20
+		limit = 5 << 20
 	case "video", "audio":
-		return 16 << 20
+		limit = 16 << 20
 	}
-	return min(100<<20, b.c.maxMedia)
+	return min(limit, b.c.maxMedia)
 }
 
 // sendFile uploads the kept copy of an attached file and sends it with the
@@ -76,21 +76,22 @@ func (b *Backend) MaxFileSize(contentType string) int64 {
 // inline (state.MediaKindOf), otherwise as a document under its name.
 func (b *Backend) sendFile(ctx context.Context, waID string, out state.Outgoing) (Sent, error) {
 	f := out.File
-	data, err := os.ReadFile(f.Path)
+	file, err := os.Open(f.Path)
 	if err != nil {
 		return Sent{}, refused(routeUpload, "the file kept for this reply is gone ("+err.Error()+"): attach it again")
 	}
-	up, err := b.c.UploadMedia(ctx, f.Name, f.MIME, bytes.NewReader(data))
+	defer file.Close()
+	up, err := b.c.UploadMedia(ctx, f.Name, f.MIME, file)
 	if err != nil {
 		return Sent{}, err
 	}
-	kind := state.MediaKindOf(f.MIME) // image, video and audio where WhatsApp shows them inline
-	m := Media{ID: up.ID, Link: up.File, Caption: out.Text}
+	kind := state.MediaKindOf(f.MIME)        // image, video and audio where WhatsApp shows them inline
+	m := Media{ID: up.ID, Caption: out.Text} // WhatsApp takes an id or a link, not both
+	if m.ID == "" {
+		m.Link = up.File
+	}
 	if kind == TypeDocument {
 		m.Filename = f.Name
-	}
-	if m.ID != "" {
-		m.Link = "" // WhatsApp takes one of the two
 	}
 	return b.c.SendMedia(ctx, waID, kind, m)
 }

@@ -96,9 +96,14 @@ func (pg pager[T]) after(p Page[T], offset int) (link *url.URL, next int, more b
 		if err != nil {
 			pg.c.log.Debug("getchat: next link not followed", "route", pg.route, "why", err)
 		} else {
-			link = u
-			if o, err := strconv.Atoi(u.Query().Get("offset")); err == nil && o >= 0 {
-				next = o
+			if o, err := strconv.Atoi(u.Query().Get("offset")); err == nil && o >= 0 && o <= offset {
+				// A link back or in place would loop: the computed offset goes on.
+				pg.c.log.Debug("getchat: next link not followed", "route", pg.route, "why", "it does not move forward")
+			} else {
+				link = u
+				if err == nil && o >= 0 {
+					next = o
+				}
 			}
 		}
 	}
