@@ -588,15 +588,18 @@ func sortedKeys[V any](m map[string]V) []string {
 // account is one resolved account: the config file's settings with the
 // flags' and the environment's on top.
 type account struct {
-	Name         string
-	Platform     string // msgboxx or getchat
-	WebsocketURL string // get.chat: overrides the address derived from BaseURL
-	BaseURL      string
-	Username     string
-	PasswordCmd  string
-	UserID       string // the config file's user_id: who you are on the platform
-	Sync         syncSettings
-	Configured   bool // has an [accounts.NAME] table
+	Name     string
+	Platform string // msgboxx or getchat
+	// PlatformGiven: the config file, --platform or MBX_PLATFORM named it
+	// (else a stored login's platform is taken).
+	PlatformGiven bool
+	WebsocketURL  string // get.chat: overrides the address derived from BaseURL
+	BaseURL       string
+	Username      string
+	PasswordCmd   string
+	UserID        string // the config file's user_id: who you are on the platform
+	Sync          syncSettings
+	Configured    bool // has an [accounts.NAME] table
 }
 
 // accountFlags are the command line's choices; "" is "not given".
@@ -654,7 +657,7 @@ func (c *config) resolve(fl accountFlags, getenv func(string) string) (account, 
 		a.BaseURL, a.Username, a.PasswordCmd = ac.baseURL, ac.username, ac.passwordCmd
 		a.UserID = ac.userID
 		if ac.platform != "" {
-			a.Platform = ac.platform
+			a.Platform, a.PlatformGiven = ac.platform, true
 		}
 		a.WebsocketURL = ac.websocketURL
 		if ac.historyDays > 0 {
@@ -670,12 +673,18 @@ func (c *config) resolve(fl accountFlags, getenv func(string) string) (account, 
 	if username != "" {
 		a.Username = username
 	}
-	if p := first(fl.platform, getenv("MBX_PLATFORM")); p != "" {
+	// The flag names the platform; MBX_PLATFORM only for an account the
+	// config file does not describe (its table wins over the environment).
+	p := fl.platform
+	if p == "" && !a.Configured {
+		p = getenv("MBX_PLATFORM")
+	}
+	if p != "" {
 		pl, err := checkPlatform(p)
 		if err != nil {
 			return a, err
 		}
-		a.Platform = pl
+		a.Platform, a.PlatformGiven = pl, true
 	}
 	if fl.websocketURL != "" {
 		u, err := checkWebsocketURL(fl.websocketURL)

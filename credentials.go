@@ -65,6 +65,7 @@ type storedToken struct {
 	Account  string    `json:"account"`
 	BaseURL  string    `json:"base_url"`
 	Username string    `json:"username"`
+	Platform string    `json:"platform,omitempty"` // "" in files from before get.chat: msgboxx
 	Token    string    `json:"token"`
 	Expiry   time.Time `json:"expiry,omitzero"`
 	SavedAt  time.Time `json:"saved_at"`

@@ -332,3 +332,26 @@ func TestPasswordCmd(t *testing.T) {
 		}
 	}
 }
+
+// A login made with --platform getchat keeps its platform: a later plain
+// mbx for that unconfigured account opens get.chat, not msgboxx; a named
+// platform still wins.
+func TestStoredLoginKeepsItsPlatform(t *testing.T) {
+	setXDG(t)
+	ts := newTokenStore(nil, 0, &secretSet{})
+	rec := testRecord()
+	rec.Platform = platformGetchat
+	if _, _, err := ts.save(rec); err != nil {
+		t.Fatal(err)
+	}
+	plain := account{Name: rec.Account, Platform: platformMsgboxx}
+	fillFromStored(&plain, ts)
+	if plain.Platform != platformGetchat || plain.BaseURL != rec.BaseURL {
+		t.Fatalf("plain mbx after a get.chat login: %+v", plain)
+	}
+	named := account{Name: rec.Account, Platform: platformMsgboxx, PlatformGiven: true}
+	fillFromStored(&named, ts)
+	if named.Platform != platformMsgboxx {
+		t.Fatalf("a named platform lost to the stored one: %+v", named)
+	}
+}

@@ -524,6 +524,9 @@ func fillFromStored(a *account, tokens *tokenStore) {
 	if a.Username == "" && a.BaseURL == f.tok.BaseURL {
 		a.Username = f.tok.Username
 	}
+	if !a.PlatformGiven && f.tok.Platform != "" && a.BaseURL == f.tok.BaseURL {
+		a.Platform = f.tok.Platform // logged in with --platform getchat: the same platform again
+	}
 }
 
 // session is one account's connection: its client, where its token is
@@ -646,7 +649,7 @@ func (s *session) password(ctx context.Context) (string, error) {
 // keep is the client's OnToken: every new token is stored.
 func (s *session) keep(token string, expiry time.Time) {
 	s.secrets.add(token)
-	f, kr, err := s.tokens.save(storedToken{Account: s.acc.Name, BaseURL: s.acc.BaseURL, Username: s.acc.Username, Token: token, Expiry: expiry})
+	f, kr, err := s.tokens.save(storedToken{Account: s.acc.Name, BaseURL: s.acc.BaseURL, Username: s.acc.Username, Platform: s.acc.Platform, Token: token, Expiry: expiry})
 	if kr != nil {
 		s.logger.Info("system keyring unavailable; tokens are kept in files", "account", s.acc.Name, "reason", kr)
 	}
@@ -738,7 +741,7 @@ func runLogin(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 	var got storedToken
 	keep := func(tok string, exp time.Time) {
 		secrets.add(tok)
-		got = storedToken{Account: acc.Name, BaseURL: acc.BaseURL, Username: acc.Username, Token: tok, Expiry: exp}
+		got = storedToken{Account: acc.Name, BaseURL: acc.BaseURL, Username: acc.Username, Platform: acc.Platform, Token: tok, Expiry: exp}
 	}
 	var c conn
 	if acc.Platform == platformGetchat {
