@@ -1148,7 +1148,7 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 	if err != nil {
 		return 0, err
 	}
-	res, err := e.apply(batch)
+	res, err := e.applyPage(batch, 0, true) // older history is not news
 	return res.NewMessages, err
 }
 

@@ -810,9 +810,17 @@ func TestLoadOlderFromThePlatform(t *testing.T) {
 		t.Skip("no conversation with history older than a day in this seed")
 	}
 	before, _ := r.store.ThreadCount(conv)
+	sub := r.engine.Subscribe()
+	defer sub.Close()
 	added, err := r.engine.LoadOlder(context.Background(), conv, oldest)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Older history is not news: no notification, no "(N new)".
+	for ch, ok := sub.Poll(); ok; ch, ok = sub.Poll() {
+		if len(ch.Inbound) > 0 {
+			t.Fatalf("loading older messages announced %d conversations as news", len(ch.Inbound))
+		}
 	}
 	after, _ := r.store.ThreadCount(conv)
 	if added == 0 || after != before+added {
