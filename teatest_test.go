@@ -186,8 +186,8 @@ func TestTeatestClosedWindow(t *testing.T) {
 	f := newTeaFlow(t)
 	before := len(f.outbox())
 	f.keys("j", "j", "j", "j", "enter") // Ben Okafor, the oldest
-	f.waitFor("Ben Okafor's thread", "Ben Okafor +44790211", "closed 6h 00m ago",
-		"Can I still apply?", "The 24-hour window is closed: only an approved template")
+	f.waitFor("Ben Okafor's thread", "Ben Okafor", "closed 6h 00m ago",
+		"Can I still apply?", "24-hour window closed: templates only")
 	// r offers the templates: only one can reach Ben now.
 	f.keys("r")
 	f.waitFor("the template picker", "Send a template to Ben Okafor", "The 24-hour window closed 6h 00m ago")

@@ -235,6 +235,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.touched = true
 	}
 	cmd := a.update(msg)
+	a.fitComposer() // one line until the agent writes, then as tall as the text
 	cmd = tea.Batch(cmd, a.keepPlace())
 	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
 		a.askedAtStart = true

@@ -63,7 +63,15 @@ func (a *App) openAssign() tea.Cmd {
 	if len(ids) == 0 {
 		return a.flash("Nothing selected", true)
 	}
-	return a.push(newAssignPicker(a.keys, ids, a.caps), func(id int) tea.Cmd {
+	p := newAssignPicker(a.keys, ids, a.caps)
+	if len(ids) == 1 { // named from the first frame, not once the list is read
+		if c := a.thread.conv; c.ID == ids[0] {
+			p.what = c.Label()
+		} else if c, ok := a.list.Selected(); ok && c.ID == ids[0] {
+			p.what = c.Label()
+		}
+	}
+	return a.push(p, func(id int) tea.Cmd {
 		return to(id, loadAssigneesCmd(a.core, ids))
 	})
 }

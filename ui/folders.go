@@ -117,7 +117,7 @@ func (s sidebar) View(st styles) string {
 		b.WriteString(fit(text, w))
 		row++
 	}
-	put(st.title.Render("Folders"))
+	// "Folders" is the pane's title, in its border.
 	for i, e := range s.entries {
 		if i > 0 && e.kind != s.entries[i-1].kind {
 			put("")

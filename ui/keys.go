@@ -67,6 +67,7 @@ type KeyMap struct {
 	Send, Newline, Editor, LeaveComposer key.Binding
 	SavedResponse                        key.Binding // a saved response inserted at the cursor
 	Attach                               key.Binding // a file sent with the text as its caption (where the platform takes files)
+	ComposerHelp                         key.Binding // the help, from the composer, where ? types text
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -83,7 +84,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.Help, k.Quit},
 		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile,
 			k.SendAgain, k.WasSent},
-		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.LeaveComposer},
+		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer},
 	}
 }
 

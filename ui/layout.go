@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Size is handled here only: WindowSizeMsg → layout() → child.SetSize.
@@ -22,16 +23,18 @@ type panes struct {
 	sideW, listW, threadW int
 	bodyH                 int // pane content height (inside borders)
 	threadH               int // thread content height above the composer
+	compH                 int // the composer's rows (composerRows)
 }
 
+// Every pane's title is in its top border (README's diagram): the
+// sidebar's "Folders", the list's view and count, the thread's contact
+// and window. The composer is one line until the agent writes, then grows
+// with the text up to a third of the pane; its counter and state are on
+// the line that separates it from the thread.
 func (a *App) layout() {
 	w, h := a.width, a.height
 	a.narrow = w < wideMin
 	bodyH := max(1, h-1-2) // status bar, borders
-	compH := composerHeight
-	if bodyH < 12 {
-		compH = 3
-	}
 	var p panes
 	p.bodyH = bodyH
 	if a.narrow {
@@ -43,33 +46,80 @@ func (a *App) layout() {
 		p.listW = max(30, min(56, rest*2/5))
 		p.threadW = max(20, rest-p.listW)
 	}
-	p.threadH = max(1, bodyH-compH-1)
+	p.compH = a.comp.rows(p.threadW, composerMaxRows(bodyH))
+	p.threadH = max(1, bodyH-p.compH-1)
 	a.panes = p
-	listH, threadH := max(1, p.bodyH-1), p.threadH // the list's title line: its view, count, what is new above
-	if a.narrow {                                  // one pane at a time: a title line says which
-		threadH = max(1, threadH-1)
-	}
 	a.side.SetSize(p.sideW, p.bodyH)
-	a.list.SetSize(p.listW, listH)
-	a.thread.SetSize(p.threadW, threadH)
-	a.comp.SetSize(p.threadW, compH)
+	a.list.SetSize(p.listW, p.bodyH)
+	a.thread.SetSize(p.threadW, p.threadH)
+	a.comp.SetSize(p.threadW, p.compH)
 	a.bar.width = w
 	a.sizeDialogs()
 }
 
-// box draws a pane with its border, highlighted when focused.
-func (a *App) box(content string, focused bool) string {
-	if focused {
-		return a.st.paneFocused.Render(content)
+// composerMaxRows is the most the composer grows to: a third of the pane,
+// so the thread it answers stays in view.
+func composerMaxRows(bodyH int) int { return max(1, min(composerHeight+3, bodyH/3)) }
+
+// fitComposer gives the composer the rows its text needs, when that
+// changed (after every update: typing, a draft, a send, a focus change).
+func (a *App) fitComposer() {
+	if !a.ready || a.width == 0 {
+		return
 	}
-	return a.st.pane.Render(content)
+	if a.comp.rows(a.panes.threadW, composerMaxRows(a.panes.bodyH)) != a.panes.compH {
+		a.layout()
+	}
 }
 
-// threadPane is the thread with the composer under it.
+// box draws a pane with its title in the top border, heavy when focused
+// (visible without colour). left is the title, right an optional note at
+// the border's right end; right goes first when the width is short.
+func (a *App) box(left, right, content string, focused bool) string {
+	st, b := a.st.pane, lipgloss.RoundedBorder()
+	if focused {
+		st, b = a.st.paneFocused, lipgloss.ThickBorder()
+	}
+	body := st.BorderTop(false).Render(content)
+	inner := max(0, lipgloss.Width(body)-2)
+	edge := lipgloss.NewStyle().Foreground(st.GetBorderTopForeground())
+	room := max(0, inner-2) // one border rune each side of the titles
+	if left != "" {
+		left = " " + left + " "
+	}
+	if right != "" {
+		right = " " + right + " "
+	}
+	if ansi.StringWidth(left)+ansi.StringWidth(right) > room {
+		if room-ansi.StringWidth(right) >= 12 {
+			left = ansi.Truncate(left, room-ansi.StringWidth(right), "… ")
+		} else {
+			right = ""
+		}
+	}
+	left = ansi.Truncate(left, room, "… ")
+	fill := max(0, room-ansi.StringWidth(left)-ansi.StringWidth(right))
+	top := edge.Render(b.TopLeft+b.Top) + left + edge.Render(strings.Repeat(b.Top, fill)) + right + edge.Render(b.Top+b.TopRight)
+	if inner < 2 {
+		top = edge.Render(b.TopLeft + strings.Repeat(b.Top, inner) + b.TopRight)
+	}
+	return top + "\n" + body
+}
+
+// threadPane is the thread with the composer under it: the line between
+// them carries the composer's counter and state.
 func (a *App) threadPane() string {
-	now := a.d.Now()
-	sep := a.st.muted.Render(strings.Repeat("─", a.panes.threadW))
-	return lipgloss.JoinVertical(lipgloss.Left, a.thread.View(a.st, now), sep, a.comp.View(a.st, a.keys))
+	sep := a.comp.separator(a.st, a.panes.threadW)
+	return lipgloss.JoinVertical(lipgloss.Left, a.thread.View(a.st, a.d.Now()), sep, a.comp.View(a.st, a.keys))
+}
+
+// threadTitle is the thread pane's border title: the contact, the number,
+// the assignee (left) and the tags and the window (right).
+func (a *App) threadTitle() (string, string) {
+	if a.thread.conv.ID == "" {
+		return a.st.title.Render("Thread"), ""
+	}
+	return a.thread.headerParts(a.st, a.d.Now(), max(1, a.panes.threadW-4))
 }
 
 // body renders the panes for the current size and focus.
@@ -78,40 +128,44 @@ func (a *App) body() string {
 	if a.narrow {
 		switch a.focus {
 		case focusSidebar:
-			return a.box(a.side.View(a.st), true)
+			return a.box(a.st.title.Render("Folders"), "", a.side.View(a.st), true)
 		case focusThread, focusComposer:
-			return a.box(a.narrowTitle("‹ "+a.side.label(a.side.active), hint(a.keys.Back, "back"))+"\n"+a.threadPane(), true)
+			l, r := a.threadTitle()
+			l = a.st.muted.Render("‹ ") + l // esc goes back to the list
+			if r == "" {
+				r = a.st.muted.Render(hint(a.keys.Back, "back"))
+			}
+			return a.box(l, r, a.threadPane(), true)
 		}
-		return a.box(a.listTitle(hint(a.keys.PrevPane, "folders", a.keys.Help, "help"))+"\n"+a.list.View(a.st, now), true)
+		l, r := a.listTitle(hint(a.keys.PrevPane, "folders", a.keys.Help, "help"))
+		return a.box(l, r, a.list.View(a.st, now), true)
 	}
+	ll, lr := a.listTitle("")
+	tl, tr := a.threadTitle()
 	return lipgloss.JoinHorizontal(lipgloss.Top,
-		a.box(a.side.View(a.st), a.focus == focusSidebar),
-		a.box(a.listTitle("")+"\n"+a.list.View(a.st, now), a.focus == focusList),
-		a.box(a.threadPane(), a.focus == focusThread || a.focus == focusComposer),
+		a.box(a.st.title.Render("Folders"), "", a.side.View(a.st), a.focus == focusSidebar),
+		a.box(ll, lr, a.list.View(a.st, now), a.focus == focusList),
+		a.box(tl, tr, a.threadPane(), a.focus == focusThread || a.focus == focusComposer),
 	)
 }
 
-// listTitle is the list's first line: the view and its count, the marks,
-// and "↑ N new" when conversations arrived above the rows shown (g goes
-// there); right, in narrow mode, a hint.
-func (a *App) listTitle(right string) string {
+// listTitle is the list's title, in its border: the view and its count,
+// the marks, and "↑ N new" when conversations arrived above the rows
+// shown (g goes there); right, a hint.
+func (a *App) listTitle(right string) (string, string) {
 	title := fmt.Sprintf("%s · %d", a.side.label(a.side.active), a.list.total)
 	if n := len(a.list.marked); n > 0 {
 		title += fmt.Sprintf(" · %d marked", n)
 	}
-	t := a.st.title.Render(" " + line(title))
+	t := a.st.title.Render(line(title))
 	if n := a.list.newAbove; n > 0 {
 		t += " " + a.st.warning.Render(fmt.Sprintf("↑ %d new", n))
-		if right == "" {
-			right = hint(a.keys.Top, "goes there")
-		}
+		right = hint(a.keys.Top, "goes there")
 	}
-	return spread(t, a.st.muted.Render(right), a.panes.listW)
-}
-
-// narrowTitle is the first line of a pane in narrow mode.
-func (a *App) narrowTitle(title, hint string) string {
-	return spread(a.st.title.Render(" "+line(title)), a.st.muted.Render(hint), a.panes.listW)
+	if right == "" {
+		return t, ""
+	}
+	return t, a.st.muted.Render(right)
 }
 
 func lipWidth(s string) int { return lipgloss.Width(s) }

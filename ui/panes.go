@@ -600,6 +600,8 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.LeaveComposer):
 		a.setFocus(focusThread)
 		return a.offerLogin() // held back while the agent was typing
+	case key.Matches(k, km.ComposerHelp):
+		return a.push(&helpDialog{km: a.keys, focus: focusComposer}, nil)
 	case key.Matches(k, km.Editor):
 		return editorCmd(a.d.Editor, a.thread.conv.ID, a.comp.Value())
 	case key.Matches(k, km.SavedResponse):

@@ -146,8 +146,8 @@ func (t *threadView) Set(m threadLoadedMsg) {
 	t.msgs, t.hasOlder = m.msgs, m.hasOlder
 }
 
-// bodyHeight is the lines left for messages under the header.
-func (t *threadView) bodyHeight() int { return max(1, t.height-2) }
+// bodyHeight is the lines for messages (the header is in the border).
+func (t *threadView) bodyHeight() int { return max(1, t.height) }
 
 // olderSource says where older messages come from when the agent scrolls
 // to the top.
@@ -264,35 +264,42 @@ func center(s string, w int) string {
 	return strings.Repeat(" ", pad) + s
 }
 
-// headerLine is the contact, the assignee and the window badge.
-func (t *threadView) headerLine(st styles, now time.Time) string {
+// headerParts is the thread's title, for its pane's border: the contact,
+// the number and the assignee (left), the tags and the window badge
+// (right), in w cells.
+func (t *threadView) headerParts(st styles, now time.Time, w int) (string, string) {
 	c := t.conv
 	win := state.WindowAt(c.WindowExpiry(), now)
-	badge := st.windowStyle(win).Render(win.String())
-	tags := tagsLabel(c.Tags, t.width/3)
+	// "— template only" is the composer's to say, under the thread.
+	badge := st.windowStyle(win).Render(strings.TrimSuffix(win.String(), " — template only"))
+	tags := tagsLabel(c.Tags, w/3)
 	if tags != "" {
 		badge = st.tag.Render(tags) + "  " + badge // kept whole: the name is cut first
 	}
-	// With a person, a team and tags to show, the number goes first when
-	// the line is full.
-	withNumber := c.ContactName != "" && c.ContactNumber != ""
-	for _, number := range []bool{withNumber, false} {
-		left := st.title.Render(line(c.Label()))
-		if number {
-			left += " " + st.muted.Render(line(c.ContactNumber))
-		}
-		if t.header != "" {
-			left += " " + st.muted.Render(line(t.header))
-		}
-		full := ansi.StringWidth(left)+1+ansi.StringWidth(badge) > t.width
-		if !number || !full || tags == "" && (c.UserID == "" || c.TeamID == "") {
-			return spread(left, badge, t.width)
-		}
+	room := w - 3 - ansi.StringWidth(badge)
+	name := st.title.Render(line(c.Label()))
+	number := ""
+	if c.ContactName != "" && c.ContactNumber != "" {
+		number = " " + st.muted.Render(line(c.ContactNumber))
 	}
-	return "" // not reached: the second pass has no number
+	assignee := ""
+	if t.header != "" {
+		assignee = " " + st.muted.Render(line(t.header))
+	}
+	// When the line is full the number goes first (the assignee is what a
+	// supervisor reads the header for), then the assignee is cut.
+	if ansi.StringWidth(name+number+assignee) > room {
+		number = ""
+	}
+	left := name + number + assignee
+	if room > 0 {
+		left = ansi.Truncate(left, room, "…") // the assignee is cut first
+	}
+	return left, badge
 }
 
-// View renders the header and the visible part of the thread.
+// View renders the visible part of the thread, its newest line at the
+// bottom (the header is the pane's title: threadTitle).
 func (t threadView) View(st styles, now time.Time) string {
 	if t.conv.ID == "" {
 		return fitBlock([]string{"", st.muted.Render(center("Select a conversation and press enter.", t.width))}, t.width, t.height)
@@ -302,7 +309,6 @@ func (t threadView) View(st styles, now time.Time) string {
 	end := max(0, l.total()-t.scroll)
 	visible := l.lines(max(0, end-h), end)
 	out := make([]string, 0, t.height)
-	out = append(out, t.headerLine(st, now), st.muted.Render(strings.Repeat("─", t.width)))
 	for len(out)+len(visible) < t.height {
 		out = append(out, "")
 	}

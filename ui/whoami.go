@@ -148,7 +148,10 @@ func (a *App) barView() string {
 	var hints []key.Binding
 	if a.focus == focusComposer { // the composer's keys while writing: others type text there
 		k := a.keys
-		hints = []key.Binding{k.Send, k.Newline, k.LeaveComposer, k.SavedResponse, k.Attach, k.Editor}
+		hints = []key.Binding{k.Send, k.Newline, k.LeaveComposer, k.ComposerHelp, k.SavedResponse, k.Attach, k.Editor}
+	} else if a.focus == focusThread { // the way back first: in one pane it is the only way to the list
+		k := a.keys
+		hints = []key.Binding{k.Back, k.Reply, k.Template, k.Assign, k.MoveArchive, k.Help, k.Search, k.Quit}
 	}
 	return b.View(a.st, a.keys, a.d.Now(), len(a.list.marked), hints)
 }
