@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"mime"
+	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -122,10 +125,52 @@ func toMessage(m Message) state.Message {
 	if dir == state.Inbound {
 		st = state.StatusUnknown
 	}
-	return state.Message{
+	out := state.Message{
 		ID: m.ID, ConversationID: m.ConversationID, AccountID: m.APIAccountID, ContactID: m.Contact.ID,
 		Direction: dir, Body: m.Body, Time: m.Sent.Time, Status: st, Template: m.IsTemplate, Sender: m.SenderName(),
 	}
+	if m.FileLocation != "" {
+		out.Media = fileMedia(m.FileLocation)
+		out.Body = state.MediaLine(out.Media.Kind, out.Media.Name, m.Body)
+	}
+	return out
+}
+
+// fileMedia is a message's fileLocation as its Media (doc.go, "Files"):
+// the name is the location's last path element, the kind its extension's;
+// the location itself is the reference FetchMedia reads.
+func fileMedia(location string) state.Media {
+	md := state.Media{Kind: "document", Ref: location}
+	if u, err := url.Parse(location); err == nil {
+		if name := path.Base(u.Path); name != "/" && name != "." {
+			md.Name = name
+		}
+	}
+	if ct := mime.TypeByExtension(strings.ToLower(path.Ext(md.Name))); ct != "" {
+		md.MIME = ct
+		md.Kind = state.MediaKindOf(ct)
+	}
+	return md
+}
+
+// FetchMedia downloads a message's file from its fileLocation
+// (state.MediaFetcher).
+func (b *Backend) FetchMedia(ctx context.Context, m state.Media) (state.MediaFile, error) {
+	if m.Ref == "" {
+		return state.MediaFile{}, &state.InputError{Msg: "this message's file has no location msgboxx gave"}
+	}
+	f, err := b.c.DownloadFile(ctx, m.Ref)
+	if err != nil {
+		return state.MediaFile{}, wrap(err)
+	}
+	return state.MediaFile{Name: orName(f.Name, m.Name), MIME: orName(f.ContentType, m.MIME), Data: f.Data}, nil
+}
+
+func orName(s, or string) string {
+	if s != "" {
+		return s
+	}
+	return or
 }
 
 func toContact(c Contact) state.Contact {

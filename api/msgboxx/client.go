@@ -203,8 +203,19 @@ type call struct {
 	// login). Unsafe requests are retried only when the server said it did
 	// not act (429) or the connection was never made.
 	safe bool
-	// noAuth: the login itself.
+	// noAuth: the login itself, and a file on another host than the API's.
 	noAuth bool
+	// at is an absolute URL in place of the base and path (a message's
+	// fileLocation); raw takes the answer's bytes instead of JSON.
+	at  *url.URL
+	raw *rawAnswer
+}
+
+// rawAnswer is a body read as bytes (a file), with its content type.
+type rawAnswer struct {
+	data        []byte
+	contentType string
+	limit       int64 // bytes; the client's MaxResponseBytes when 0
 }
 
 func (c *Client) do(ctx context.Context, cl call) error {
@@ -285,6 +296,9 @@ func (c *Client) attempt(parent context.Context, cl call, body []byte, token str
 	u := *c.base
 	u.Path = c.base.Path + cl.path
 	u.RawPath = ""
+	if cl.at != nil {
+		u = *cl.at
+	}
 	if len(cl.query) > 0 {
 		u.RawQuery = cl.query.Encode()
 	}
@@ -314,21 +328,29 @@ func (c *Client) attempt(parent context.Context, cl call, body []byte, token str
 		return 0, &Error{Op: cl.route, Err: netError(parent, err), MaybeDelivered: sent && !cl.safe}
 	}
 	defer resp.Body.Close()
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	limit := c.maxBody
+	if cl.raw != nil && cl.raw.limit > 0 {
+		limit = cl.raw.limit
+	}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	c.log.Debug("request", "op", cl.route, "status", resp.StatusCode, "attempt", n+1, "elapsed", time.Since(began), "bytes", len(data))
 	if readErr != nil {
 		// The server answered but the body broke off.
 		return 0, &Error{Op: cl.route, Status: 0, Err: fmt.Errorf("reading the %d answer: %w", resp.StatusCode, netError(parent, readErr)),
 			MaybeDelivered: !cl.safe}
 	}
-	if int64(len(data)) > c.maxBody {
+	if int64(len(data)) > limit {
 		return resp.StatusCode, &Error{Op: cl.route, Status: resp.StatusCode,
-			Err: fmt.Errorf("%w: over %d MiB", errResponseTooLarge, c.maxBody>>20), MaybeDelivered: !cl.safe && resp.StatusCode < 300}
+			Err: fmt.Errorf("%w: over %d MiB", errResponseTooLarge, limit>>20), MaybeDelivered: !cl.safe && resp.StatusCode < 300}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := serverError(cl.route, resp.StatusCode, data, resp.Header)
 		e.MaybeDelivered = !cl.safe && resp.StatusCode >= 500
 		return resp.StatusCode, e
+	}
+	if cl.raw != nil {
+		cl.raw.data, cl.raw.contentType = data, resp.Header.Get("Content-Type")
+		return resp.StatusCode, nil
 	}
 	if cl.out == nil {
 		return resp.StatusCode, nil

@@ -14,7 +14,7 @@ func TestBackendCore(t *testing.T) {
 	t.Parallel()
 	r := newSyncedRig(t, true)
 	be := newBackend(t, r.srv, r.url, r.now)
-	want := state.Capabilities{Folders: true, ContactEditing: true, TemplateFollowUp: true}
+	want := state.Capabilities{Folders: true, ContactEditing: true, TemplateFollowUp: true, Media: true}
 	if got := state.CapabilitiesOf(be); got != want {
 		t.Errorf("capabilities %+v, want %+v", got, want)
 	}

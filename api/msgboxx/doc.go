@@ -134,6 +134,22 @@
 // base URL must be https; plain http is refused unless the host is
 // loopback (127.0.0.0/8, ::1, localhost), which is where the sandbox runs.
 //
+// # Files
+//
+// A message's "fileLocation" is the only word the reference has on files:
+// the examples show it empty and say nothing of its form. Decided: a
+// non-empty fileLocation is an absolute URL of the file a customer sent.
+// The message becomes a media message (state.Media: Ref the location, Name
+// its last path element, Kind and MIME from that name's extension,
+// "document" when unknown) whose body reads as on every platform,
+// "[document cv.pdf] Here is my CV" or "[image] caption" (state.MediaLine).
+// FetchMedia (state.MediaFetcher) reads it like any GET (retried, bounded
+// at 100 MiB), under the transport rule: https, or plain http on loopback
+// only, never with credentials in the URL. The bearer token goes only to
+// the API's own scheme and host; a file elsewhere (a CDN, a signed URL) is
+// asked for without it. The sandbox's reading serves its files on its own
+// host under /files/{messageId}/{name}, behind the same token.
+//
 // # The reference's inconsistencies, and what this package decided
 //
 //   - "datetime" (api accounts, contacts, the single inbox) vs "dateTime"

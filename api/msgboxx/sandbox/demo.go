@@ -456,8 +456,12 @@ func (g *demoGen) conversation(c *contact, ctry *country, cat int) {
 	// A few customers sent a file.
 	if g.r.IntN(25) == 0 {
 		at := last.Add(-time.Duration(1+g.r.IntN(50)) * time.Second)
-		m := g.add(cv, g.st.newID(), at, "Here is my CV", -1, flagHasFile)
-		g.st.files[m.id] = "https://files.msgboxx.example/attachments/" + m.id.String() + "/cv.pdf"
+		body, name := "Here is my CV", "cv.pdf"
+		if cv.contact.id[0]%2 == 1 { // no draw from the generator: the rest of the demo stays as it was
+			body, name = "My timesheet for this week", "timesheet.jpg"
+		}
+		m := g.add(cv, g.st.newID(), at, body, -1, flagHasFile)
+		g.st.files[m.id] = filesPath + m.id.String() + "/" + name
 	}
 }
 

@@ -379,7 +379,10 @@
 //     while no window was open are template messages with a broadcast
 //     record. Old outgoing messages are final (Read or Delivered, a few
 //     Failed); a few recent ones are still Pending or Sent; a few inbound
-//     messages carry a fileLocation.
+//     messages carry a fileLocation (a CV as cv.pdf or a timesheet photo
+//     as timesheet.jpg), an absolute URL on the host the request came to,
+//     GET /files/{messageId}/{name}, served behind the same bearer token
+//     as the API (a one-page PDF or a small JPEG, the same bytes each time).
 //   - Hostile contacts and messages (tagged "test", in the agent's
 //     accounts): ANSI CSI colour and screen-clearing codes, OSC 8 hyperlinks,
 //     OSC 52 clipboard writes, a bare C1 CSI (U+009B), U+202E right-to-left

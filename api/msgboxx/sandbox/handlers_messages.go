@@ -199,7 +199,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, u *user) {
 	nowUS := toMicros(now)
 	items := make([]wireMessage, 0, len(idxs))
 	for _, idx := range idxs {
-		items = append(items, s.st.wireMessage(idx, nowUS))
+		items = append(items, located(r, s.st.wireMessage(idx, nowUS)))
 	}
 	s.st.mu.RUnlock()
 	writeJSON(w, http.StatusOK, wireList[wireMessage]{Items: items, Paging: p})
@@ -217,7 +217,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	var out wireMessage
 	if found {
-		out = s.st.wireMessage(idx, toMicros(s.now()))
+		out = located(r, s.st.wireMessage(idx, toMicros(s.now())))
 	}
 	s.st.mu.RUnlock()
 	if !found {

@@ -194,6 +194,7 @@ func (s *Server) routes() {
 		{"POST", "/organisation", a(s.createWebhook)},
 		{"PUT", "/webhook/{id}", a(s.updateWebhook)},
 		{"DELETE", "/webhook/{id}", a(s.deleteWebhook)},
+		{"GET", filesPath + "{id}/{name}", a(s.getFile)},
 	}
 	mux := http.NewServeMux()
 	allowed := map[string][]string{}
