@@ -367,6 +367,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
 			theme:   conf.theme, notify: conf.notify,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
+			responses: "demo",
 		})
 	}
 	for current := first; ; {
@@ -473,6 +474,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 				},
 				login: sess.login, username: sess.acc.Username, userID: sess.acc.UserID,
 				accounts: cfg.accountNames(), current: sess.acc.Name,
+				responses: sess.acc.Name,
 			})
 			return code
 		}()
@@ -857,6 +859,9 @@ type inboxParams struct {
 	userID   string // the config file's user_id: who the agent is, when the platform cannot tell
 	accounts []string
 	current  string
+	// responses names the account's own saved responses file
+	// (responses.go); "" for none.
+	responses string
 	// From the config file: the palette and notifications.
 	theme  string
 	notify notifySettings
@@ -873,6 +878,9 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	}
 	defer store.Close()
 	scfg := state.Config{Logger: p.logger, HistoryDays: p.sync.HistoryDays, Poll: p.sync.PollInterval}
+	if p.responses != "" {
+		scfg.Responses = savedResponses(p.responses)
+	}
 	if p.sync.PollInterval > 30*time.Second {
 		scfg.IdlePoll = p.sync.PollInterval // idle polls are never more frequent
 	}

@@ -346,7 +346,9 @@ func (e *Engine) Capabilities() Capabilities {
 	if e == nil {
 		return Capabilities{}
 	}
-	return CapabilitiesOf(e.be)
+	c := CapabilitiesOf(e.be)
+	c.SavedResponses = c.SavedResponses || e.cfg.Responses != nil
+	return c
 }
 
 // platformName is the platform in words.

@@ -48,7 +48,10 @@
 //     (Conversation.Tags, migration 4), filled from Batch.Tags in the
 //     same transaction as the batch's messages and metadata; a platform
 //     without conversation tags never sets it and they stay empty.
-//   - SavedResponder (SavedResponses): Engine.SavedResponses.
+//   - SavedResponder (SavedResponses): Engine.SavedResponses. The agent's
+//     own file (Config.Responses, a LocalResponses) adds to them and gives
+//     the capability to a platform without any (msgboxx); with none in
+//     either the error is a NoSavedResponsesError saying where to write them.
 //   - ContactEditor (ContactEditing; msgboxx): CreateContact,
 //     UpdateContact, ContactByNumber, behind Engine.CreateContact (which
 //     needs only the first and the last) and Engine.SetContactTags (the

@@ -34,6 +34,11 @@ type Config struct {
 	// clock, and stop releases a wait that ended otherwise.
 	After  func(d time.Duration) (c <-chan time.Time, stop func())
 	Logger *slog.Logger
+	// Responses, when set, are the agent's own saved responses (a file
+	// per account, read each time they are asked for, so an edit shows at
+	// once), offered beside the platform's (SavedResponses); it gives the
+	// capability to a platform without any.
+	Responses *LocalResponses
 }
 
 func (c Config) withDefaults() Config {

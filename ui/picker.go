@@ -179,9 +179,14 @@ func (p *pickList) Lines(st styles, w, h int) []string {
 	first := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
 	for i := first; i < len(p.shown) && i < first+rows; i++ {
 		it := p.items[p.shown[i]]
-		mark := "  "
+		mark := "  " // the cursor's row is marked by a glyph, not only colour (NO_COLOR)
+		if i == p.cursor && !it.disabled {
+			mark = "› "
+		}
 		if it.current {
-			mark = "● "
+			mark += "● "
+		} else {
+			mark += "  "
 		}
 		title := line(it.title)
 		detail := ""

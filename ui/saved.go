@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -77,7 +78,10 @@ func (p *savedPicker) Bounds() (int, int)    { return formW, 24 }
 func (p *savedPicker) Update(msg tea.Msg) (tea.Cmd, action) {
 	switch m := msg.(type) {
 	case savedLoadedMsg:
+		var none *state.NoSavedResponsesError
 		switch {
+		case errors.As(m.err, &none):
+			return nil, closeDialog{flash: capitalize(line(none.Error())), isErr: true}
 		case m.err != nil:
 			return nil, closeDialog{flash: "cannot read the saved responses: " + state.Words(m.err), isErr: true}
 		case len(m.saved) == 0:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
@@ -123,4 +125,13 @@ func newArea() textarea.Model {
 	s.Cursor.Blink = false
 	ta.SetStyles(s)
 	return ta
+}
+
+// capitalize puts the first letter of a sentence in capitals.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
