@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -732,12 +731,52 @@ func (a account) complete(c *config) error {
 // runConfig is mbx config: where the files are and the effective settings,
 // secrets masked: a password_cmd is "set (hidden)", a token only says
 // where it is kept.
+// printAccount is one account's effective settings, as mbx config shows
+// them (secrets masked).
+func printAccount(w io.Writer, a account, mark string, tokenState func(account) string) {
+	fmt.Fprintf(w, "\n[accounts.%s]%s\n", a.Name, mark)
+	fmt.Fprintf(w, "  platform      = %q\n", a.Platform)
+	fmt.Fprintf(w, "  base_url      = %s\n", quotedOr(msgboxx.SafeURL(a.BaseURL), "(not set: pass --base-url)"))
+	if a.Platform == platformGetchat {
+		ws := "(derived from base_url)"
+		if a.WebsocketURL != "" {
+			ws = fmt.Sprintf("%q", msgboxx.SafeURL(a.WebsocketURL))
+		} else if d, err := getchat.WebsocketURL(a.BaseURL); err == nil {
+			ws = fmt.Sprintf("%q (derived from base_url)", d)
+		}
+		fmt.Fprintf(w, "  websocket_url = %s\n", ws)
+	}
+	fmt.Fprintf(w, "  username      = %s\n", quotedOr(a.Username, "(not set: pass --username)"))
+	pw := "not set (MBX_PASSWORD or a prompt)"
+	if a.PasswordCmd != "" {
+		pw = "set (hidden)"
+	}
+	fmt.Fprintf(w, "  password_cmd  = %s\n", pw)
+	if a.UserID != "" {
+		fmt.Fprintf(w, "  user_id       = %q\n", a.UserID)
+	}
+	fmt.Fprintf(w, "  history_days  = %d\n  poll_interval = %q\n", a.Sync.HistoryDays, a.Sync.PollInterval.String())
+	tok := "none"
+	if a.BaseURL != "" && a.Username != "" {
+		tok = tokenState(a)
+	}
+	fmt.Fprintf(w, "  token         = %s\n", tok)
+	fmt.Fprintf(w, "  responses     = %s (your saved responses: README, \"Saved responses and files\")\n", responsesPath(a.Name))
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
-	fs := flag.NewFlagSet("mbx config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, fl, _ := accountFlagSet("mbx config", stderr, true) // --account NAME: that account only, as mbx --account NAME would open it
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
+	only := fl.account
 	path := configPath()
 	c, err := loadConfig(path)
 	if err != nil {
@@ -794,38 +833,32 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		}
 	}
 	for _, name := range names {
+		if only != "" {
+			break
+		}
 		a, _ := c.resolve(accountFlags{account: name}, noEnv)
 		mark := ""
 		if name == c.defaultAccount || len(names) == 1 {
 			mark = "  # opened by plain mbx"
 		}
-		fmt.Fprintf(w, "\n[accounts.%s]%s\n", name, mark)
-		fmt.Fprintf(w, "  platform      = %q\n", a.Platform)
-		fmt.Fprintf(w, "  base_url      = %s\n", quotedOr(msgboxx.SafeURL(a.BaseURL), "(not set: pass --base-url)"))
-		if a.Platform == platformGetchat {
-			ws := "(derived from base_url)"
-			if a.WebsocketURL != "" {
-				ws = fmt.Sprintf("%q", msgboxx.SafeURL(a.WebsocketURL))
-			} else if d, err := getchat.WebsocketURL(a.BaseURL); err == nil {
-				ws = fmt.Sprintf("%q (derived from base_url)", d)
-			}
-			fmt.Fprintf(w, "  websocket_url = %s\n", ws)
+		printAccount(w, a, mark, tokenState)
+	}
+	if only != "" {
+		// That account as mbx --account NAME opens it: flags, then the
+		// environment, then the config file.
+		a, err := c.resolve(*fl, os.Getenv)
+		if err == nil && !a.Configured && a.BaseURL == "" {
+			err = fmt.Errorf("no account %q in %s (its accounts: %s); give --base-url and --username for one it does not describe", only, path, orNone(names))
 		}
-		fmt.Fprintf(w, "  username      = %s\n", quotedOr(a.Username, "(not set: pass --username)"))
-		pw := "not set (MBX_PASSWORD or a prompt)"
-		if a.PasswordCmd != "" {
-			pw = "set (hidden)"
+		if err != nil {
+			fmt.Fprintf(stderr, "mbx config: %v\n", err)
+			return 2
 		}
-		fmt.Fprintf(w, "  password_cmd  = %s\n", pw)
-		if a.UserID != "" {
-			fmt.Fprintf(w, "  user_id       = %q\n", a.UserID)
+		mark := "  # as mbx --account " + only + " opens it"
+		if !a.Configured {
+			mark = "  # not in the config file: from the flags and the environment"
 		}
-		fmt.Fprintf(w, "  history_days  = %d\n  poll_interval = %q\n", a.Sync.HistoryDays, a.Sync.PollInterval.String())
-		tok := "none"
-		if a.BaseURL != "" && a.Username != "" {
-			tok = tokenState(a)
-		}
-		fmt.Fprintf(w, "  token         = %s\n", tok)
+		printAccount(w, a, mark, tokenState)
 	}
 	if keyringErr != nil {
 		fmt.Fprintf(w, "\n%v; tokens are kept in files\n", keyringErr)

@@ -53,8 +53,9 @@ Usage:
   mbx demo                 start the embedded sandbox with demo data and open the inbox against it
   mbx sandbox [flags]      serve the sandbox (a local msgboxx API) alone; mbx sandbox -h for flags
   mbx sandbox --platform getchat [flags]   the same for get.chat (REST and websocket)
-  mbx login [--account NAME]   log in once and store the token (keyring, else a 0600 file)
-  mbx logout [--account NAME]  remove the stored token
+  mbx login [--account NAME] [--base-url URL] [--username NAME]
+                           log in once and store the token (keyring, else a 0600 file)
+  mbx logout [the same flags as login]   remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
   mbx version
 
@@ -87,6 +88,35 @@ func systemEnv() env {
 }
 
 var errNoTerminal = errors.New("standard input is not a terminal")
+
+// noTerminal says why the inbox cannot be drawn here ("" when it can):
+// it draws on standard output and reads keys from standard input or, when
+// that is a pipe, from /dev/tty.
+var noTerminal = terminalMissing // tests pin it
+
+func terminalMissing() string {
+	if !term.IsTerminal(int(os.Stdout.Fd())) {
+		return "standard output is not a terminal"
+	}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		return ""
+	}
+	f, err := os.Open("/dev/tty")
+	if err != nil {
+		return "there is no terminal to read keys from"
+	}
+	f.Close()
+	return ""
+}
+
+// terminalHint is what mbx and mbx demo say without a terminal (exit 2).
+func terminalHint(cmd, why string) string {
+	return fmt.Sprintf(`%s: the inbox needs a terminal (%s).
+  Run it in a terminal window, or over SSH with a terminal: ssh -t HOST %s
+  Without a terminal: mbx config prints the settings, mbx login stores a token,
+  mbx sandbox serves the sandbox API alone (see mbx help).
+`, cmd, why, cmd)
+}
 
 // terminalPassword reads a password from the terminal on stdin without
 // echo. Ctrl+C (ctx's end) gives up and restores the terminal.
@@ -273,6 +303,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := sandbox.Config{Simulate: true}
 	fs.Int64Var(&cfg.Seed, "seed", 1, "demo data `seed`")
 	fs.DurationVar(&cfg.SimulateEvery, "simulate-every", 8*time.Second, "mean `interval` between customer messages (0 turns the simulator off)")
+	fs.DurationVar(&cfg.StatusStep, "status-step", 3*time.Second, "`pace` of outgoing statuses: sent, delivered, read one step apart (both sandboxes; at least 1s)")
 	fs.IntVar(&cfg.Conversations, "conversations", 0, "extra `conversations` to seed (volume testing)")
 	fs.IntVar(&cfg.Messages, "messages", 0, "extra `messages` to seed over them")
 	readingFlags(fs, &cfg)
@@ -296,12 +327,20 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
 		return 2
 	}
+	if cfg.StatusStep < time.Second {
+		fmt.Fprintf(stderr, "mbx demo: --status-step %s is too short: give at least 1s (e.g. --status-step 1s)\n", cfg.StatusStep)
+		return 2
+	}
 	if cfg.SimulateEvery <= 0 {
 		cfg.Simulate = false
 	}
 	conf, err := loadConfig(configPath())
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx demo: %v\n", err)
+		return 2
+	}
+	if why := noTerminal(); why != "" {
+		fmt.Fprint(stderr, terminalHint("mbx demo", why))
 		return 2
 	}
 	secrets := &secretSet{}
@@ -321,7 +360,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer hs.Close()
 
 	gcfg := gcsandbox.Config{Seed: cfg.Seed, Simulate: cfg.Simulate, SimulateEvery: cfg.SimulateEvery,
-		Conversations: cfg.Conversations, Messages: cfg.Messages}
+		Conversations: cfg.Conversations, Messages: cfg.Messages, StatusStep: cfg.StatusStep}
 	_, gurl, gstop, err := gcsandbox.Start(gcfg, "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx demo: cannot start the get.chat sandbox on loopback: %v\n", err)
@@ -445,6 +484,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			return 2
 		}
 	}
+
 	logger, closeLog := openLog(*debug, stderr, secrets)
 	defer closeLog()
 
@@ -789,7 +829,7 @@ func runLogin(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 // runLogout is mbx logout: remove the account's token from the keyring
 // and the file, whichever hold one. Doing it twice is fine.
 func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
-	fs, fl, _ := accountFlagSet("mbx logout", stderr, false)
+	fs, fl, _ := accountFlagSet("mbx logout", stderr, true) // the same account flags as login: what one names, the other finds
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -798,13 +838,8 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		fmt.Fprintf(stderr, "mbx logout: %v\n", err)
 		return 2
 	}
-	// Only the name matters here: resolve with no server settings.
-	acc, err := cfg.resolve(*fl, func(k string) string {
-		if k == "MBX_ACCOUNT" {
-			return os.Getenv(k)
-		}
-		return ""
-	})
+	// The account as login names it (flags, environment, config file).
+	acc, err := cfg.resolve(*fl, os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx logout: %v\n", err)
 		return 2
@@ -871,6 +906,10 @@ type inboxParams struct {
 // quits or switches accounts (the account chosen is returned): drafts are
 // flushed and the store closed on the way out.
 func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
+	if why := noTerminal(); why != "" {
+		fmt.Fprint(p.stderr, terminalHint("mbx", why))
+		return 2, ""
+	}
 	store, err := state.Open(p.dbPath)
 	if err != nil {
 		fmt.Fprintf(p.stderr, "mbx: %v\n", err)

@@ -178,11 +178,18 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"sandbox", "--addr", "8088"}, 2, "not host:port"},
 		{[]string{"sandbox", "extra"}, 2, "unexpected argument"},
 		{[]string{"login", "--bogus"}, 2, "flag provided but not defined: -bogus"},
-		{[]string{"logout", "--base-url", "x"}, 2, "flag provided but not defined: -base-url"},
+		{[]string{"logout", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"logout", "-h"}, 0, "-base-url URL"}, // the same account flags as login
+		{[]string{"config", "-h"}, 0, "-account name"},
+		{[]string{"demo", "--status-step", "10ms"}, 2, "--status-step 10ms is too short: give at least 1s"},
+		{[]string{"demo", "-h"}, 0, "-status-step pace"},
+		{[]string{"demo"}, 2, "mbx demo: the inbox needs a terminal (standard output is not a terminal).\n  Run it in a terminal window"},
 		{[]string{"config", "extra"}, 2, `mbx config: unexpected argument "extra"`},
 		{[]string{"--nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"login", "-h"}, 0, "-account name"},
 	}
+	defer func(f func() string) { noTerminal = f }(noTerminal)
+	noTerminal = func() string { return "standard output is not a terminal" }
 	for _, tt := range tests {
 		var out bytes.Buffer
 		code := run(context.Background(), tt.args, &out, &out)

@@ -2,9 +2,13 @@ package state
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
+	"net"
+	"syscall"
 	"time"
 )
 
@@ -428,6 +432,47 @@ func KindOf(err error) ErrorKind {
 }
 
 // Words is a failure as the agent reads it: what happened and what to do.
+// Cause is why the platform cannot be reached, in a few words for the
+// status bar ("connection refused", "no answer in time", "cannot find
+// api.example.com"), never a raw "dial tcp …" line; what it cannot name
+// it says with Words.
+func Cause(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return "connection reset"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN):
+		return "network unreachable"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the connection closed early"
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		if dns.IsNotFound {
+			return "cannot find " + dns.Name
+		}
+		return "cannot look up " + dns.Name
+	}
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return "the server's certificate is not trusted"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "no answer in time"
+	}
+	var be *BackendError
+	if errors.As(err, &be) && be.Kind == KindTemporary && be.RetryAfter == 0 && be.Message != "" {
+		return be.Message
+	}
+	return Words(err)
+}
+
 func Words(err error) string {
 	var be *BackendError
 	if !errors.As(err, &be) {

@@ -283,7 +283,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			failures++
 			wait = backoff(failures, time.Second, e.cfg.MaxBackoff)
 			next := e.cfg.Now().Add(wait)
-			e.setStatus(func(s *ConnStatus) { s.State, s.LastError, s.NextAttempt = Offline, Words(err), next })
+			e.setStatus(func(s *ConnStatus) { s.State, s.LastError, s.NextAttempt = Offline, Cause(err), next })
 			e.log.Info("sync failed", "err", err, "retry_in", wait)
 		}
 		if !e.wait(ctx, e.nudge, wait) {

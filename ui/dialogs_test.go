@@ -29,6 +29,22 @@ func TestLoginPromptWaitsForComposer(t *testing.T) {
 	}
 }
 
+// The login-again key works from the composer: it opens the prompt the
+// agent asked for, over the composer, and the draft stays.
+func TestLoginAgainFromComposer(t *testing.T) {
+	a := notifyApp(t, Deps{Account: "work", Username: "agent", Login: func(context.Context, string) error { return nil }})
+	a.bar.conn.State = state.LoginRequired
+	a.setFocus(focusComposer)
+	a.comp.ta.InsertString("half a reply")
+	a.Update(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	if _, ok := isOpen[*loginPrompt](a); !ok {
+		t.Fatal("ctrl+r in the composer did not open the login prompt")
+	}
+	if a.comp.Value() != "half a reply" {
+		t.Errorf("the draft is %q", a.comp.Value())
+	}
+}
+
 // ctrl+t edits the tags of the contact under the cursor then, whatever
 // search results arrive while the agent types them.
 func TestTagsSavedOnTheContactEdited(t *testing.T) {

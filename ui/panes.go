@@ -612,6 +612,12 @@ func (a *App) handleComposerKey(k tea.KeyPressMsg) tea.Cmd {
 		return a.openAttach()
 	case key.Matches(k, km.Send):
 		return a.send()
+	case key.Matches(k, km.Sync): // a control key, which types nothing: the status bar's "ctrl+r logs in" holds here too
+		if a.bar.conn.State == state.LoginRequired && a.d.Login != nil && len(a.dialogs) == 0 {
+			a.loginDismissed = false // asked for: the prompt opens over the composer, the draft kept
+			return a.push(newLoginPrompt(a.keys, a.d.Username, a.d.Platform), nil)
+		}
+		return tea.Batch(syncNowCmd(a.core), a.flash("Syncing…", false))
 	}
 	before := a.comp.Value()
 	cmd := a.comp.Update(k)

@@ -61,9 +61,9 @@ func (s *statusBar) connText(st styles, keys KeyMap, now time.Time) string {
 	case state.Offline:
 		wait := ""
 		if !c.NextAttempt.IsZero() {
-			wait = fmt.Sprintf(", retry in %ds", max(0, int(c.NextAttempt.Sub(now).Seconds()+0.5)))
+			wait = " · retrying in " + seconds(c.NextAttempt.Sub(now))
 		}
-		return st.statusErr.Render("○ offline" + wait + ": " + line(c.LastError))
+		return st.statusErr.Render("○ offline" + wait + " — " + line(c.LastError))
 	case state.LoginRequired:
 		if s.login {
 			return st.statusErr.Render("✗ logged out: " + keys.Sync.Help().Key + " logs in")
@@ -114,4 +114,13 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints
 		mid = h.ShortHelpView(hints)
 	}
 	return fit(left+" "+conn+"  "+mid, s.width)
+}
+
+// seconds is a short wait in words: "4s", "1m 05s".
+func seconds(d time.Duration) string {
+	n := max(0, int(d.Seconds()+0.5))
+	if n < 60 {
+		return fmt.Sprintf("%ds", n)
+	}
+	return fmt.Sprintf("%dm %02ds", n/60, n%60)
 }

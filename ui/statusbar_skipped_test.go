@@ -25,6 +25,10 @@ func TestStatusBarSkippedAndHistory(t *testing.T) {
 		{"three skipped", state.ConnStatus{State: state.Online, Skipped: 3}, []string{"3 items skipped (see log)"}, nil},
 		{"history filling", state.ConnStatus{State: state.Online, Progress: "loading history: 2 of 7 days"},
 			[]string{"● online · loading history: 2 of 7 days"}, []string{"skipped"}},
+		{"offline", state.ConnStatus{State: state.Offline, LastError: "connection refused", NextAttempt: time.Unix(4, 0)},
+			[]string{"○ offline · retrying in 4s — connection refused"}, []string{"dial", "tcp"}},
+		{"offline, a minute", state.ConnStatus{State: state.Offline, LastError: "no answer in time", NextAttempt: time.Unix(65, 0)},
+			[]string{"○ offline · retrying in 1m 05s — no answer in time"}, nil},
 		{"syncing, skipped", state.ConnStatus{State: state.Syncing, Progress: "loading the last hour", Skipped: 2},
 			[]string{"syncing loading the last hour", "2 items skipped"}, nil},
 	}
