@@ -158,9 +158,8 @@ func (a *App) listTitle(right string) (string, string) {
 		title += fmt.Sprintf(" · %d marked", n)
 	}
 	t := a.st.title.Render(line(title))
-	if n := a.list.newAbove; n > 0 {
-		t += " " + a.st.warning.Render(fmt.Sprintf("↑ %d new", n))
-		right = hint(a.keys.Top, "goes there")
+	if n := a.list.newAbove; n > 0 { // on the right, which the border keeps whole: the key that goes there beside it
+		return t, a.st.warning.Render(fmt.Sprintf("↑ %d new", n)) + a.st.muted.Render(" · "+keyName(a.keys.Top))
 	}
 	if right == "" {
 		return t, ""
