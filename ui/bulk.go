@@ -74,7 +74,11 @@ func (a *App) handleViewMarked(m viewMarkedMsg) tea.Cmd {
 		return a.flash("The view changed before its conversations were read: nothing marked", true)
 	}
 	added := a.list.Mark(m.refs)
-	return a.flash(fmt.Sprintf("Marked every conversation in this view: %d (%d newly)", len(m.refs), added), false)
+	text := fmt.Sprintf("Marked all %s in this view", plural(len(m.refs), "conversation"))
+	if already := len(m.refs) - added; already > 0 {
+		text += fmt.Sprintf(" (%d were marked already)", already)
+	}
+	return a.flash(text, false)
 }
 
 // markSearchHits marks the conversations of the search results.

@@ -84,7 +84,7 @@ type bulkResultsDialog struct {
 }
 
 func (d *bulkResultsDialog) Waiting() (bool, bool) { return false, true }
-func (d *bulkResultsDialog) Bounds() (int, int)    { return 90, 1 << 16 }
+func (d *bulkResultsDialog) Bounds() (int, int)    { return 80, 1 << 16 }
 
 func (d *bulkResultsDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 	k, ok := msg.(tea.KeyPressMsg)
@@ -116,7 +116,7 @@ func (d *bulkResultsDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 func (d *bulkResultsDialog) View(v viewCtx) string {
 	st, r := v.st, d.r
 	w := max(10, v.w-4)
-	room := max(1, v.h-2-4) // the border; the title, the tally, a gap, the foot
+	room := max(1, v.h-2-5) // the border; the title, the tally, a gap, a gap, the foot
 	var body []string
 	i := d.first
 	for ; i < len(r.items) && len(body) < room; i++ {
@@ -148,6 +148,7 @@ func (d *bulkResultsDialog) View(v viewCtx) string {
 	for scrolls && len(lines) < room+3 {
 		lines = append(lines, "")
 	}
+	lines = append(lines, "")
 	foot := hint([]key.Binding{d.km.Down, d.km.Up}, "scroll", d.km.Close, "closes")
 	if !scrolls {
 		foot = hint(d.km.Close, "closes")

@@ -44,7 +44,7 @@ func newCollisionDialog(km KeyMap, p pendingApply, changed []markChange, skip []
 }
 
 func (d *collisionDialog) Waiting() (bool, bool) { return false, true }
-func (d *collisionDialog) Bounds() (int, int)    { return 90, 1 << 16 }
+func (d *collisionDialog) Bounds() (int, int)    { return 80, 1 << 16 }
 
 func (d *collisionDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 	k, ok := msg.(tea.KeyPressMsg)

@@ -85,7 +85,7 @@ type msgLogDialog struct {
 }
 
 func (d *msgLogDialog) Waiting() (bool, bool) { return false, true }
-func (d *msgLogDialog) Bounds() (int, int)    { return 100, 1 << 16 }
+func (d *msgLogDialog) Bounds() (int, int)    { return 90, 1 << 16 }
 
 func (d *msgLogDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 	k, ok := msg.(tea.KeyPressMsg)
@@ -122,7 +122,7 @@ func (d *msgLogDialog) View(v viewCtx) string {
 	if len(body) == 0 {
 		body = []string{st.muted.Render("Nothing yet: what the status bar says shows here, with its time.")}
 	}
-	d.h = max(1, v.h-2-3) // the border; the title, a gap, the foot
+	d.h = max(1, v.h-2-4) // the border; the title, a gap, a gap, the foot
 	d.total = len(body)
 	last := max(0, d.total-d.h)
 	if d.follow {
@@ -139,7 +139,8 @@ func (d *msgLogDialog) View(v viewCtx) string {
 	for scrolls && len(lines) < d.h+2 {
 		lines = append(lines, "")
 	}
-	foot := fmt.Sprintf("the last %d this session · ", logLimit) + hint(d.km.Close, "closes")
+	lines = append(lines, "")
+	foot := fmt.Sprintf("this session's last %d, newest last · ", logLimit) + hint(d.km.Close, "closes")
 	if scrolls {
 		foot = hint([]key.Binding{d.km.Down, d.km.Up}, "scroll", d.km.Close, "closes") + " · newest last"
 	}
