@@ -211,12 +211,20 @@ func (l *convList) MarkedAs(id string) (state.MarkRef, bool) {
 // Targets are the marked conversations, or the selected one when none is.
 func (l *convList) Targets() []string {
 	if len(l.marked) > 0 {
-		ids := make([]string, 0, len(l.marked))
-		for id := range l.marked {
-			ids = append(ids, id)
-		}
 		// In the order they were marked.
-		slices.SortFunc(ids, func(x, y string) int { return cmp.Compare(l.marked[x].seq, l.marked[y].seq) })
+		type seqID struct {
+			seq int
+			id  string
+		}
+		order := make([]seqID, 0, len(l.marked))
+		for id, e := range l.marked {
+			order = append(order, seqID{e.seq, id})
+		}
+		slices.SortFunc(order, func(x, y seqID) int { return cmp.Compare(x.seq, y.seq) })
+		ids := make([]string, len(order))
+		for i, o := range order {
+			ids[i] = o.id
+		}
 		return ids
 	}
 	if c, ok := l.Selected(); ok {
