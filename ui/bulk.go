@@ -206,13 +206,13 @@ const bulkLogItems = 100
 
 // changedWords says what changed in a marked conversation, for the
 // question before a bulk reassignment.
-func changedWords(was, now state.MarkRef, names func(userID, teamID string) string, replier string, replied bool) string {
+func changedWords(was, now state.MarkRef, names func(userID, teamID string) string, replier string, replyAt time.Time, replied bool) string {
 	var parts []string
 	if reassigned, _ := was.Changed(now); reassigned {
 		parts = append(parts, "reassigned to "+names(now.UserID, now.TeamID)+" (was "+names(was.UserID, was.TeamID)+")")
 	}
 	if replied {
-		when := now.LastOutbound.Local().Format("15:04")
+		when := replyAt.Local().Format("15:04")
 		if replier != "" {
 			parts = append(parts, "answered by "+replier+" at "+when)
 		} else {

@@ -304,10 +304,19 @@ func TestBulkReassignCollision(t *testing.T) {
 	}
 }
 
-// Unchanged marked conversations are reassigned without a question.
+// Marked conversations nobody else touched — unchanged, or answered by
+// the agent themselves — are reassigned without a question.
 func TestBulkReassignUnchanged(t *testing.T) {
 	ti := newTeamInbox(t, 120, 40, decorated{})
-	ti.keys("x", "x", "a", "alex", "enter")
+	ti.keys("x", "x")
+	if _, err := ti.st.ApplyMessages(state.Batch{Messages: []state.Message{{ID: "m9", ConversationID: "c2", AccountID: "a1", ContactID: "k2",
+		Direction: state.Outbound, Body: "Yes", Time: teamNow.Add(time.Minute), Sender: "Alex Agent"}}}, teamNow); err != nil {
+		t.Fatal(err)
+	}
+	if ti.conv("c2").LastOutbound.IsZero() {
+		t.Fatal("the reply did not reach the conversation")
+	}
+	ti.keys("a", "alex", "enter")
 	if len(ti.app.dialogs) != 0 {
 		t.Fatalf("a question though nothing changed:\n%s", ti.frame())
 	}

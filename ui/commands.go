@@ -420,6 +420,7 @@ func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) te
 			byID[r.ID] = r
 		}
 		var names func(userID, teamID string) string
+		myName := ""
 		for _, w := range was {
 			n, ok := byID[w.ID]
 			if !ok {
@@ -429,37 +430,40 @@ func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) te
 			if !reassigned && !replied {
 				continue
 			}
+			if names == nil {
+				names, myName = assigneeNames(core, me)
+			}
+			replier, replyAt := "", time.Time{}
+			if replied { // by someone else: the agent's own replies are no news
+				replied = false
+				msgs, _ := core.Thread(w.ID, time.Time{}, 20)
+				for _, m := range msgs {
+					if m.Direction != state.Inbound && m.Time.After(w.LastOutbound) && m.LocalID == "" && (m.Sender == "" || m.Sender != myName) {
+						replied, replier, replyAt = true, m.Sender, m.Time
+					}
+				}
+				if !reassigned && !replied {
+					continue
+				}
+			}
 			msg.skip = append(msg.skip, w.ID)
 			if len(msg.changed) >= collisionListed {
 				msg.more++
 				continue
 			}
-			if names == nil {
-				names = assigneeNames(core, me)
-			}
 			label := w.ID
 			if c, ok, err := core.Conversation(w.ID); err == nil && ok {
 				label = c.Label()
 			}
-			replier := ""
-			if replied {
-				msgs, _ := core.Thread(w.ID, time.Time{}, 20)
-				for i := len(msgs) - 1; i >= 0; i-- {
-					if m := msgs[i]; m.Direction != state.Inbound && m.Time.After(w.LastOutbound) {
-						replier = m.Sender
-						break
-					}
-				}
-			}
-			msg.changed = append(msg.changed, markChange{id: w.ID, label: label, what: changedWords(w, n, names, replier, replied)})
+			msg.changed = append(msg.changed, markChange{id: w.ID, label: label, what: changedWords(w, n, names, replier, replyAt, replied)})
 		}
 		return msg
 	}
 }
 
 // assigneeNames names an assignee in words: "you", "Sam Regular",
-// "team Sales", "Sam Regular · team Sales", "nobody".
-func assigneeNames(core Core, me string) func(userID, teamID string) string {
+// "team Sales", "Sam Regular · team Sales", "nobody"; and the agent.
+func assigneeNames(core Core, me string) (func(userID, teamID string) string, string) {
 	users, teams := map[string]string{}, map[string]string{}
 	if us, err := core.Users(); err == nil {
 		for _, u := range us {
@@ -490,5 +494,5 @@ func assigneeNames(core Core, me string) func(userID, teamID string) string {
 			return "team " + cmp.Or(teams[teamID], "?")
 		}
 		return "nobody"
-	}
+	}, users[me]
 }
