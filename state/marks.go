@@ -97,9 +97,10 @@ func (was MarkRef) Changed(now MarkRef) (reassigned, replied bool) {
 // Tally is the short summary of a bulk action's results, without names:
 // "12 archived, 2 failed", "3 assigned to team Head Office",
 // "Could not archive 4 conversations". It fits where Summary's names do
-// not; the names and reasons go in a list (Outcome).
-func Tally(results []ActionResult, ch Change, assignee string) string {
-	ph := phrasesOf(ch, assignee)
+// not; the names and reasons go in a list (Outcome). resolve words a
+// move as a Resolver makes it: "resolved", "reopened".
+func Tally(results []ActionResult, ch Change, assignee string, resolve bool) string {
+	ph := phrasesFor(ch, assignee, resolve)
 	failed := 0
 	for _, r := range results {
 		if r.Err != nil {
@@ -120,11 +121,26 @@ func Tally(results []ActionResult, ch Change, assignee string) string {
 
 // Outcome is what happened to one conversation, in words, without its
 // name: "archived", "assigned to team Sales", or why it failed.
-func Outcome(r ActionResult, ch Change, assignee string) string {
+func Outcome(r ActionResult, ch Change, assignee string, resolve bool) string {
 	if r.Err != nil {
 		return r.Reason()
 	}
-	return phrasesOf(ch, assignee).bare(true)
+	return phrasesFor(ch, assignee, resolve).bare(true)
+}
+
+// phrasesFor is phrasesOf, with a move worded as a Resolver makes it
+// when resolve is set.
+func phrasesFor(ch Change, assignee string, resolve bool) changePhrases {
+	ps := phrasesOf(ch, assignee)
+	if resolve && len(ps) > 0 {
+		switch ch.Folder {
+		case FolderArchive:
+			ps[0] = changePhrase{"resolved", "resolve", ""}
+		case FolderInbox:
+			ps[0] = changePhrase{"reopened", "reopen", ""}
+		}
+	}
+	return ps
 }
 
 func countOf(n int, word string) string {

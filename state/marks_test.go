@@ -18,31 +18,37 @@ func TestTallyAndOutcome(t *testing.T) {
 		results  []ActionResult
 		ch       Change
 		assignee string
+		resolve  bool
 		want     string
 	}{
-		{nil, Change{Folder: FolderArchive}, "", "Nothing to change"},
-		{[]ActionResult{ok("a"), ok("b")}, Change{Folder: FolderArchive}, "", "2 archived"},
-		{[]ActionResult{ok("a"), bad("b"), ok("c")}, Change{Folder: FolderArchive}, "", "2 archived, 1 failed"},
-		{[]ActionResult{bad("a"), bad("b")}, Change{Folder: FolderSpam}, "", "Could not mark 2 conversations as spam"},
-		{[]ActionResult{ok("a"), ok("b"), bad("c")}, Change{TeamID: "t1"}, "Head Office", "2 assigned to team Head Office, 1 failed"},
-		{[]ActionResult{bad("a")}, Change{UserID: "u1"}, "Sam", "Could not assign 1 conversation to Sam"},
+		{nil, Change{Folder: FolderArchive}, "", false, "Nothing to change"},
+		{[]ActionResult{ok("a"), ok("b")}, Change{Folder: FolderArchive}, "", false, "2 archived"},
+		{[]ActionResult{ok("a"), ok("b")}, Change{Folder: FolderArchive}, "", true, "2 resolved"},
+		{[]ActionResult{bad("a"), bad("b")}, Change{Folder: FolderInbox}, "", true, "Could not reopen 2 conversations"},
+		{[]ActionResult{ok("a"), bad("b"), ok("c")}, Change{Folder: FolderArchive}, "", false, "2 archived, 1 failed"},
+		{[]ActionResult{bad("a"), bad("b")}, Change{Folder: FolderSpam}, "", false, "Could not mark 2 conversations as spam"},
+		{[]ActionResult{ok("a"), ok("b"), bad("c")}, Change{TeamID: "t1"}, "Head Office", true, "2 assigned to team Head Office, 1 failed"},
+		{[]ActionResult{bad("a")}, Change{UserID: "u1"}, "Sam", false, "Could not assign 1 conversation to Sam"},
 	}
 	for _, tt := range tests {
-		if got := Tally(tt.results, tt.ch, tt.assignee); got != tt.want {
+		if got := Tally(tt.results, tt.ch, tt.assignee, tt.resolve); got != tt.want {
 			t.Errorf("Tally(%v) = %q, want %q", tt.results, got, tt.want)
 		}
 	}
 	for _, tt := range []struct {
-		r    ActionResult
-		ch   Change
-		want string
+		r       ActionResult
+		ch      Change
+		resolve bool
+		want    string
 	}{
-		{ok("a"), Change{Folder: FolderArchive}, "archived"},
-		{ok("a"), Change{Folder: FolderInbox, UserID: "u"}, "moved to inbox and assigned to Sam"},
-		{bad("a"), Change{Folder: FolderArchive}, "refused by the platform: locked"},
-		{ActionResult{Err: context.Canceled}, Change{Folder: FolderArchive}, "cancelled"},
+		{ok("a"), Change{Folder: FolderArchive}, false, "archived"},
+		{ok("a"), Change{Folder: FolderArchive}, true, "resolved"},
+		{ok("a"), Change{Folder: FolderInbox, UserID: "u"}, false, "moved to inbox and assigned to Sam"},
+		{ok("a"), Change{Folder: FolderInbox, UserID: "u"}, true, "reopened and assigned to Sam"},
+		{bad("a"), Change{Folder: FolderArchive}, true, "refused by the platform: locked"},
+		{ActionResult{Err: context.Canceled}, Change{Folder: FolderArchive}, false, "cancelled"},
 	} {
-		if got := Outcome(tt.r, tt.ch, "Sam"); got != tt.want {
+		if got := Outcome(tt.r, tt.ch, "Sam", tt.resolve); got != tt.want {
 			t.Errorf("Outcome(%v) = %q, want %q", tt.r, got, tt.want)
 		}
 	}

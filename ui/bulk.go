@@ -189,7 +189,7 @@ func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 	if len(msg.results) < 2 {
 		return a.flash(msg.summary, msg.failed > 0)
 	}
-	r := newBulkResults(msg, a.d.Now())
+	r := newBulkResults(msg, a.d.Now(), !a.caps.Folders && a.caps.Resolve)
 	a.lastBulk = r
 	cmd := a.flash(r.tally, msg.failed > 0)
 	a.bar.more = hint(a.keys.BulkResults, "lists each")

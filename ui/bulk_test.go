@@ -54,10 +54,10 @@ func TestBulkArchiveResults(t *testing.T) {
 	}
 	f := ti.frame()
 	for _, want := range []string{
-		"2 archived, 1 failed",
+		"2 resolved, 1 failed",
 		"✗ Ben Okafor — refused by the platform: conversation is locked␛[2J",
-		"✓ Ana Lima — archived",
-		"✓ Chloé Martin — archived",
+		"✓ Ana Lima — resolved",
+		"✓ Chloé Martin — resolved",
 	} {
 		if !strings.Contains(f, want) {
 			t.Errorf("the panel lacks %q:\n%s", want, f)
@@ -70,7 +70,7 @@ func TestBulkArchiveResults(t *testing.T) {
 		t.Errorf("marked after the action = %v, want the failed c2 only", got)
 	}
 	bar := strings.Split(f, "\n")[39]
-	if !strings.Contains(bar, "2 archived, 1 failed · B lists each") {
+	if !strings.Contains(bar, "2 resolved, 1 failed · B lists each") {
 		t.Errorf("status bar = %q", bar)
 	}
 	ti.keys("esc")
@@ -95,7 +95,7 @@ func TestBulkArchiveAllSucceeded(t *testing.T) {
 		t.Errorf("marks left: %v", markedIDs(ti.app))
 	}
 	bar := strings.Split(ti.frame(), "\n")[23]
-	if !strings.Contains(bar, "2 archived · B lists each") {
+	if !strings.Contains(bar, "2 resolved · B lists each") {
 		t.Errorf("status bar = %q", bar)
 	}
 }

@@ -28,14 +28,16 @@ type bulkItem struct {
 	outcome string
 }
 
-func newBulkResults(m actionDoneMsg, at time.Time) *bulkResults {
-	r := &bulkResults{at: at, tally: state.Tally(m.results, m.change, m.assignee), items: make([]bulkItem, len(m.results))}
+// newBulkResults words the results; resolve: moves are resolving and
+// reopening (a platform without folders).
+func newBulkResults(m actionDoneMsg, at time.Time, resolve bool) *bulkResults {
+	r := &bulkResults{at: at, tally: state.Tally(m.results, m.change, m.assignee, resolve), items: make([]bulkItem, len(m.results))}
 	for i, res := range m.results {
 		label := res.Label
 		if label == "" {
 			label = res.ConversationID
 		}
-		r.items[i] = bulkItem{label: label, ok: res.Err == nil, outcome: state.Outcome(res, m.change, m.assignee)}
+		r.items[i] = bulkItem{label: label, ok: res.Err == nil, outcome: state.Outcome(res, m.change, m.assignee, resolve)}
 		if res.Err != nil {
 			r.failed++
 		}
