@@ -354,7 +354,17 @@ func TestGoldenBulkFrames(t *testing.T) {
 					"c4": &state.BackendError{Kind: state.KindNotFound},
 				}
 				sc.run(ti)
-				golden.RequireEqual(t, ti.frame())
+				f := ti.frame()
+				lines := strings.Split(f, "\n")
+				if len(lines) != sz.h {
+					t.Errorf("%d lines, want %d", len(lines), sz.h)
+				}
+				for i, l := range lines {
+					if n := ansi.StringWidth(l); n > sz.w {
+						t.Errorf("line %d is %d cells, over %d: %q", i, n, sz.w, l)
+					}
+				}
+				golden.RequireEqual(t, f)
 			})
 		}
 	}
