@@ -455,7 +455,7 @@ func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) te
 			if c, ok, err := core.Conversation(w.ID); err == nil && ok {
 				label = c.Label()
 			}
-			msg.changed = append(msg.changed, markChange{id: w.ID, label: label, what: changedWords(w, n, names, replier, replyAt, replied)})
+			msg.changed = append(msg.changed, markChange{label: label, what: changedWords(w, n, names, replier, replyAt, replied)})
 		}
 		return msg
 	}

@@ -208,7 +208,8 @@ type pendingApply struct {
 	verb     string
 }
 
-// markChange is a marked conversation that changed since it was marked.
+// markChange is a marked conversation that changed since it was marked:
+// its name and what changed, in words.
 type markChange struct {
-	id, label, what string
+	label, what string
 }
