@@ -165,7 +165,8 @@ func (a *App) runApply(ids []string, ch state.Change, assignee, verb string) tea
 // handleActionDone shows what a move or an assignment did: one
 // conversation's in the status bar; several in a short summary there
 // that names the key of the results panel, opened at once when any
-// failed. The marks come off the conversations it changed.
+// failed (unless the agent is typing a reply or in a dialog). The marks
+// come off the conversations it changed.
 func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 	a.bar.busy = ""
 	for _, c := range msg.changed {
@@ -194,7 +195,9 @@ func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 	cmd := a.flash(r.tally, msg.failed > 0)
 	a.bar.more = hint(a.keys.BulkResults, "lists each")
 	a.msgLog.detail(r.logLines(bulkLogItems))
-	if msg.failed > 0 {
+	// Opened by itself only when nothing else takes the keys: never over
+	// a reply being typed or a dialog in use (the bar names the key).
+	if msg.failed > 0 && len(a.dialogs) == 0 && a.focus != focusComposer {
 		cmd = tea.Batch(cmd, a.push(&bulkResultsDialog{km: a.keys, r: r}, nil))
 	}
 	return cmd

@@ -83,6 +83,28 @@ func TestBulkArchiveResults(t *testing.T) {
 	}
 }
 
+// A failure while the agent types a reply: the panel waits for its key,
+// the keys go on into the composer.
+func TestBulkResultsNotOverTheComposer(t *testing.T) {
+	ti := newTeamInbox(t, 120, 40, decorated{})
+	ti.be.refuse = map[string]error{"c2": &state.BackendError{Kind: state.KindRefused, Message: "locked"}}
+	ti.keys("x", "x")
+	_, act := ti.app.Update(keyMsgs("e")[0])
+	ti.app.list.MoveTo(0)
+	ti.keys("enter", "r", "Hel")
+	ti.drive(act)
+	ti.keys("lo")
+	if len(ti.app.dialogs) != 0 {
+		t.Fatal("the results panel opened over the composer")
+	}
+	if got := ti.app.comp.Value(); got != "Hello" {
+		t.Errorf("composer = %q, want Hello", got)
+	}
+	if !ti.app.bar.isError || !strings.Contains(ti.app.bar.flash, "1 resolved, 1 failed") || ti.app.bar.more == "" {
+		t.Errorf("flash = %q (more %q)", ti.app.bar.flash, ti.app.bar.more)
+	}
+}
+
 // All succeeded: no panel in the way, the tally and the key in the bar,
 // no mark left.
 func TestBulkArchiveAllSucceeded(t *testing.T) {
