@@ -83,6 +83,13 @@ func defaultKeyMap() ui.KeyMap {
 		Attach:        b("ctrl+f", "attach file…", "ctrl+f"),
 		ComposerHelp:  b("f1", "keys", "f1"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
+
+		// Bulk work: marking many at once, and reading what a bulk action did.
+		MarkAll:     b("V", "mark all in view", "V"),
+		ClearMarks:  b("X", "clear marks", "X"),
+		BulkResults: b("B", "last bulk results", "B"),
+		MessageLog:  b("f2", "message log", "f2"),
+		MarkMatches: b("ctrl+x", "mark all matches", "ctrl+x"), // in the search dialog
 	}
 }
 
@@ -121,6 +128,9 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		p("send_again", &km.SendAgain), p("was_sent", &km.WasSent), p("open_file", &km.OpenFile),
+		// Bulk work.
+		g("mark_all", &km.MarkAll), g("clear_marks", &km.ClearMarks), g("bulk_results", &km.BulkResults), g("log", &km.MessageLog),
+		p("mark_matches", &km.MarkMatches),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 	}
 }

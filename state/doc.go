@@ -130,6 +130,14 @@
 // Subscription.Poll takes what was published without waiting, for tests
 // that drive the UI step by step.
 //
+// Marks for bulk work (marks.go) are MarkRefs: an id with the assignee and
+// the last reply of ours when marked, never a whole row, so a view of
+// 100k conversations is marked with one read (ViewMarkRefs) and the UI
+// keeps a set of ids. MarkRefs reads them again before a bulk
+// reassignment, and MarkRef.Changed tells which were reassigned or
+// answered since. Tally and Outcome word a bulk action's results for a
+// status bar and for a list of every conversation with its reason.
+//
 // # Store
 //
 // One SQLite database per account (modernc.org/sqlite, pure Go), at a path

@@ -115,6 +115,10 @@ type App struct {
 	spinning           bool // the status bar's spinner is ticking
 	unseen             int  // customer messages since the agent last pressed a key
 	who                whoState
+
+	// Bulk work (bulk.go): the last bulk action's results, the session's messages.
+	lastBulk *bulkResults
+	msgLog   msgLog
 }
 
 // New builds the inbox. Call it once per program.
@@ -300,19 +304,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case fileOpenedMsg:
 		return a.handleFileOpened(msg)
 	case actionDoneMsg:
-		a.bar.busy = ""
-		for _, c := range msg.changed {
-			if c.ID == a.thread.conv.ID { // who may write here may have changed
-				a.thread.conv = c
-				a.setReadOnly(c)
-			}
-			for i := range a.list.rows { // the row a key acts on, until the list reloads
-				if a.list.rows[i].ID == c.ID {
-					a.list.rows[i] = c
-				}
-			}
-		}
-		return a.flash(msg.summary, msg.failed > 0)
+		return a.handleActionDone(msg)
+	case bulkMsg:
+		return a.handleBulk(msg)
 	case actionProgressMsg:
 		return a.handleActionProgress(msg)
 	case olderLoadedMsg:

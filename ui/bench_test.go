@@ -187,7 +187,7 @@ func benchList(tb testing.TB, total, w, h int) convList {
 	}
 	l.SetRows(listLoadedMsg{view: state.View{Folder: state.FolderInbox}, total: total, offset: off, rows: rows, focus: -1})
 	for i := l.top; i < l.top+l.visibleRows(); i += 5 {
-		l.marked[benchConv(i).ID] = i + 1
+		l.marked[benchConv(i).ID] = markEntry{seq: i + 1}
 	}
 	if l.needsLoad() || l.cursor != total/2 {
 		tb.Fatalf("bench list: window [%d,%d) does not cover top %d, cursor %d", l.offset, l.offset+len(l.rows), l.top, l.cursor)

@@ -148,7 +148,8 @@ func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, ass
 				}
 			}
 		}
-		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed}
+		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed,
+			results: res, change: ch, assignee: assignee}
 	}
 	if len(ids) < 2 {
 		return run
@@ -387,4 +388,111 @@ func flushDraftsCmd(core Core) tea.Cmd {
 		core.FlushDrafts()
 		return nil
 	}
+}
+
+// ---- bulk work (bulk.go) ----
+
+// markViewCmd reads every conversation of a view to mark it: ids and
+// what a mark keeps, never whole rows.
+func markViewCmd(core Core, v state.View) tea.Cmd {
+	return func() tea.Msg {
+		refs, err := core.ViewMarkRefs(v)
+		return viewMarkedMsg{view: v, refs: refs, err: err}
+	}
+}
+
+// collisionListed is how many changed conversations the question before
+// a bulk reassignment names (and reads the names of).
+const collisionListed = 100
+
+// checkMarksCmd reads the marked conversations again and finds those
+// reassigned or answered since they were marked (was), with who did it.
+func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) tea.Cmd {
+	return func() tea.Msg {
+		msg := marksCheckedMsg{apply: p}
+		now, err := core.MarkRefs(p.ids)
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		byID := make(map[string]state.MarkRef, len(now))
+		for _, r := range now {
+			byID[r.ID] = r
+		}
+		var names func(userID, teamID string) string
+		myName := ""
+		for _, w := range was {
+			n, ok := byID[w.ID]
+			if !ok {
+				continue // gone from the store: the action says so
+			}
+			reassigned, replied := w.Changed(n)
+			if !reassigned && !replied {
+				continue
+			}
+			if names == nil {
+				names, myName = assigneeNames(core, me)
+			}
+			replier, replyAt := "", time.Time{}
+			if replied { // by someone else: the agent's own replies are no news
+				replied = false
+				msgs, _ := core.Thread(w.ID, time.Time{}, 20)
+				for _, m := range msgs {
+					if m.Direction != state.Inbound && m.Time.After(w.LastOutbound) && m.LocalID == "" && (m.Sender == "" || m.Sender != myName) {
+						replied, replier, replyAt = true, m.Sender, m.Time
+					}
+				}
+				if !reassigned && !replied {
+					continue
+				}
+			}
+			msg.skip = append(msg.skip, w.ID)
+			if len(msg.changed) >= collisionListed {
+				msg.more++
+				continue
+			}
+			label := w.ID
+			if c, ok, err := core.Conversation(w.ID); err == nil && ok {
+				label = c.Label()
+			}
+			msg.changed = append(msg.changed, markChange{label: label, what: changedWords(w, n, names, replier, replyAt, replied)})
+		}
+		return msg
+	}
+}
+
+// assigneeNames names an assignee in words: "you", "Sam Regular",
+// "team Sales", "Sam Regular · team Sales", "nobody"; and the agent.
+func assigneeNames(core Core, me string) (func(userID, teamID string) string, string) {
+	users, teams := map[string]string{}, map[string]string{}
+	if us, err := core.Users(); err == nil {
+		for _, u := range us {
+			users[u.ID] = u.Name()
+		}
+	}
+	if ts, err := core.Teams(); err == nil {
+		for _, t := range ts {
+			teams[t.ID] = t.Name
+		}
+	}
+	user := func(id string) string {
+		switch {
+		case id == me:
+			return "you"
+		case users[id] != "":
+			return users[id]
+		}
+		return "someone else"
+	}
+	return func(userID, teamID string) string {
+		switch {
+		case userID != "" && teamID != "":
+			return user(userID) + " · team " + cmp.Or(teams[teamID], "?")
+		case userID != "":
+			return user(userID)
+		case teamID != "":
+			return "team " + cmp.Or(teams[teamID], "?")
+		}
+		return "nobody"
+	}, users[me]
 }

@@ -25,7 +25,7 @@ type convList struct {
 	rows          []state.Conversation // the loaded window
 	cursor        int                  // absolute index of the highlighted row
 	top           int                  // absolute index of the first visible row
-	marked        map[string]int       // id → order of marking
+	marked        map[string]markEntry // id → order of marking and what it was like then
 	markSeq       int
 	focused       bool
 	loaded        bool
@@ -41,7 +41,7 @@ type convList struct {
 }
 
 func newConvList() convList {
-	return convList{marked: map[string]int{}, users: map[string]string{}, teams: map[string]string{}}
+	return convList{marked: map[string]markEntry{}, users: map[string]string{}, teams: map[string]string{}}
 }
 
 func (l *convList) SetSize(w, h int) {
@@ -162,27 +162,69 @@ func (l *convList) Selected() (state.Conversation, bool) {
 	return l.rows[i], true
 }
 
+// markEntry is a marked conversation: the order it was marked in, and
+// its assignee and last reply then (to tell what changed since).
+type markEntry struct {
+	seq int
+	ref state.MarkRef
+}
+
 // ToggleMark marks or unmarks the conversation under the cursor.
 func (l *convList) ToggleMark() {
 	if c, ok := l.Selected(); ok {
 		if _, ok := l.marked[c.ID]; ok {
 			delete(l.marked, c.ID)
 		} else {
-			l.markSeq++
-			l.marked[c.ID] = l.markSeq
+			l.Mark([]state.MarkRef{state.MarkRefOf(c)})
 		}
 	}
+}
+
+// Mark marks conversations (those already marked keep their mark as it
+// was) and returns how many were not marked before.
+func (l *convList) Mark(refs []state.MarkRef) int {
+	added := 0
+	for _, r := range refs {
+		if _, ok := l.marked[r.ID]; ok {
+			continue
+		}
+		l.markSeq++
+		l.marked[r.ID] = markEntry{seq: l.markSeq, ref: r}
+		added++
+	}
+	return added
+}
+
+// Unmark takes the marks off conversations.
+func (l *convList) Unmark(ids []string) {
+	for _, id := range ids {
+		delete(l.marked, id)
+	}
+}
+
+// MarkedAs is what a marked conversation was like when marked.
+func (l *convList) MarkedAs(id string) (state.MarkRef, bool) {
+	e, ok := l.marked[id]
+	return e.ref, ok
 }
 
 // Targets are the marked conversations, or the selected one when none is.
 func (l *convList) Targets() []string {
 	if len(l.marked) > 0 {
-		ids := make([]string, 0, len(l.marked))
-		for id := range l.marked {
-			ids = append(ids, id)
-		}
 		// In the order they were marked.
-		slices.SortFunc(ids, func(x, y string) int { return cmp.Compare(l.marked[x], l.marked[y]) })
+		type seqID struct {
+			seq int
+			id  string
+		}
+		order := make([]seqID, 0, len(l.marked))
+		for id, e := range l.marked {
+			order = append(order, seqID{e.seq, id})
+		}
+		slices.SortFunc(order, func(x, y seqID) int { return cmp.Compare(x.seq, y.seq) })
+		ids := make([]string, len(order))
+		for i, o := range order {
+			ids[i] = o.id
+		}
 		return ids
 	}
 	if c, ok := l.Selected(); ok {

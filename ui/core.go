@@ -31,6 +31,10 @@ type Core interface {
 	ConversationFor(accountID, contactID string) (state.Conversation, bool, error)
 	Draft(convID string) (string, error)
 	Assignees(accountID string) ([]state.User, []state.Team, error)
+	// Marks (bulk.go): every conversation of a view, and marked ones as
+	// they are now, to tell what changed since they were marked.
+	ViewMarkRefs(v state.View) ([]state.MarkRef, error)
+	MarkRefs(ids []string) ([]state.MarkRef, error)
 
 	// Who the agent is ("" unknown), the connection, what the platform can do.
 	Me() string

@@ -225,6 +225,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		a.popTo(e.id)
 		return tea.Batch(a.handleMeChosen(act), a.afterDialogs())
 
+	case bulkAction: // bulk.go
+		return a.handleBulkAction(e, act)
+
 	case chooseAccount:
 		a.popTo(e.id)
 		if act.name == a.d.Current {

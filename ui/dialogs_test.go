@@ -107,6 +107,8 @@ func testKeysWith(change func(*KeyMap)) KeyMap {
 		NewContact: b("ctrl+n", "ctrl+n"), EditTags: b("ctrl+t", "ctrl+t"),
 		Send: b("enter", "enter"), Newline: b("ctrl+j", "ctrl+j"), Editor: b("ctrl+e", "ctrl+e"), LeaveComposer: b("esc", "esc"),
 		Tags: b("#", "#"), SavedResponse: b("ctrl+o", "ctrl+o"),
+		// Bulk work (bulk.go).
+		MarkAll: b("V", "V"), ClearMarks: b("X", "X"), BulkResults: b("B", "B"), MessageLog: b("f2", "f2"), MarkMatches: b("ctrl+x", "ctrl+x"),
 	}
 	if change != nil {
 		change(&km)

@@ -40,7 +40,9 @@
 // the conversation's tags, the saved responses and the attach-a-file
 // prompt (from the composer), the conversation's files, contacts, login,
 // the account picker, "Which of these is you?" (whoami.go) and the
-// question about a reply whose send was lost (uncertain.go) implement
+// question about a reply whose send was lost (uncertain.go), and bulk
+// work's results panel, message log and question before a reassignment
+// of conversations changed since they were marked (bulk.go) implement
 // dialog (dialog.go). A
 // dialog is pushed the moment its key is pressed and reads its data
 // meanwhile, showing "Reading …". While a dialog waits (for its data or

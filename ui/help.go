@@ -23,6 +23,10 @@ func helpSections(k KeyMap, f focus) []helpSection {
 	global := helpSection{"Anywhere", []key.Binding{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.SwitchAccount, k.Help, k.Quit}}
 	comp := helpSection{"Writing a reply", []key.Binding{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer}}
 	dialogs := helpSection{"In pickers and forms (letters type text)", []key.Binding{k.Choose, k.Close, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile}}
+	// Bulk work (bulk.go).
+	act.keys = append(act.keys, k.MarkAll, k.ClearMarks, k.BulkResults)
+	global.keys = append(global.keys, k.MessageLog)
+	dialogs.keys = append(dialogs.keys, k.MarkMatches)
 	switch f {
 	case focusComposer:
 		return []helpSection{comp, dialogs, act, move, goTo, global}

@@ -68,6 +68,12 @@ type KeyMap struct {
 	SavedResponse                        key.Binding // a saved response inserted at the cursor
 	Attach                               key.Binding // a file sent with the text as its caption (where the platform takes files)
 	ComposerHelp                         key.Binding // the help, from the composer, where ? types text
+
+	// Bulk work (bulk.go): mark every conversation of the view, clear the
+	// marks, the last bulk action's results, the session's message log;
+	// in the search dialog, mark every conversation of the results.
+	MarkAll, ClearMarks, BulkResults, MessageLog key.Binding
+	MarkMatches                                  key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -85,6 +91,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile,
 			k.SendAgain, k.WasSent},
 		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer},
+		// Bulk work (bulk.go).
+		{k.MarkAll, k.ClearMarks, k.BulkResults, k.MessageLog, k.MarkMatches},
 	}
 }
 

@@ -64,6 +64,10 @@ type actionDoneMsg struct {
 	summary string
 	failed  int
 	changed []state.Conversation // the conversations it changed, as stored after it
+	// What was done, to each (the bulk results panel, bulk.go).
+	results  []state.ActionResult
+	change   state.Change
+	assignee string
 }
 
 // searchDoneMsg: a full-text search answered.
@@ -169,3 +173,43 @@ type loginDoneMsg struct{ err error }
 
 // labelReadMsg: the name of a conversation a new message arrived in.
 type labelReadMsg struct{ label string }
+
+// ---- bulk work (bulk.go) ----
+
+// bulkMsg is a result of bulk work's commands, for handleBulk.
+type bulkMsg interface{ bulkMsg() }
+
+// viewMarkedMsg: every conversation of a view was read to be marked.
+type viewMarkedMsg struct {
+	view state.View
+	refs []state.MarkRef
+	err  error
+}
+
+// marksCheckedMsg: the marked conversations of a bulk reassignment were
+// read again; changed are those that changed since they were marked
+// (named up to collisionListed, more the rest), skip all their ids.
+type marksCheckedMsg struct {
+	apply   pendingApply
+	changed []markChange
+	skip    []string
+	more    int
+	err     error
+}
+
+func (viewMarkedMsg) bulkMsg()   {}
+func (marksCheckedMsg) bulkMsg() {}
+
+// pendingApply is a change waiting for the agent's word.
+type pendingApply struct {
+	ids      []string
+	change   state.Change
+	assignee string
+	verb     string
+}
+
+// markChange is a marked conversation that changed since it was marked:
+// its name and what changed, in words.
+type markChange struct {
+	label, what string
+}

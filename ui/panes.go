@@ -225,6 +225,8 @@ func (a *App) flash(text string, isErr bool) tea.Cmd {
 		d = 10 * time.Second
 	}
 	id := a.flashSeq
+	a.bar.more = ""                      // a bulk action's key, set after its flash (bulk.go)
+	a.msgLog.add(a.d.Now(), text, isErr) // every message, for the log (msglog.go)
 	return a.d.Tick(d, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
 }
 
@@ -242,6 +244,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if a.focus == focusComposer {
+		if cmd, ok := a.handleBulkKey(k); ok { // the message log
+			return cmd
+		}
 		return a.handleComposerKey(k)
 	}
 	if a.focus == focusList && !a.list.loaded && (len(a.listHeld) > 0 || a.actsOnRows(k)) {
@@ -251,6 +256,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 		// Inbox's second conversation, not nothing).
 		a.listHeld = append(a.listHeld, k)
 		return nil
+	}
+	if cmd, ok := a.handleBulkKey(k); ok { // marking many, their results, the log (bulk.go)
+		return cmd
 	}
 	if cmd, ok := a.handleGlobalKey(k); ok {
 		return cmd
@@ -582,14 +590,6 @@ func (a *App) apply(ch state.Change, assignee, verb string) tea.Cmd {
 		return a.flash("Nothing selected", true)
 	}
 	return a.applyTo(ids, ch, assignee, verb)
-}
-
-// applyTo runs a change on conversations, with progress in the status
-// bar and a summary at the end; the marks are cleared.
-func (a *App) applyTo(ids []string, ch state.Change, assignee, verb string) tea.Cmd {
-	clear(a.list.marked)
-	a.bar.busy = fmt.Sprintf("%s %s…", verb, plural(len(ids), "conversation"))
-	return applyCmd(a.ctx, a.core, ids, ch, assignee, verb)
 }
 
 // ---- composer ----

@@ -92,6 +92,8 @@ func (d *searchDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 			s.Move(1)
 		case key.Matches(m, km.Choose, km.Open):
 			return nil, openHit{}
+		case key.Matches(m, km.MarkMatches) && len(s.hits) > 0: // bulk.go
+			return nil, markMatches{}
 		}
 	}
 	return nil, nil

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -20,6 +21,7 @@ type statusBar struct {
 	flash   string
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
+	more    string // after the flash, kept whole: the key of a bulk action's results
 	login   bool   // the inbox can log in again (ctrl+r opens the prompt)
 	frame   int    // the spinner's
 	help    help.Model
@@ -96,9 +98,9 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints
 	case s.busy != "":
 		mid = st.warning.Render(s.spinView() + " " + s.busy)
 	case s.flash != "" && s.isError:
-		mid = st.flashErr.Render(line(s.flash))
+		mid = st.flashErr.Render(s.flashText(lipWidth(left) + lipWidth(conn) + 3))
 	case s.flash != "":
-		mid = st.flash.Render(line(s.flash))
+		mid = st.flash.Render(s.flashText(lipWidth(left) + lipWidth(conn) + 3))
 	case marked > 0:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-4-len(" marked")-6))
@@ -123,4 +125,18 @@ func seconds(d time.Duration) string {
 		return fmt.Sprintf("%ds", n)
 	}
 	return fmt.Sprintf("%dm %02ds", n/60, n%60)
+}
+
+// flashText is the flash in the width left after used cells; a bulk
+// action's key (more) is kept whole after it, the flash cut before it.
+func (s statusBar) flashText(used int) string {
+	text := line(s.flash)
+	if s.more == "" {
+		return text
+	}
+	room := s.width - used - lipWidth(s.more) - 3
+	if room < 8 {
+		return text
+	}
+	return strings.TrimRight(fit(text, room), " ") + " · " + s.more
 }

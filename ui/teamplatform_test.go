@@ -33,11 +33,12 @@ type teamPlatform struct {
 	unassigned []string
 	tagged     map[string][]string
 	saved      []state.SavedResponse
+	refuse     map[string]error // conversation → the platform's answer to resolving it (bulk_test.go)
 }
 
-func (*teamPlatform) AssignsUserAndTeam()                   {}
-func (*teamPlatform) Resolve(context.Context, string) error { return nil }
-func (*teamPlatform) Reopen(context.Context, string) error  { return nil }
+func (*teamPlatform) AssignsUserAndTeam()                          {}
+func (p *teamPlatform) Resolve(_ context.Context, id string) error { return p.refuse[id] }
+func (*teamPlatform) Reopen(context.Context, string) error         { return nil }
 func (p *teamPlatform) Assign(_ context.Context, id string, a state.Assignment) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
