@@ -66,8 +66,9 @@ type actionDoneMsg struct {
 	changed []state.Conversation // the conversations it changed, as stored after it
 }
 
-// searchDoneMsg: a full-text search answered.
+// searchDoneMsg: a search (/) answered.
 type searchDoneMsg struct {
+	reqID int
 	query string
 	hits  []state.SearchHit
 	err   error

@@ -45,6 +45,9 @@ func (a *App) reloadThread() tea.Cmd {
 		return nil
 	}
 	a.threadReq++
+	if key, until, ok := a.thread.seekUntil(); ok { // read back to a search hit
+		return loadThreadToCmd(a.core, a.threadReq, a.thread.conv.ID, key, until)
+	}
 	return loadThreadCmd(a.core, a.threadReq, a.thread.conv.ID, time.Time{}, false)
 }
 
@@ -115,6 +118,9 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 		return a.flash(m.err.Error(), true)
 	}
 	a.thread.Set(m)
+	if !m.older {
+		a.thread.seekMark(a.st, a.d.Now())
+	}
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
 	a.setReadOnly(m.conv)
@@ -722,14 +728,22 @@ func (a *App) handleEditorDone(m editorDoneMsg) tea.Cmd {
 // ---- search ----
 
 func (a *App) openSearch() tea.Cmd {
-	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, nil), a.srch.Open())
+	var load func(id int) tea.Cmd
+	if a.srch.stale() { // its search was abandoned with the box: again
+		if act, ok := a.srch.ask().(runSearch); ok {
+			load = func(id int) tea.Cmd { return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query)) }
+		}
+	}
+	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, load), a.srch.Open())
 }
 
-// openHit opens the conversation of the highlighted search result.
+// openHit opens the conversation of the highlighted search result,
+// scrolled to the message found and marked (threadmark.go).
 func (a *App) openHit() tea.Cmd {
 	hit, ok := a.srch.Selected()
 	if !ok {
 		return nil
 	}
+	a.thread.SetMark(hit) // first: the thread's rows are read back to it
 	return tea.Batch(a.openConversation(hit.Conversation, focusThread), a.reloadList(hit.Conversation.ID))
 }
