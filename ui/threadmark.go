@@ -41,12 +41,17 @@ func (t *threadView) marked(m state.Message) bool {
 	return t.mark.key != "" && t.mark.conv == t.conv.ID && m.Key() == t.mark.key
 }
 
-// markHead puts the mark before a marked message's header line.
+// markHead marks a marked message's header line: head (a customer's:
+// when, its time) becomes the glyph and the time highlighted; an agent's
+// (when "") gets the glyph before it.
 func (t *threadView) markHead(st styles, m state.Message, when, head string) string {
-	if !t.marked(m) {
+	switch {
+	case !t.marked(m):
 		return head
+	case when != "":
+		return st.hitMark.Render(glyphHit + " " + when)
 	}
-	return st.hitMark.Render(glyphHit+" "+when) + head
+	return st.hitMark.Render(glyphHit+" ") + head
 }
 
 // seekMark scrolls the marked message into view, its top a third of the
