@@ -232,21 +232,18 @@ func hitRow(st styles, h state.SearchHit, query string, c hitCols, cursor bool, 
 	if cursor {
 		text, muted, hl, gutter = st.itemCursor, st.itemCursor, st.hitCursor, glyphCursor+" "
 	}
-	name := highlight(line(h.Conversation.Label()), words, c.name, text, hl)
-	var who, when, body string
-	if h.ByContact {
-		when = relTime(h.Conversation.LastActivity, now)
+	label := line(h.Conversation.Label())
+	if h.ByContact { // no writer: the name has that column too
 		num := line(h.Conversation.ContactNumber)
 		if h.Conversation.ContactName == "" {
 			num = line(h.Conversation.Preview) // the label is the number already
 		}
-		body = highlight(num, words, c.text, muted, hl)
-	} else {
-		who = hitWriter(h)
-		when = relTime(h.Message.Time, now)
-		body = highlight(line(h.Snippet), words, c.text, text, hl)
+		return muted.Render(gutter) + highlight(label, words, c.name+1+c.who, text, hl) +
+			muted.Render(" "+fit(relTime(h.Conversation.LastActivity, now), c.when)+" ") + highlight(num, words, c.text, muted, hl)
 	}
-	return muted.Render(gutter) + name + muted.Render(" "+fit(line(who), c.who)+" "+fit(when, c.when)+" ") + body
+	return muted.Render(gutter) + highlight(label, words, c.name, text, hl) +
+		muted.Render(" "+fit(hitWriter(h), c.who)+" "+fit(relTime(h.Message.Time, now), c.when)+" ") +
+		highlight(line(h.Snippet), words, c.text, text, hl)
 }
 
 // hitWriter says who wrote a message hit: the customer, the agent
