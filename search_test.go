@@ -240,3 +240,29 @@ func TestGoldenSearch(t *testing.T) {
 		}
 	}
 }
+
+// Keys typed for the thread while it is read back to a hit act on it
+// once it is there: j j typed before the rows came scroll from the hit,
+// as typed after.
+func TestSearchThreadKeysWaitForTheHit(t *testing.T) {
+	after, _ := searchHarness(t, 120, 40)
+	after.keys("/")
+	after.typ("zebrafish")
+	after.keys("enter", "j", "j")
+	want := after.frame(120)
+
+	h, _ := searchHarness(t, 120, 40)
+	h.keys("/")
+	h.typ("zebrafish")
+	var cmds []tea.Cmd
+	for _, k := range []string{"enter", "j", "j"} {
+		_, cmd := h.app.Update(keyPress(k))
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		h.run(cmd)
+	}
+	if got := h.frame(120); got != want {
+		t.Errorf("j j typed before the thread came:\n%s\nwant, as typed after:\n%s", got, want)
+	}
+}

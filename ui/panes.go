@@ -115,7 +115,8 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 		return findConversationCmd(a.core, a.thread.conv.AccountID, a.thread.conv.ContactID)
 	}
 	if m.err != nil {
-		return a.flash(m.err.Error(), true)
+		a.thread.mark.seek = false
+		return tea.Batch(a.flash(m.err.Error(), true), a.releaseThreadKeys())
 	}
 	a.thread.Set(m)
 	if !m.older {
@@ -124,7 +125,7 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
 	a.setReadOnly(m.conv)
-	return nil
+	return a.releaseThreadKeys()
 }
 
 func (a *App) handleChanges(m changesMsg) tea.Cmd {
@@ -256,6 +257,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 		// key typed into a loading dialog waits (1 j enter opens the
 		// Inbox's second conversation, not nothing).
 		a.listHeld = append(a.listHeld, k)
+		return nil
+	}
+	if a.holdForThread(k) { // a search hit's thread is being read back to it
 		return nil
 	}
 	if cmd, ok := a.handleGlobalKey(k); ok {

@@ -108,3 +108,32 @@ func loadThreadToCmd(core Core, reqID int, convID, key string, until time.Time) 
 		return msg
 	}
 }
+
+// holdForThread keeps a key typed for the thread while it is read back
+// to a search hit's message (j k and r act on the rows the agent will
+// see, after the thread scrolled there), in the list's held keys, which
+// keep their order; false when the key may act now.
+func (a *App) holdForThread(k tea.KeyPressMsg) bool {
+	if a.focus != focusThread {
+		return false
+	}
+	if _, _, seeking := a.thread.seekUntil(); !seeking {
+		return false
+	}
+	a.listHeld = append(a.listHeld, k)
+	return true
+}
+
+// releaseThreadKeys replays the keys held for the thread once it came.
+func (a *App) releaseThreadKeys() tea.Cmd {
+	if _, _, seeking := a.thread.seekUntil(); seeking || len(a.listHeld) == 0 || !a.list.loaded {
+		return nil // still sought, or the keys wait for the list's rows too
+	}
+	held := a.listHeld
+	a.listHeld = nil
+	var cmds []tea.Cmd
+	for _, k := range held {
+		cmds = append(cmds, a.routeInput(k))
+	}
+	return tea.Batch(cmds...)
+}
