@@ -267,9 +267,9 @@ func (b *burstTerm) output(from int) string {
 // dialogMarks are text only an open dialog draws.
 var dialogMarks = []string{
 	"Assign to:", "Reading who may take it", // assign picker
-	"Send a template to",                                                                  // template picker
-	"Contact:",                                                                            // contacts
-	"a name, a phone number or words", " — enter opens, esc closes", "No message matches", // search
+	"Send a template to",                                                               // template picker
+	"Contact:",                                                                         // contacts
+	"a name, a phone number or words", " — enter opens, esc closes", "Nothing matches", // search
 	"Keys —", // help
 }
 

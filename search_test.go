@@ -143,13 +143,13 @@ func TestSearchEmptyResultKeepsTyping(t *testing.T) {
 	h, st := searchHarness(t, 120, 40)
 	h.keys("/")
 	h.typ("qqq")
-	if f := h.frame(120); !strings.Contains(f, `No message matches "qqq"`) {
+	if f := h.frame(120); !strings.Contains(f, `Nothing matches "qqq"`) {
 		t.Fatalf("no empty result:\n%s", f)
 	}
 	h.keys("enter") // nothing to open: stays
 	h.typ("e2")
 	f := h.frame(120)
-	if !strings.Contains(f, "/ qqqe2") || !strings.Contains(f, `No message matches "qqqe2"`) {
+	if !strings.Contains(f, "/ qqqe2") || !strings.Contains(f, `Nothing matches "qqqe2"`) {
 		t.Fatalf("the letters did not refine the query:\n%s", f)
 	}
 	if c := folderOf(t, st, "c1"); c.Folder != state.FolderInbox {

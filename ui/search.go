@@ -193,7 +193,7 @@ func (s search) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	case s.query == "" && s.pending:
 		lines = append(lines, st.muted.Render("Searching…"))
 	case len(s.hits) == 0 && !s.pending:
-		lines = append(lines, st.muted.Render("No message matches "+fmt.Sprintf("%q", line(s.query))+" — type to change it, "+keyName(km.Close)+" closes"))
+		lines = append(lines, st.muted.Render("Nothing matches "+fmt.Sprintf("%q", line(s.query))+" — type to change it, "+keyName(km.Close)+" closes"))
 	default:
 		n := plural(len(s.hits), "match")
 		if len(s.hits) >= searchLimit {
