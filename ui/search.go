@@ -181,7 +181,7 @@ func (s *search) SetWidth(w int) { s.input.SetWidth(w - 6) }
 func (s search) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	in := s.input.View()
 	if s.selected {
-		in = s.input.Prompt + st.itemCursor.Render(line(s.input.Value()))
+		in = s.input.Prompt + st.querySelected.Render(line(s.input.Value()))
 	}
 	lines := []string{in, ""}
 	q := strings.TrimSpace(s.input.Value())

@@ -37,6 +37,7 @@ type styles struct {
 	// search: the matched words of a hit (on the cursor's row too), and
 	// the thread's mark on the message a hit opened
 	hit, hitCursor, hitMark lipgloss.Style
+	querySelected           lipgloss.Style // the last query, selected when / opens again
 
 	// window badge
 	windowOpen, windowClosing, windowClosed lipgloss.Style
@@ -111,6 +112,8 @@ func newStyles(isDark bool) styles {
 		hit:       base.Foreground(warning).Bold(true).Underline(true),
 		hitCursor: base.Background(selection).Foreground(warning).Bold(true).Underline(true),
 		hitMark:   base.Foreground(warning).Bold(true),
+
+		querySelected: base.Reverse(true), // seen without colour too
 
 		windowOpen:    base.Foreground(success),
 		windowClosing: base.Foreground(warning).Bold(true),
