@@ -266,3 +266,31 @@ func TestSearchThreadKeysWaitForTheHit(t *testing.T) {
 		t.Errorf("j j typed before the thread came:\n%s\nwant, as typed after:\n%s", got, want)
 	}
 }
+
+// A search abandoned with the box (esc before its hits came) runs again
+// when / opens it, so that enter then opens a hit instead of waiting.
+func TestSearchAbandonedRunsAgain(t *testing.T) {
+	tests := []struct {
+		name     string
+		answered string // typed, its search run
+		unrun    []tea.KeyPressMsg
+	}{
+		{"another query", "zebrafis", []tea.KeyPressMsg{{Code: 'h', Text: "h"}}},
+		{"the answered query again", "zebrafish", []tea.KeyPressMsg{{Code: tea.KeyBackspace}, {Code: 'h', Text: "h"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, _ := searchHarness(t, 120, 40)
+			h.keys("/")
+			h.typ(tt.answered)
+			for _, k := range tt.unrun {
+				h.app.Update(k) // its search never runs
+			}
+			h.app.Update(keyPress("esc"))
+			h.keys("/", "enter")
+			if f := h.frame(120); rowWith(f, "▶") == "" || !strings.Contains(f, "Can I bring my zebrafish tank") {
+				t.Fatalf("enter did not open the hit:\n%s", f)
+			}
+		})
+	}
+}

@@ -50,7 +50,7 @@ func (s *search) Open() tea.Cmd {
 // abandoned when the box closed): opening the box runs it again.
 func (s *search) stale() bool {
 	q := strings.TrimSpace(s.input.Value())
-	return q != "" && q != s.query
+	return q != "" && (q != s.query || s.pending)
 }
 
 // ask starts a search for what is typed, or clears the hits when nothing
