@@ -806,7 +806,8 @@ func (p *ptyTerm) quit(timeout time.Duration) error {
 // hostileVisit is a demo conversation carrying hostile text (see
 // api/msgboxx/sandbox/demodata.go, hostileContacts), found by searching a
 // word of one message. hit is text of its row in the results (the search
-// overlay shows the previous results until the new ones arrive); shown is
+// overlay shows the previous results until the new ones arrive; a long
+// name is cut to its column, so it may be the message's); shown is
 // text that only its thread draws (not the list's preview, which is the
 // last message), once the messages are loaded; visible is what the screen
 // must show then, the escapes made inert.
@@ -818,7 +819,7 @@ type hostileVisit struct {
 var hostileVisits = []hostileVisit{
 	{query: "screen just clear", hit: "URGENT", shown: "please call me back", visible: []string{
 		"␛[1;31mURGENT␛[0m Dave", "␛[31mRED ALERT␛[0m please call me back", "␛[2J␛[Hdid your screen just clear?", "bell␇bell␇"}},
-	{query: "payslip", hit: "Larry", shown: "clipboard!", visible: []string{
+	{query: "payslip", hit: "evil␇click", shown: "clipboard!", visible: []string{
 		"Link ␛]8;;http://evil.example␇Larry␛", "␛]8;;http://evil␇click␛]8;;␇ for your", "␛]52;c;cm0gLXJmIH4vKg==␇copied", "�31mred via a C1 CSI�0m"}},
 	{query: "invoice", hit: "gnp.exe", shown: "please open invoice", visible: []string{"Eve gnp.exe", "please open invoicefdp.exe"}},
 	{query: "pay 999", hit: "ZeroWidthJoe", shown: "paypal.com/verify", visible: []string{"ZeroWidthJoe", "paypal.com/verify", "pay 100␍pay 999", "abc␈␈␈xyz"}},
