@@ -117,7 +117,7 @@ func TestRebindDialogClose(t *testing.T) {
 		{[]string{"a"}, "Assign Ana Lima"},
 		{[]string{"t"}, "Send a template to"},
 		{[]string{"c"}, "Contacts"},
-		{[]string{"/", "x", "enter"}, "No message matches"},
+		{[]string{"/", "x", "enter"}, "Nothing matches"},
 		{[]string{"?"}, "Keys — "},
 	}
 	for _, d := range dialogs {

@@ -538,9 +538,8 @@ func testE2EWide(t *testing.T) {
 
 	// Search for a word of the reply: the match is listed.
 	term.keys("/")
-	term.waitScreen("words or a phone number", e2eStep)
+	term.waitScreen("a name, a phone number or words", e2eStep)
 	term.typeText("zebrafish")
-	term.keys("Enter")
 	term.waitFor("one match: the reply", func(s string) bool {
 		if !strings.Contains(s, "1 match") {
 			return false
@@ -807,7 +806,8 @@ func (p *ptyTerm) quit(timeout time.Duration) error {
 // hostileVisit is a demo conversation carrying hostile text (see
 // api/msgboxx/sandbox/demodata.go, hostileContacts), found by searching a
 // word of one message. hit is text of its row in the results (the search
-// overlay shows the previous results until the new ones arrive); shown is
+// overlay shows the previous results until the new ones arrive; a long
+// name is cut to its column, so it may be the message's); shown is
 // text that only its thread draws (not the list's preview, which is the
 // last message), once the messages are loaded; visible is what the screen
 // must show then, the escapes made inert.
@@ -819,7 +819,7 @@ type hostileVisit struct {
 var hostileVisits = []hostileVisit{
 	{query: "screen just clear", hit: "URGENT", shown: "please call me back", visible: []string{
 		"␛[1;31mURGENT␛[0m Dave", "␛[31mRED ALERT␛[0m please call me back", "␛[2J␛[Hdid your screen just clear?", "bell␇bell␇"}},
-	{query: "payslip", hit: "Larry", shown: "clipboard!", visible: []string{
+	{query: "payslip", hit: "evil␇click", shown: "clipboard!", visible: []string{
 		"Link ␛]8;;http://evil.example␇Larry␛", "␛]8;;http://evil␇click␛]8;;␇ for your", "␛]52;c;cm0gLXJmIH4vKg==␇copied", "�31mred via a C1 CSI�0m"}},
 	{query: "invoice", hit: "gnp.exe", shown: "please open invoice", visible: []string{"Eve gnp.exe", "please open invoicefdp.exe"}},
 	{query: "pay 999", hit: "ZeroWidthJoe", shown: "paypal.com/verify", visible: []string{"ZeroWidthJoe", "paypal.com/verify", "pay 100␍pay 999", "abc␈␈␈xyz"}},
@@ -863,9 +863,9 @@ func testNoEscapeRaw(t *testing.T) {
 	p.waitText(0, "online", e2eFirstFrame)
 	// A wait that fails still leaves the bytes to check: they are the proof.
 	for _, v := range hostileVisits {
-		// ctrl+u clears the previous query; enter searches.
+		// ctrl+u clears the previous query; the results come as it is typed.
 		from := p.len()
-		p.write("/\x15" + v.query + "\r")
+		p.write("/\x15" + v.query)
 		if _, err := p.awaitOutput(from, regexp.MustCompile(regexp.QuoteMeta(v.hit)), e2eStep); err != nil {
 			t.Errorf("search %q: its result %q: %v", v.query, v.hit, err)
 			break
@@ -997,8 +997,7 @@ func testNoEscapeVisible(t *testing.T) {
 	term.waitFor("the first sync done", synced, e2eFirstFrame)
 	for _, v := range hostileVisits {
 		term.keys("/", "C-u")
-		term.typeText(v.query)
-		term.keys("Enter")
+		term.typeText(v.query) // the results come as it is typed
 		term.waitFor(fmt.Sprintf("the result of %q", v.query), func(s string) bool {
 			return strings.Contains(s, "1 match") && strings.Contains(s, v.hit)
 		}, e2eStep)

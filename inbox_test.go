@@ -419,7 +419,7 @@ func TestKeyActions(t *testing.T) {
 		{name: "search finds and opens", run: func(h *harness) {
 			h.keys("/")
 			h.typ("thursday")
-			h.keys("enter", "enter")
+			h.keys("enter")
 		}, check: func(t *testing.T, _ *harness, _ *state.Store, _ *state.Engine, frame string) {
 			if !strings.Contains(frame, "Ana Lima +447902111123") {
 				t.Error("the match's conversation is not open")

@@ -201,20 +201,18 @@ func TestTeatestClosedWindow(t *testing.T) {
 	}
 }
 
-// (d) / searches the messages; enter shows the results, and enter again
-// opens the matching conversation.
+// (d) / searches as the agent types; enter opens the highlighted hit.
 func TestTeatestSearch(t *testing.T) {
 	f := newTeaFlow(t)
 	f.keys("/")
-	f.waitFor("the search box", "words or a phone number")
+	f.waitFor("the search box", "a name, a phone number or words")
 	f.tm.Type("demain")
-	f.keys("enter")
 	f.waitFor("the results", "1 match — enter opens, esc closes", "Chloé Martin")
-	if l := lineWith(f.scr.String(), "Chloé Martin  Merci"); !strings.Contains(l, "demain") {
-		t.Errorf("the result row should show the snippet, got %q", l)
+	if l := lineWith(f.scr.String(), "Chloé Martin"); !strings.Contains(l, "customer") || !strings.Contains(l, "Merci, à demain") {
+		t.Errorf("the result row should show the writer and the line, got %q", l)
 	}
 	f.keys("enter")
-	f.waitFor("Chloé Martin's thread", "Chloé Martin +33612345678", "Merci, à demain !")
+	f.waitFor("Chloé Martin's thread", "Chloé Martin +33612345678", "▶", "Merci, à demain !")
 }
 
 // TestTeatestScreenMatchesView checks the replayed screen against the

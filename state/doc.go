@@ -343,6 +343,15 @@
 // such a prefix expand to tens of thousands), and more than 300 matches
 // are listed newest first instead of ranked (contacts.go).
 //
+// The agent's / (Search, store_search.go) is over the local store, the
+// same on every platform: first the conversations of the contacts whose
+// name or number matches (the contacts search above, at most 20; a query
+// that is only a phone number, written with spaces, dashes, dots,
+// parentheses, + or 00, is one run of digits, the numbers ending with it
+// first), then the messages holding every word, newest first. Each
+// message hit says whether the logged-in agent sent it (Mine: from here,
+// or by SenderOwnership), so the UI says "you" for them only.
+//
 // # Drafts
 //
 // One per conversation, written behind the typing in two steps. Each

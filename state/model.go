@@ -295,11 +295,17 @@ type View struct {
 	Now         time.Time // for ClosingSoon
 }
 
-// SearchHit is one full-text match.
+// SearchHit is one thing a search found: a conversation by its
+// contact's name or number (ByContact; Message is zero), or a message by
+// its words.
 type SearchHit struct {
 	Message      Message
 	Conversation Conversation
 	Snippet      string // the matching part of the body, plain text
+	ByContact    bool   // found by the contact's name or number
+	// Mine: an outbound message the logged-in agent sent — from here, or
+	// provably theirs by its sender (SenderOwnership).
+	Mine bool
 }
 
 // Batch is what a sync step learned: messages, and the contacts they

@@ -45,6 +45,9 @@ func (s *Service) Thread(convID string, before time.Time, limit int) ([]Message,
 func (s *Service) SearchMessages(q string, limit int) ([]SearchHit, error) {
 	return s.st.SearchMessages(q, limit)
 }
+func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+	return s.st.Search(ctx, q, limit)
+}
 func (s *Service) Templates(accountID string) ([]Template, error) { return s.st.Templates(accountID) }
 func (s *Service) RecentContacts(limit int) ([]Contact, error)    { return s.st.RecentContacts(limit) }
 func (s *Service) SearchContacts(ctx context.Context, q string, limit int) ([]Contact, error) {

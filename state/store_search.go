@@ -1,10 +1,12 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -174,6 +176,9 @@ func (s *Store) SearchMessages(q string, limit int) ([]SearchHit, error) {
 			return err
 		}
 		defer st.Close()
+		if err := markMine(tx, hits); err != nil {
+			return err
+		}
 		convs := map[string]Conversation{}
 		for i := range hits {
 			id := hits[i].Message.ConversationID
@@ -218,4 +223,145 @@ func (s *Store) SearchContacts(q string, limit int) ([]Contact, error) {
 // agent typed another key: this search is no longer wanted).
 func (s *Store) SearchContactsContext(ctx context.Context, q string, limit int) ([]Contact, error) {
 	return s.searchContacts(ctx, q, limit)
+}
+
+// markMine sets Mine on the outbound hits the logged-in agent sent: from
+// here (a local id), or provably theirs by the sender's name.
+func markMine(tx *sql.Tx, hits []SearchHit) error {
+	own := map[string]bool{}
+	for i := range hits {
+		m := &hits[i].Message
+		if m.Direction != Outbound {
+			continue
+		}
+		if m.LocalID != "" {
+			hits[i].Mine = true
+			continue
+		}
+		mine, ok := own[m.Sender]
+		if !ok {
+			o, err := senderOwnership(tx, m.Sender)
+			if err != nil {
+				return err
+			}
+			mine = o == OwnerMe
+			own[m.Sender] = mine
+		}
+		hits[i].Mine = mine
+	}
+	return nil
+}
+
+// searchConvLimit is the most conversations a search finds by their
+// contact's name or number: the agent is looking for one customer.
+const searchConvLimit = 20
+
+// PhoneQuery reports whether q is a phone number written any way —
+// digits with spaces, dashes, dots, parentheses and a leading + — and
+// returns its digits without the international prefix (+ or 00) or a
+// national 0: "+44 7838 788897", "0044 7838-788897" and "(07838) 788897"
+// give "447838788897", "447838788897" and "7838788897".
+func PhoneQuery(q string) (string, bool) {
+	if !isPhoneWord(strings.ReplaceAll(strings.TrimSpace(q), " ", "")) {
+		return "", false
+	}
+	d := strings.TrimLeft(onlyDigits(q), "0")
+	return d, d != ""
+}
+
+// Search is what the agent's / finds, in this order:
+//
+//  1. Conversations whose contact's name or number matches q, by the
+//     contacts search's rules (SearchContacts: every word a prefix of the
+//     name or of a run of the number's digits), best first. A query that
+//     is only a phone number, written any way (PhoneQuery), is one run of
+//     digits: numbers ending with it come first ("7838788897" and
+//     "+44 7838 788897" find +447838788897), then those holding it.
+//  2. Messages holding every word (SearchMessages), newest first, up to
+//     limit in all.
+//
+// Each conversation appears once among the first; ctx ends the search
+// (the agent typed on: it is no longer wanted).
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	cq := q
+	digits, phone := PhoneQuery(q)
+	if phone {
+		cq = digits
+	}
+	contacts, err := s.searchContacts(ctx, cq, min(limit, searchConvLimit))
+	if err != nil {
+		return nil, err
+	}
+	if phone { // suffix matches first, the contacts search's order kept within each part
+		slices.SortStableFunc(contacts, func(a, b Contact) int {
+			return cmp.Compare(suffixRank(a.Number, digits), suffixRank(b.Number, digits))
+		})
+	}
+	hits, err := s.conversationsOf(contacts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	msgs, err := s.SearchMessages(q, limit-len(hits))
+	if err != nil {
+		return nil, err
+	}
+	return append(hits, msgs...), nil
+}
+
+// suffixRank is 0 when number's digits end with digits, else 1.
+func suffixRank(number, digits string) int {
+	if strings.HasSuffix(onlyDigits(number), digits) {
+		return 0
+	}
+	return 1
+}
+
+// conversationsOf returns a hit for the latest conversation with each
+// contact, in the contacts' order; contacts without one are left out.
+func (s *Store) conversationsOf(contacts []Contact) ([]SearchHit, error) {
+	if len(contacts) == 0 {
+		return nil, nil
+	}
+	var hits []SearchHit
+	err := s.read("search conversations", func(tx *sql.Tx) error {
+		hits = hits[:0]
+		st, err := tx.Prepare("SELECT " + convCols + ` FROM conversations WHERE contact_id = ?
+			ORDER BY (account_id = ?) DESC, last_activity DESC, id LIMIT 1`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		seen := map[string]bool{}
+		for _, c := range contacts {
+			var r convRow
+			err := r.scan(st.QueryRow(c.ID, c.AccountID))
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				continue
+			case err != nil:
+				return err
+			}
+			conv := r.conversation()
+			if seen[conv.ID] {
+				continue
+			}
+			seen[conv.ID] = true
+			hits = append(hits, SearchHit{Conversation: conv, ByContact: true})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := s.rule()
+	for i := range hits {
+		r.judge(&hits[i].Conversation)
+	}
+	return hits, nil
 }

@@ -254,7 +254,7 @@ func TestMarkAllInView(t *testing.T) {
 // ctrl+x in the search results marks every conversation they are in.
 func TestMarkSearchMatches(t *testing.T) {
 	ti := newTeamInbox(t, 120, 40, decorated{})
-	ti.keys("/", "apply", "enter")
+	ti.keys("/", "apply") // the hits come as it is typed; enter would open the first
 	if len(ti.app.srch.hits) == 0 {
 		t.Fatal("the search found nothing")
 	}

@@ -180,10 +180,15 @@ func loadOlderCmd(ctx context.Context, core Core, convID string, before time.Tim
 // searchLimit is the most results a search lists.
 const searchLimit = 100
 
-func searchCmd(core Core, query string) tea.Cmd {
+// searchCmd runs / 's search; one the next key superseded answers
+// nothing.
+func searchCmd(ctx context.Context, core Core, reqID int, query string) tea.Cmd {
 	return func() tea.Msg {
-		hits, err := core.SearchMessages(query, searchLimit)
-		return searchDoneMsg{query: query, hits: hits, err: err}
+		hits, err := core.Search(ctx, query, searchLimit)
+		if ctx.Err() != nil {
+			return nil
+		}
+		return searchDoneMsg{reqID: reqID, query: query, hits: hits, err: err}
 	}
 }
 

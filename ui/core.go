@@ -23,7 +23,9 @@ type Core interface {
 	Accounts() ([]state.Account, error)
 	Conversation(id string) (state.Conversation, bool, error)
 	Thread(convID string, before time.Time, limit int) ([]state.Message, error)
-	SearchMessages(q string, limit int) ([]state.SearchHit, error)
+	// Search is /: conversations by the contact's name or number, then
+	// messages by words; it stops when ctx ends (the next key's search).
+	Search(ctx context.Context, q string, limit int) ([]state.SearchHit, error)
 	Templates(accountID string) ([]state.Template, error)
 	RecentContacts(limit int) ([]state.Contact, error)
 	// SearchContacts stops when ctx ends: the next key cancels a search.

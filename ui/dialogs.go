@@ -204,7 +204,7 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return tea.Batch(a.handleConversationStarted(act.m), a.afterDialogs())
 
 	case runSearch:
-		return to(e.id, searchCmd(a.core, act.query))
+		return to(e.id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query))
 	case openHit:
 		a.popTo(e.id)
 		return tea.Batch(a.openHit(), a.afterDialogs())
@@ -239,8 +239,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 	return nil
 }
 
-// contactSearch cancels the contacts search under way, if any, and gives
-// the next one its context: each key's search replaces the last one's.
+// contactSearch cancels the contacts search (or / 's search) under way,
+// if any, and gives the next one its context: each key's search replaces
+// the last one's.
 func (a *App) contactSearch() context.Context {
 	if a.cancelSearch != nil {
 		a.cancelSearch()

@@ -43,7 +43,13 @@
 // question about a reply whose send was lost (uncertain.go), and bulk
 // work's results panel, message log and question before a reassignment
 // of conversations changed since they were marked (bulk.go) implement
-// dialog (dialog.go). A
+// dialog (dialog.go). Search (search.go) has one mode: each key refines
+// the query (a search per key, the next cancelling it) or moves through
+// the hits; enter opens the highlighted hit, waiting for the hits of what
+// was typed if they have not come, and the thread is read back to the
+// message found, scrolled there and marked (threadmark.go), keys for it
+// waiting meanwhile. After an empty result letters keep typing; the next
+// / starts from the last query, selected. A
 // dialog is pushed the moment its key is pressed and reads its data
 // meanwhile, showing "Reading …". While a dialog waits (for its data or
 // for an answer to what it asked), keys and pastes are kept in order and

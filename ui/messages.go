@@ -70,8 +70,9 @@ type actionDoneMsg struct {
 	assignee string
 }
 
-// searchDoneMsg: a full-text search answered.
+// searchDoneMsg: a search (/) answered.
 type searchDoneMsg struct {
+	reqID int
 	query string
 	hits  []state.SearchHit
 	err   error

@@ -45,6 +45,9 @@ func (a *App) reloadThread() tea.Cmd {
 		return nil
 	}
 	a.threadReq++
+	if key, until, ok := a.thread.seekUntil(); ok { // read back to a search hit
+		return loadThreadToCmd(a.core, a.threadReq, a.thread.conv.ID, key, until)
+	}
 	return loadThreadCmd(a.core, a.threadReq, a.thread.conv.ID, time.Time{}, false)
 }
 
@@ -112,13 +115,17 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 		return findConversationCmd(a.core, a.thread.conv.AccountID, a.thread.conv.ContactID)
 	}
 	if m.err != nil {
-		return a.flash(m.err.Error(), true)
+		a.thread.mark.seek = false
+		return tea.Batch(a.flash(m.err.Error(), true), a.releaseThreadKeys())
 	}
 	a.thread.Set(m)
+	if !m.older {
+		a.thread.seekMark(a.st, a.d.Now())
+	}
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
 	a.setReadOnly(m.conv)
-	return nil
+	return a.releaseThreadKeys()
 }
 
 func (a *App) handleChanges(m changesMsg) tea.Cmd {
@@ -255,6 +262,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 		// key typed into a loading dialog waits (1 j enter opens the
 		// Inbox's second conversation, not nothing).
 		a.listHeld = append(a.listHeld, k)
+		return nil
+	}
+	if a.holdForThread(k) { // a search hit's thread is being read back to it
 		return nil
 	}
 	if cmd, ok := a.handleBulkKey(k); ok { // marking many, their results, the log (bulk.go)
@@ -728,14 +738,22 @@ func (a *App) handleEditorDone(m editorDoneMsg) tea.Cmd {
 // ---- search ----
 
 func (a *App) openSearch() tea.Cmd {
-	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, nil), a.srch.Open())
+	var load func(id int) tea.Cmd
+	if a.srch.stale() { // its search was abandoned with the box: again
+		if act, ok := a.srch.ask().(runSearch); ok {
+			load = func(id int) tea.Cmd { return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query)) }
+		}
+	}
+	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, load), a.srch.Open())
 }
 
-// openHit opens the conversation of the highlighted search result.
+// openHit opens the conversation of the highlighted search result,
+// scrolled to the message found and marked (threadmark.go).
 func (a *App) openHit() tea.Cmd {
 	hit, ok := a.srch.Selected()
 	if !ok {
 		return nil
 	}
+	a.thread.SetMark(hit) // first: the thread's rows are read back to it
 	return tea.Batch(a.openConversation(hit.Conversation, focusThread), a.reloadList(hit.Conversation.ID))
 }

@@ -34,6 +34,11 @@ type styles struct {
 	failed            lipgloss.Style
 	media             lipgloss.Style // "[image]" before a media message's caption
 
+	// search: the matched words of a hit (on the cursor's row too), and
+	// the thread's mark on the message a hit opened
+	hit, hitCursor, hitMark lipgloss.Style
+	querySelected           lipgloss.Style // the last query, selected when / opens again
+
 	// window badge
 	windowOpen, windowClosing, windowClosed lipgloss.Style
 
@@ -54,6 +59,7 @@ const (
 	glyphMarked    = "▌"
 	glyphCursor    = "›" // the row under the cursor (without colour too)
 	glyphActive    = "▸" // the folder or view listed
+	glyphHit       = "▶" // the message a search hit opened
 )
 
 func newStyles(isDark bool) styles {
@@ -102,6 +108,12 @@ func newStyles(isDark bool) styles {
 		tickPlain: base.Foreground(muted),
 		failed:    base.Foreground(errColor),
 		media:     base.Foreground(accent).Bold(true),
+
+		hit:       base.Foreground(warning).Bold(true).Underline(true),
+		hitCursor: base.Background(selection).Foreground(warning).Bold(true).Underline(true),
+		hitMark:   base.Foreground(warning).Bold(true),
+
+		querySelected: base.Reverse(true), // seen without colour too
 
 		windowOpen:    base.Foreground(success),
 		windowClosing: base.Foreground(warning).Bold(true),

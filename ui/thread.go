@@ -27,6 +27,7 @@ type threadView struct {
 	cacheWidth    int
 	header        string // extra header text: the assignee
 	lay           *threadLayout
+	mark          threadMark // the message a search hit opened (threadmark.go)
 }
 
 // threadLayout is the whole thread as blocks of lines (day separators,
@@ -37,6 +38,7 @@ type threadLayout struct {
 	valid  bool
 	blocks [][]string
 	ends   []int // ends[i]: lines in blocks[0..i]
+	mark   int   // the block of the marked message, -1 for none
 }
 
 func (l *threadLayout) total() int {
@@ -74,7 +76,7 @@ func (t *threadView) layout(st styles, now time.Time) *threadLayout {
 	if l.valid {
 		return l
 	}
-	l.blocks, l.ends = l.blocks[:0], l.ends[:0]
+	l.blocks, l.ends, l.mark = l.blocks[:0], l.ends[:0], -1
 	add := func(b []string) {
 		n := len(b)
 		if len(l.ends) > 0 {
@@ -91,6 +93,9 @@ func (t *threadView) layout(st styles, now time.Time) *threadLayout {
 	for i, m := range t.msgs {
 		if i == 0 || !sameDay(t.msgs[i-1].Time.Local(), m.Time.Local()) {
 			add([]string{fit(st.daySep.Render(center("── "+dayLabel(m.Time, now)+" ──", t.width)), t.width)})
+		}
+		if t.marked(m) {
+			l.mark = len(l.blocks)
 		}
 		add(t.block(st, m))
 	}
@@ -118,6 +123,9 @@ func (t *threadView) Open(c state.Conversation) {
 	if t.conv.ID != c.ID {
 		t.msgs, t.scroll, t.hasOlder, t.askedPlatform, t.platformDone = nil, 0, false, false, false
 		clear(t.cache)
+		if t.mark.conv != c.ID {
+			t.mark = threadMark{}
+		}
 	}
 	t.conv = c
 	t.invalidate()
@@ -190,7 +198,11 @@ func (t *threadView) Oldest() time.Time {
 }
 
 func (t *threadView) cacheKey(m state.Message) string {
-	return m.Key() + "\x00" + m.Status.String() + "\x00" + m.Reason + "\x00" + m.ID + "\x00" + strconv.FormatInt(m.Media.Size, 10)
+	mark := ""
+	if t.marked(m) {
+		mark = "\x00" + glyphHit
+	}
+	return m.Key() + mark + "\x00" + m.Status.String() + "\x00" + m.Reason + "\x00" + m.ID + "\x00" + strconv.FormatInt(m.Media.Size, 10)
 }
 
 // block renders one message: a header line and its wrapped body.
@@ -221,7 +233,7 @@ func (t *threadView) block(st styles, m state.Message) []string {
 		return RenderMarkup(l, st.markup)
 	}
 	if m.Direction == state.Inbound {
-		out = append(out, st.meta.Render(when))
+		out = append(out, t.markHead(st, m, when, st.meta.Render(when)))
 		for i, l := range body {
 			out = append(out, "  "+st.inbound.Render(render(i, l)))
 		}
@@ -231,6 +243,7 @@ func (t *threadView) block(st styles, m state.Message) []string {
 			sender = line(m.Sender)
 		}
 		head := tmpl + st.meta.Render(sender+" · "+when) + " " + st.tick(m.Status)
+		head = t.markHead(st, m, "", head)
 		out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(head)))+head)
 		bw := 0
 		for _, l := range body {
