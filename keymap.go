@@ -49,6 +49,8 @@ func defaultKeyMap() ui.KeyMap {
 		MoveSpam:    b("!", "spam", "!"),
 		MoveBack:    b("I", "back to inbox", "I"),
 		Mark:        b("x/space", "mark", "x", "space"),
+		// Triage: the last move or assignment taken back, for a few seconds.
+		Undo: b("u", "undo move/assign", "u"),
 
 		Search:     b("/", "search", "/"),
 		NextResult: b("n", "next result", "n"),
@@ -121,6 +123,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		p("send_again", &km.SendAgain), p("was_sent", &km.WasSent), p("open_file", &km.OpenFile),
+		g("undo", &km.Undo),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 	}
 }

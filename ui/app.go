@@ -45,6 +45,10 @@ type Deps struct {
 	// Open hands a saved file to the desktop's opener (xdg-open, open);
 	// nil: files are saved only, and the status bar says where.
 	Open func(path string) error
+	// Preview: the thread follows the list's cursor (triage.go; [ui]
+	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
+	// [ui] mouse); without it the terminal selects text as usual.
+	Preview, Mouse bool
 }
 
 type focus int
@@ -115,6 +119,14 @@ type App struct {
 	spinning           bool // the status bar's spinner is ticking
 	unseen             int  // customer messages since the agent last pressed a key
 	who                whoState
+
+	// Triage (triage.go): the preview of the row under the cursor, and
+	// the last move or assignment while it can be taken back.
+	previewing  bool   // the thread shows the cursor's row, not opened
+	previewSeq  int    // the preview scheduled last; earlier ones are dropped
+	previewWant string // the row it is for
+	undo        *undoable
+	inFlight    int // moves and assignments not yet done
 }
 
 // New builds the inbox. Call it once per program.
@@ -235,6 +247,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.touched = true
 	}
 	cmd := a.update(msg)
+	// The thread follows the cursor; going into a previewed thread opens it.
+	cmd = tea.Batch(cmd, a.adoptPreview(), a.followCursor())
 	a.fitComposer() // one line until the agent writes, then as tall as the text
 	cmd = tea.Batch(cmd, a.keepPlace())
 	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
@@ -300,19 +314,13 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case fileOpenedMsg:
 		return a.handleFileOpened(msg)
 	case actionDoneMsg:
-		a.bar.busy = ""
-		for _, c := range msg.changed {
-			if c.ID == a.thread.conv.ID { // who may write here may have changed
-				a.thread.conv = c
-				a.setReadOnly(c)
-			}
-			for i := range a.list.rows { // the row a key acts on, until the list reloads
-				if a.list.rows[i].ID == c.ID {
-					a.list.rows[i] = c
-				}
-			}
-		}
-		return a.flash(msg.summary, msg.failed > 0)
+		return a.handleActionDone(msg)
+	case previewDueMsg:
+		return a.handlePreviewDue(msg)
+	case tea.MouseClickMsg:
+		return a.handleClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return a.handleWheel(msg.Mouse())
 	case actionProgressMsg:
 		return a.handleActionProgress(msg)
 	case olderLoadedMsg:
@@ -361,6 +369,9 @@ func (a *App) View() tea.View {
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
+	if a.d.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "mbx — " + line(a.d.Account)
 	if a.unseen > 0 {
 		v.WindowTitle = fmt.Sprintf("mbx (%d new) — %s", a.unseen, line(a.d.Account))

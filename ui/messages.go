@@ -59,11 +59,14 @@ type replyQueuedMsg struct {
 	err    error
 }
 
-// actionDoneMsg: a folder move or assignment finished.
+// actionDoneMsg: a folder move or assignment finished, or an undo of one.
 type actionDoneMsg struct {
 	summary string
 	failed  int
 	changed []state.Conversation // the conversations it changed, as stored after it
+	undo    []state.UndoStep     // what takes it back (triage.go); none: it cannot be
+	back    state.Conversation   // the open conversation it moved on from
+	undone  bool                 // this was an undo
 }
 
 // searchDoneMsg: a full-text search answered.
