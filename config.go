@@ -54,6 +54,10 @@ bell = false
 [theme]
 mode = "auto"                     # auto, dark or light
 
+[ui]
+preview = true                    # the thread follows the list's cursor (false: only enter opens)
+mouse = true                      # clicks and the wheel (false: the terminal keeps the mouse)
+
 [keys]                            # see "Changing keys" in README
 move_archive = "E"
 `
