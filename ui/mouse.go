@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -9,8 +13,9 @@ import (
 // click on the selected row opens it; on a folder or view it lists it;
 // on the composer it starts a reply. The wheel moves the list's cursor or
 // scrolls the thread, whichever is under the pointer, without moving the
-// focus. While a dialog is open the mouse does nothing. Shift+drag
-// selects text in most terminals while the inbox has the mouse.
+// focus. While a dialog is open a click does nothing, and the wheel moves
+// a picker's selection as its keys do. Shift+drag selects text in most
+// terminals while the inbox has the mouse.
 
 // wheelLines is how far the thread scrolls for one notch of the wheel.
 const wheelLines = 3
@@ -107,15 +112,15 @@ func (a *App) handleClick(m tea.Mouse) tea.Cmd {
 }
 
 func (a *App) handleWheel(m tea.Mouse) tea.Cmd {
-	if len(a.dialogs) > 0 {
+	up := m.Button == tea.MouseWheelUp
+	if !up && m.Button != tea.MouseWheelDown {
 		return nil
+	}
+	if e := a.top(); e != nil {
+		return a.wheelDialog(e, up)
 	}
 	h := a.hit(m.X, m.Y)
 	if !h.ok {
-		return nil
-	}
-	up := m.Button == tea.MouseWheelUp
-	if !up && m.Button != tea.MouseWheelDown {
 		return nil
 	}
 	a.unseen = 0
@@ -148,4 +153,62 @@ func (a *App) handleWheel(m tea.Mouse) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// wheelDialog moves a picker's selection (or scrolls the help) as its
+// up and down keys do, wherever the pointer is; other dialogs, where
+// those keys move between fields, take no wheel.
+func (a *App) wheelDialog(e *dialogEntry, up bool) tea.Cmd {
+	switch e.d.(type) {
+	case *accountPicker, *assignPicker, *filesPicker, *helpDialog, *savedPicker, *searchDialog, *templatePicker, *whoPicker:
+	default:
+		return nil
+	}
+	b := a.keys.PickerDown
+	if up {
+		b = a.keys.PickerUp
+	}
+	if k, ok := keyPressOf(b); ok {
+		return a.routeInput(k) // kept, like a key, while the picker reads its data
+	}
+	return nil
+}
+
+// namedKeys are the key names a binding may use for keys without text.
+var namedKeys = map[string]rune{
+	"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+	"home": tea.KeyHome, "end": tea.KeyEnd, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
+	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "space": tea.KeySpace,
+}
+
+// keyPressOf is a key press that matches b (its first key that can be
+// built), for the wheel to act as the binding's key does.
+func keyPressOf(b key.Binding) (tea.KeyPressMsg, bool) {
+	for _, s := range b.Keys() {
+		parts := strings.Split(s, "+")
+		var k tea.KeyPressMsg
+		for _, m := range parts[:len(parts)-1] {
+			switch m {
+			case "ctrl":
+				k.Mod |= tea.ModCtrl
+			case "alt":
+				k.Mod |= tea.ModAlt
+			case "shift":
+				k.Mod |= tea.ModShift
+			}
+		}
+		last := parts[len(parts)-1]
+		if r, ok := namedKeys[last]; ok {
+			k.Code = r
+		} else if r, n := utf8.DecodeRuneInString(last); n == len(last) && n > 0 {
+			k.Code = r
+			if k.Mod == 0 {
+				k.Text = last
+			}
+		}
+		if k.Code != 0 && key.Matches(k, b) {
+			return k, true
+		}
+	}
+	return tea.KeyPressMsg{}, false
 }

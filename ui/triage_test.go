@@ -366,7 +366,7 @@ func TestMouse(t *testing.T) {
 		t.Errorf("a click on Open: %q listed", a.side.active)
 	}
 
-	ti.keys("a") // a dialog: clicks and the wheel do nothing
+	ti.keys("a") // a dialog: clicks do nothing, the wheel is the picker's
 	before, _ := a.list.Selected()
 	ti.send(click(listX, rowY(3)))
 	ti.send(wheel(listX, rowY(3), false))
@@ -397,6 +397,33 @@ func TestMouseHit(t *testing.T) {
 		h := a.hit(tt.x, tt.y)
 		if h.ok != tt.ok || h.ok && (h.pane != tt.pane || h.composer != tt.comp) {
 			t.Errorf("hit(%d, %d) = %+v, want ok %t pane %v composer %t", tt.x, tt.y, h, tt.ok, tt.pane, tt.comp)
+		}
+	}
+}
+
+// The wheel moves a picker's selection as its keys do; a form takes none.
+func TestWheelInPicker(t *testing.T) {
+	ti := newTriageInbox(t, 120, 40, false)
+	ti.keys("j", "a") // Ben: the assignment picker
+	p, ok := isOpen[*assignPicker](ti.app)
+	if !ok {
+		t.Fatal("no picker")
+	}
+	before := p.list.cursor
+	ti.send(wheel(1, 1, false))
+	ti.send(wheel(1, 1, false))
+	ti.send(wheel(1, 1, true))
+	if p.list.cursor != before+1 {
+		t.Errorf("the wheel moved the picker from %d to %d, want %d", before, p.list.cursor, before+1)
+	}
+	for _, tt := range []struct {
+		b    string
+		code rune
+		mod  tea.KeyMod
+	}{{"down", tea.KeyDown, 0}, {"ctrl+j", 'j', tea.ModCtrl}, {"J", 'J', 0}} {
+		k, ok := keyPressOf(bind(tt.b, tt.b, tt.b))
+		if !ok || k.Code != tt.code || k.Mod != tt.mod {
+			t.Errorf("keyPressOf(%q) = %+v, %t", tt.b, k, ok)
 		}
 	}
 }
