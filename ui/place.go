@@ -134,7 +134,7 @@ func (a *App) restorePlace() tea.Cmd {
 }
 
 func (a *App) handlePlaceConv(m placeConvMsg) tea.Cmd {
-	if a.touched || a.thread.conv.ID != "" {
+	if a.touched || a.thread.conv.ID != "" && !a.previewing { // a preview gives way to the kept conversation
 		return nil
 	}
 	return a.openConversation(m.conv, focusThread)

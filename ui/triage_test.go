@@ -427,3 +427,58 @@ func TestWheelInPicker(t *testing.T) {
 		}
 	}
 }
+
+// The conversation open at the last quit opens again even when the
+// preview of the first row came first; a preview is not kept as open.
+func TestPreviewAndRestart(t *testing.T) {
+	ti := newTriageInbox(t, 120, 40, true)
+	ti.selectRow("+447902111126")
+	ti.keys("enter") // Zed, opened
+	for _, m := range ti.timers {
+		if _, ok := m.(placeSaveMsg); ok {
+			ti.send(m) // the place is kept
+		}
+	}
+	a := New(Deps{Core: ti.app.d.Core, Account: "Shop · Alex Agent", Platform: "Acme", Preview: true,
+		Tick: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
+		Now:  func() time.Time { return teamNow }}, teamKeys())
+	t.Cleanup(a.Close)
+	two := &teamInbox{t: t, app: a, st: ti.st, be: ti.be}
+	init := a.Init()
+	two.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	// The first row's list and its preview (no timer: at once) before the kept place.
+	var place tea.Msg
+	for _, m := range runBatch(init) {
+		if _, ok := m.(placeLoadedMsg); ok {
+			place = m
+			continue
+		}
+		two.send(m)
+	}
+	if a.thread.conv.ID != "c1" || !a.previewing {
+		t.Fatalf("thread %q previewing %t before the kept place: want Ana previewed", a.thread.conv.ID, a.previewing)
+	}
+	two.send(place)
+	if a.thread.conv.ID != "c4" || a.previewing || a.focus != focusThread {
+		t.Errorf("after the kept place: thread %q previewing %t focus %v; want Zed open", a.thread.conv.ID, a.previewing, a.focus)
+	}
+}
+
+// runBatch runs a command and returns its messages (a batch's, flattened).
+func runBatch(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch m := cmd().(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range m {
+			out = append(out, runBatch(c)...)
+		}
+		return out
+	default:
+		return []tea.Msg{m}
+	}
+}
