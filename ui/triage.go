@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -169,7 +170,7 @@ func (a *App) undoLast() tea.Cmd {
 		return a.flash("Nothing to undo: "+keyName(a.keys.Undo)+" takes back the last move or assignment", true)
 	case a.d.Now().Sub(u.at) > undoWindow:
 		a.undo = nil
-		return a.flash("Too late to undo: "+keyName(a.keys.Undo)+" works for "+state.FormatDuration(undoWindow)+" after a move or assignment", true)
+		return a.flash(fmt.Sprintf("Too late to undo (%s works for %d seconds after a move or assignment)", keyName(a.keys.Undo), int(undoWindow.Seconds())), true)
 	}
 	a.undo = nil
 	a.bar.busy = "undoing…"

@@ -244,7 +244,7 @@ func TestUndoTooLate(t *testing.T) {
 	if ti.conv("c1").Folder != state.FolderArchive {
 		t.Error("u after the window moved Ana back")
 	}
-	if !strings.Contains(ti.app.bar.flash, "Too late to undo") {
+	if got := ti.app.bar.flash; got != "Too late to undo (u works for 10 seconds after a move or assignment)" {
 		t.Errorf("flash = %q", ti.app.bar.flash)
 	}
 }
