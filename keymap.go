@@ -50,7 +50,7 @@ func defaultKeyMap() ui.KeyMap {
 		MoveBack:    b("I", "back to inbox", "I"),
 		Mark:        b("x/space", "mark", "x", "space"),
 		// Triage: the last move or assignment taken back, for a few seconds.
-		Undo: b("u", "undo move/assign", "u"),
+		Undo: b("u", "undo", "u"),
 
 		Search:     b("/", "search", "/"),
 		NextResult: b("n", "next result", "n"),
