@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mbx-inbox/mbx/state"
 )
@@ -18,6 +19,7 @@ type statusBar struct {
 	account string
 	conn    state.ConnStatus
 	flash   string
+	tail    string // kept whole after the flash, which is cut instead: " · u undo"
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
 	login   bool   // the inbox can log in again (ctrl+r opens the prompt)
@@ -96,9 +98,9 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints
 	case s.busy != "":
 		mid = st.warning.Render(s.spinView() + " " + s.busy)
 	case s.flash != "" && s.isError:
-		mid = st.flashErr.Render(line(s.flash))
+		mid = st.flashErr.Render(s.flashLine(s.width - lipWidth(left) - lipWidth(conn) - 3))
 	case s.flash != "":
-		mid = st.flash.Render(line(s.flash))
+		mid = st.flash.Render(s.flashLine(s.width - lipWidth(left) - lipWidth(conn) - 3))
 	case marked > 0:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-4-len(" marked")-6))
@@ -114,4 +116,17 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints
 		mid = h.ShortHelpView(hints)
 	}
 	return fit(left+" "+conn+"  "+mid, s.width)
+}
+
+// flashLine is the flash message in w cells, cut before its tail so that
+// the tail (the undo offer) stays whole.
+func (s statusBar) flashLine(w int) string {
+	text := line(s.flash)
+	if s.tail == "" {
+		return text
+	}
+	if room := w - ansi.StringWidth(s.tail); room > 1 && ansi.StringWidth(text) > room {
+		text = ansi.Truncate(text, room, "…")
+	}
+	return text + s.tail
 }

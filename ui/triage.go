@@ -157,7 +157,9 @@ func (a *App) handleActionDone(m actionDoneMsg) tea.Cmd {
 		names[i] = a.assigneeName(s.Change)
 	}
 	a.undo = &undoable{steps: m.undo, names: names, at: a.d.Now(), back: m.back}
-	return a.flashFor(m.summary+" · "+keyName(a.keys.Undo)+" undo", m.failed > 0, undoWindow)
+	cmd := a.flashFor(m.summary, m.failed > 0, undoWindow)
+	a.bar.tail = " · " + keyName(a.keys.Undo) + " undo" // whole, however long the summary
+	return cmd
 }
 
 // undoLast takes back the last move or assignment, if it is recent.
@@ -196,7 +198,7 @@ func (a *App) assigneeName(ch state.Change) string {
 // flashFor shows a message in the status bar for d.
 func (a *App) flashFor(text string, isErr bool, d time.Duration) tea.Cmd {
 	a.flashSeq++
-	a.bar.flash, a.bar.isError = text, isErr
+	a.bar.flash, a.bar.isError, a.bar.tail = text, isErr, ""
 	id := a.flashSeq
 	return a.d.Tick(d, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
 }
@@ -205,10 +207,8 @@ func (a *App) flashFor(text string, isErr bool, d time.Duration) tea.Cmd {
 func undoCmd(ctx context.Context, core Core, steps []state.UndoStep, names []string, back state.Conversation) tea.Cmd {
 	return func() tea.Msg {
 		msg := actionDoneMsg{undone: true, back: back}
-		n := 0
 		for i, s := range steps {
 			res := core.Apply(ctx, s.IDs, s.Change, nil)
-			n = max(n, len(s.IDs))
 			failed := 0
 			for _, r := range res {
 				if r.Err != nil {

@@ -157,7 +157,7 @@ func TestMoveOnAndUndo(t *testing.T) {
 	if ti.conv("c2").Unread != 0 {
 		t.Error("Ben was moved on to but not opened (still unread)")
 	}
-	if got := ti.app.bar.flash; got != "Archived Ana Lima · u undo" {
+	if got := ti.app.bar.flash + ti.app.bar.tail; got != "Archived Ana Lima · u undo" {
 		t.Errorf("flash = %q", got)
 	}
 	ti.now = ti.now.Add(9 * time.Second)
@@ -191,8 +191,8 @@ func TestUndoAssignment(t *testing.T) {
 	if c, _ := ti.app.list.Selected(); c.ID != "c1" || ti.app.thread.conv.ID != "" {
 		t.Errorf("from the list: cursor %q, thread %q; want Ana and none", c.ID, ti.app.thread.conv.ID)
 	}
-	if !strings.HasSuffix(ti.app.bar.flash, " · u undo") {
-		t.Errorf("flash = %q", ti.app.bar.flash)
+	if !strings.Contains(ti.frame(), "Assigned Ana Lima to team Support · u undo") {
+		t.Errorf("no undo offer:\n%s", ti.frame())
 	}
 	ti.keys("u")
 	if c := ti.conv("c1"); c.UserID != "u-2" || c.TeamID != "t1" {
@@ -210,8 +210,8 @@ func TestUndoAssignment(t *testing.T) {
 	// Where the platform cannot take an assignee away, nothing is offered.
 	ti.app.caps.Unassign = false
 	ti.keys("a", "robin", "enter")
-	if strings.Contains(ti.app.bar.flash, "undo") {
-		t.Errorf("an undo the platform cannot do is offered: %q", ti.app.bar.flash)
+	if f := ti.frame(); strings.Contains(f, "undo") || !strings.Contains(f, "Assigned Ben Okafor to Robin Regular") {
+		t.Errorf("an undo the platform cannot do is offered:\n%s", f)
 	}
 	ti.keys("u")
 	if c := ti.conv("c2"); c.UserID != "u-2" || !strings.Contains(ti.app.bar.flash, "Nothing to undo") {
@@ -480,5 +480,24 @@ func runBatch(cmd tea.Cmd) []tea.Msg {
 		return out
 	default:
 		return []tea.Msg{m}
+	}
+}
+
+// A long summary is cut before the undo offer, which stays whole.
+func TestFlashTail(t *testing.T) {
+	for _, tt := range []struct {
+		flash, tail string
+		w           int
+		want        string
+	}{
+		{"Archived Ana Lima", " · u undo", 80, "Archived Ana Lima · u undo"},
+		{"41 archived, 2 failed: Ana Lima (refused), Ben (refused)", " · u undo", 30, "41 archived, 2 faile… · u undo"},
+		{"Archived \x1b[2JAna", "", 80, "Archived ␛[2JAna"},
+		{"Archived Ana Lima", " · u undo", 5, "Archived Ana Lima · u undo"}, // no room: the bar's edge cuts it
+	} {
+		s := statusBar{flash: tt.flash, tail: tt.tail}
+		if got := s.flashLine(tt.w); got != tt.want {
+			t.Errorf("flashLine(%q, %d) = %q, want %q", tt.flash, tt.w, got, tt.want)
+		}
 	}
 }
