@@ -357,6 +357,10 @@ func TestMouse(t *testing.T) {
 		t.Errorf("the wheel over the thread: %d lines up, want %d", a.thread.scroll, wheelLines)
 	}
 
+	ti.send(click(threadX, 1+a.panes.threadH+1)) // the composer: a reply starts
+	if a.focus != focusComposer {
+		t.Errorf("a click on the composer: focus %v", a.focus)
+	}
 	ti.send(click(3, 5)) // Mine, in the sidebar (Open, Resolved, a gap, "Views", Mine)
 	if a.side.active != "mine" || a.focus != focusList {
 		t.Errorf("a click on Mine: %q listed, focus %v", a.side.active, a.focus)
