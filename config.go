@@ -53,6 +53,10 @@ bell = false
 [theme]
 mode = "auto"                     # auto, dark or light
 
+[ui]
+preview = true                    # the thread follows the list's cursor (false: only enter opens)
+mouse = true                      # clicks and the wheel (false: the terminal keeps the mouse)
+
 [keys]                            # see "Changing keys" in README
 move_archive = "E"
 `
@@ -83,6 +87,10 @@ type fileConfig struct {
 	Theme struct {
 		Mode string `toml:"mode"`
 	} `toml:"theme"`
+	UI struct {
+		Preview *bool `toml:"preview"`
+		Mouse   *bool `toml:"mouse"`
+	} `toml:"ui"`
 	Keys map[string]any `toml:"keys"`
 }
 
@@ -109,7 +117,14 @@ type config struct {
 	sync           syncSettings
 	notify         notifySettings
 	theme          string // auto, dark or light
+	ui             uiSettings
 	keys           ui.KeyMap
+}
+
+// uiSettings is the [ui] table: the thread following the list's cursor,
+// the mouse.
+type uiSettings struct {
+	Preview, Mouse bool
 }
 
 // accountConfig is one [accounts.NAME] table.
@@ -264,6 +279,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 		sync:     syncSettings{HistoryDays: defaultHistoryDays, PollInterval: defaultPollInterval},
 		notify:   notifySettings{Enabled: true},
 		theme:    "auto",
+		ui:       uiSettings{Preview: true, Mouse: true},
 		keys:     defaultKeyMap(),
 	}
 	var fc fileConfig
@@ -379,6 +395,12 @@ func parseConfig(path string, data []byte) (*config, error) {
 	default:
 		bad("theme.mode", "%q: give \"auto\" (follow the terminal), \"dark\" or \"light\"", fc.Theme.Mode)
 	}
+	if p := fc.UI.Preview; p != nil {
+		c.ui.Preview = *p
+	}
+	if p := fc.UI.Mouse; p != nil {
+		c.ui.Mouse = *p
+	}
 	if len(probs) > 0 {
 		sort.SliceStable(probs, func(i, j int) bool { return probs[i].line < probs[j].line })
 		return c, &configError{path: path, problems: probs}
@@ -418,7 +440,7 @@ func decodeProblems(data []byte, err error) []problem {
 			key := joinKey(de.Key())
 			msg := unknownKey(de.Key())
 			if strings.Contains(de.Error(), "missing table") {
-				msg = "unknown table; the tables are accounts.NAME, sync, notifications, theme and keys"
+				msg = "unknown table; the tables are accounts.NAME, sync, notifications, theme, ui and keys"
 			}
 			probs = append(probs, problem{line: line, key: key, msg: msg})
 		}
@@ -452,8 +474,10 @@ func unknownKey(k toml.Key) string {
 		return "unknown setting; [notifications] has enabled and bell"
 	case len(k) == 2 && k[0] == "theme":
 		return "unknown setting; [theme] has mode"
+	case len(k) == 2 && k[0] == "ui":
+		return "unknown setting; [ui] has preview and mouse"
 	case len(k) == 1:
-		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, theme and keys"
+		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, theme, ui and keys"
 	}
 	return "unknown setting"
 }
@@ -866,6 +890,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	fmt.Fprintf(w, "\n[sync]\n  history_days  = %d\n  poll_interval = %q\n", c.sync.HistoryDays, c.sync.PollInterval.String())
 	fmt.Fprintf(w, "\n[notifications]\n  enabled = %t\n  bell    = %t\n", c.notify.Enabled, c.notify.Bell)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
+	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
 	fmt.Fprintf(w, "\n[keys]\n")
 	def := defaultKeyMap()
 	defs := keyActions(&def)

@@ -78,6 +78,17 @@ func TestParseConfig(t *testing.T) {
 					t.Errorf("sync %+v notify %+v theme %q", c.sync, c.notify, c.theme)
 				}
 			}},
+		{name: "ui on by default", file: "", check: func(t *testing.T, c *config) {
+			if c.ui != (uiSettings{Preview: true, Mouse: true}) {
+				t.Errorf("[ui] %+v, want the preview and the mouse on", c.ui)
+			}
+		}},
+		{name: "ui off", file: "[ui]\npreview = false\nmouse = false\n", check: func(t *testing.T, c *config) {
+			if c.ui != (uiSettings{}) {
+				t.Errorf("[ui] %+v, want both off", c.ui)
+			}
+		}},
+		{name: "unknown key in ui", file: "[ui]\npreveiw = false\n", err: path + ":2: ui.preveiw: unknown setting; [ui] has preview and mouse"},
 		{name: "inline account table", file: "accounts.a = { base_url = \"http://localhost:8088\", username = \"u\" }\n", check: func(t *testing.T, c *config) {
 			if c.accounts["a"].baseURL != "http://localhost:8088" {
 				t.Errorf("accounts %+v", c.accounts)

@@ -124,7 +124,9 @@ func TestE2EGetchatFlows(t *testing.T) {
 		return !strings.Contains(s, "Write a reply") && strings.Contains(s, "Priya")
 	}, e2eStep)
 	term.keys("Enter")
-	term.keys(escKey)
+	// To the list, the cursor on Priya: from the thread an assignment
+	// moves on to the next conversation (the list's cursor stays).
+	term.keys(escKey, escKey)
 
 	// Assign to a user, then a group: the user stays; then unassign.
 	term.keys("a")

@@ -154,6 +154,16 @@ func e2eDirs(tb testing.TB, dir string) {
 			tb.Fatal(err)
 		}
 	}
+	// The flows read "no thread open" from the thread pane's "Select a
+	// conversation": without the preview, only enter fills it (the
+	// preview has its own tests, ui/triage_test.go).
+	conf := filepath.Join(dir, "config", "mbx", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(conf), 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(conf, []byte("[ui]\npreview = false\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // e2eVars are the variables mbx runs with; race reports go to files under

@@ -49,6 +49,8 @@ func defaultKeyMap() ui.KeyMap {
 		MoveSpam:    b("!", "spam", "!"),
 		MoveBack:    b("I", "back to inbox", "I"),
 		Mark:        b("x/space", "mark", "x", "space"),
+		// Triage: the last move or assignment taken back, for a few seconds.
+		Undo: b("u", "undo", "u"),
 
 		Search:     b("/", "search", "/"),
 		NextResult: b("n", "next result", "n"),
@@ -131,6 +133,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		// Bulk work.
 		g("mark_all", &km.MarkAll), g("clear_marks", &km.ClearMarks), g("bulk_results", &km.BulkResults), g("log", &km.MessageLog),
 		p("mark_matches", &km.MarkMatches),
+		g("undo", &km.Undo),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 	}
 }

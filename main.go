@@ -404,7 +404,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:   conf.theme, notify: conf.notify,
+			theme:   conf.theme, notify: conf.notify, ui: conf.ui,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 			responses: "demo",
 		})
@@ -505,7 +505,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
-				theme: cfg.theme, notify: cfg.notify,
+				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -900,6 +900,7 @@ type inboxParams struct {
 	// From the config file: the palette and notifications.
 	theme  string
 	notify notifySettings
+	ui     uiSettings
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -956,7 +957,8 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	}
 	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
-		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener()}
+		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener(),
+		Preview: p.ui.Preview, Mouse: p.ui.Mouse}
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}

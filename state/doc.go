@@ -120,6 +120,14 @@
 // (all accounts when it lists none); each adapter fills them as its
 // platform links users and teams to accounts (Engine.Assignees).
 //
+// Taking a change back (undo.go): UndoOf works out, from the
+// conversations as they were before a move or an assignment, the changes
+// that put each one back — its folder; its person and team, or nobody —
+// as Apply steps, an unassign first where a platform that keeps a person
+// and a team at once needs one cleared. Where the platform cannot go back
+// (no Unassigner for a conversation nobody had, no spam folder on a
+// Resolver) it says so and nothing is offered.
+//
 // # The UI's façade
 //
 // Service (service.go) is what the UI works through, as ui.Core: the

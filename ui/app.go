@@ -45,6 +45,10 @@ type Deps struct {
 	// Open hands a saved file to the desktop's opener (xdg-open, open);
 	// nil: files are saved only, and the status bar says where.
 	Open func(path string) error
+	// Preview: the thread follows the list's cursor (triage.go; [ui]
+	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
+	// [ui] mouse); without it the terminal selects text as usual.
+	Preview, Mouse bool
 }
 
 type focus int
@@ -119,6 +123,13 @@ type App struct {
 	// Bulk work (bulk.go): the last bulk action's results, the session's messages.
 	lastBulk *bulkResults
 	msgLog   msgLog
+	// Triage (triage.go): the preview of the row under the cursor, and
+	// the last move or assignment while it can be taken back.
+	previewing  bool   // the thread shows the cursor's row, not opened
+	previewSeq  int    // the preview scheduled last; earlier ones are dropped
+	previewWant string // the row it is for
+	undo        *undoable
+	inFlight    int // moves and assignments not yet done
 }
 
 // New builds the inbox. Call it once per program.
@@ -239,6 +250,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.touched = true
 	}
 	cmd := a.update(msg)
+	// The thread follows the cursor; going into a previewed thread opens it.
+	cmd = tea.Batch(cmd, a.adoptPreview(), a.followCursor())
 	a.fitComposer() // one line until the agent writes, then as tall as the text
 	cmd = tea.Batch(cmd, a.keepPlace())
 	if ch, ok := msg.(changesMsg); ok || !a.askedAtStart { // a reply the agent is asked about (uncertain.go)
@@ -307,6 +320,12 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleActionDone(msg)
 	case bulkMsg:
 		return a.handleBulk(msg)
+	case previewDueMsg:
+		return a.handlePreviewDue(msg)
+	case tea.MouseClickMsg:
+		return a.handleClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return a.handleWheel(msg.Mouse())
 	case actionProgressMsg:
 		return a.handleActionProgress(msg)
 	case olderLoadedMsg:
@@ -355,6 +374,9 @@ func (a *App) View() tea.View {
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
+	if a.d.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "mbx — " + line(a.d.Account)
 	if a.unseen > 0 {
 		v.WindowTitle = fmt.Sprintf("mbx (%d new) — %s", a.unseen, line(a.d.Account))

@@ -159,7 +159,9 @@ func (a *App) handleMarksChecked(m marksCheckedMsg) tea.Cmd {
 // bar and the results at the end (handleActionDone).
 func (a *App) runApply(ids []string, ch state.Change, assignee, verb string) tea.Cmd {
 	a.bar.busy = fmt.Sprintf("%s %s…", verb, plural(len(ids), "conversation"))
-	return applyCmd(a.ctx, a.core, ids, ch, assignee, verb)
+	a.undo, a.inFlight = nil, a.inFlight+1 // the undo offered is this one's, once done
+	back, next := a.moveOn(ids, ch)        // from the open thread: on to the next (triage.go)
+	return tea.Batch(applyCmd(a.ctx, a.core, ids, ch, assignee, verb, a.caps, back), next)
 }
 
 // handleActionDone shows what a move or an assignment did: one
@@ -180,6 +182,12 @@ func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 			}
 		}
 	}
+	if msg.undone { // an undo (triage.go): back where it was, nothing more to offer
+		if msg.back.ID != "" && msg.back.ID == a.thread.conv.ID {
+			return tea.Batch(a.flash(msg.summary, msg.failed > 0), a.reloadList(msg.back.ID)) // the cursor comes back to it
+		}
+		return a.flash(msg.summary, msg.failed > 0)
+	}
 	var done []string
 	for _, r := range msg.results {
 		if r.Err == nil {
@@ -187,13 +195,33 @@ func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 		}
 	}
 	a.list.Unmark(done)
+	a.inFlight = max(0, a.inFlight-1)
+	// Taken back with u for a while (triage.go), when it can be.
+	var undoTail string
+	offerUndo := len(msg.undo) > 0 && a.inFlight == 0 && a.keys.Undo.Enabled()
+	if offerUndo {
+		names := make([]string, len(msg.undo))
+		for i, s := range msg.undo {
+			names[i] = a.assigneeName(s.Change)
+		}
+		a.undo = &undoable{steps: msg.undo, names: names, at: a.d.Now(), back: msg.back}
+		undoTail = " · " + keyName(a.keys.Undo) + " undo"
+	}
+	flash := func(text string, isErr bool) tea.Cmd {
+		if offerUndo {
+			return a.flashFor(text, isErr, undoWindow)
+		}
+		return a.flash(text, isErr)
+	}
 	if len(msg.results) < 2 {
-		return a.flash(msg.summary, msg.failed > 0)
+		cmd := flash(msg.summary, msg.failed > 0)
+		a.bar.tail = undoTail // whole, however long the summary
+		return cmd
 	}
 	r := newBulkResults(msg, a.d.Now(), !a.caps.Folders && a.caps.Resolve)
 	a.lastBulk = r
-	cmd := a.flash(r.tally, msg.failed > 0)
-	a.bar.more = hint(a.keys.BulkResults, "lists each")
+	cmd := flash(r.tally, msg.failed > 0)
+	a.bar.tail = " · " + hint(a.keys.BulkResults, "lists each") + undoTail
 	a.msgLog.detail(r.logLines(bulkLogItems))
 	// Opened by itself only when nothing else takes the keys: never over
 	// a reply being typed or a dialog in use (the bar names the key).

@@ -100,8 +100,8 @@ func TestBulkResultsNotOverTheComposer(t *testing.T) {
 	if got := ti.app.comp.Value(); got != "Hello" {
 		t.Errorf("composer = %q, want Hello", got)
 	}
-	if !ti.app.bar.isError || !strings.Contains(ti.app.bar.flash, "1 resolved, 1 failed") || ti.app.bar.more == "" {
-		t.Errorf("flash = %q (more %q)", ti.app.bar.flash, ti.app.bar.more)
+	if !ti.app.bar.isError || !strings.Contains(ti.app.bar.flash, "1 resolved, 1 failed") || ti.app.bar.tail == "" {
+		t.Errorf("flash = %q (more %q)", ti.app.bar.flash, ti.app.bar.tail)
 	}
 }
 
@@ -125,9 +125,9 @@ func TestBulkArchiveAllSucceeded(t *testing.T) {
 // The status bar keeps the key whole and cuts the tally before it.
 func TestBulkTallyFitsTheBar(t *testing.T) {
 	for _, w := range []int{60, 80, 120} {
-		s := statusBar{width: w, flash: "41 assigned to team Contract Recruitment Night Shift North, 2 failed", more: "B lists each"}
-		got := s.flashText(30)
-		if !strings.HasSuffix(got, " · B lists each") || lipWidth(got) > w-30 {
+		s := statusBar{width: w, flash: "41 assigned to team Contract Recruitment Night Shift North, 2 failed", tail: " · B lists each"}
+		got := s.flashLine(w - 33)
+		if !strings.HasSuffix(got, " · B lists each") || lipWidth(got) > w-33 {
 			t.Errorf("width %d: %q (%d cells)", w, got, lipWidth(got))
 		}
 	}

@@ -120,10 +120,18 @@ func sendCmd(core Core, convID, text string) tea.Cmd {
 }
 
 // applyCmd runs a change on conversations. Progress is reported through
-// a channel that actionProgressMsg re-arms; the summary ends it.
-func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, assignee, verb string) tea.Cmd {
+// a channel that actionProgressMsg re-arms; the summary ends it, with the
+// steps that would take the change back where the platform can (caps).
+// back is the open conversation the action moved on from.
+func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, assignee, verb string, caps state.Capabilities, back state.Conversation) tea.Cmd {
 	prog := make(chan [2]int, 1)
 	run := func() tea.Msg {
+		before := map[string]state.Conversation{} // as they were, for the undo
+		for _, id := range ids {
+			if c, ok, err := core.Conversation(id); err == nil && ok {
+				before[id] = c
+			}
+		}
 		res := core.Apply(ctx, ids, ch, func(done, total int) {
 			select { // keep only the latest
 			case <-prog:
@@ -148,8 +156,19 @@ func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, ass
 				}
 			}
 		}
-		return actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed,
+		var done []state.Conversation
+		for _, r := range res {
+			if c, ok := before[r.ConversationID]; ok && r.Err == nil {
+				done = append(done, c)
+				delete(before, r.ConversationID) // a repeated id once
+			}
+		}
+		msg := actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed, back: back,
 			results: res, change: ch, assignee: assignee}
+		if steps, err := state.UndoOf(done, ch, caps); err == nil {
+			msg.undo = steps
+		}
+		return msg
 	}
 	if len(ids) < 2 {
 		return run

@@ -361,3 +361,13 @@ func tagsLabel(tags []string, w int) string {
 	}
 	return "[" + inner + "]"
 }
+
+// rowAt is the absolute index of the row drawn at line y of the list
+// (from its first line), for the mouse; false off the rows.
+func (l *convList) rowAt(y int) (int, bool) {
+	if !l.loaded || y < 0 || y >= l.visibleRows()*rowHeight || y >= l.height {
+		return 0, false
+	}
+	i := l.top + y/rowHeight
+	return i, i < l.total
+}

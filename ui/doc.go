@@ -23,6 +23,13 @@
 // runs beside the program (tests call App.PendingChanges instead); Close
 // ends both. Timers go through Deps.Tick, so tests fire none.
 //
+// Triage (triage.go): the thread follows the list's cursor once it rests
+// (a preview, dropped when the cursor moved on; not opened, so not marked
+// read, until the agent goes into it); an action on the open conversation
+// moves on to the next row; u takes back the last move or assignment for
+// undoWindow (state.UndoOf works out how, where the platform can). The
+// mouse (mouse.go) focuses, selects, opens and scrolls the pane under it.
+//
 // Where the agent was (view, cursor, open conversation) is kept through
 // Core.SetUIPlace, at most once a second and at quit, and restored at the
 // next start unless a key came first (place.go).

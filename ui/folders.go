@@ -148,3 +148,19 @@ func (s sidebar) View(st styles) string {
 	}
 	return b.String()
 }
+
+// entryAt is the index of the entry drawn at line y of the sidebar (View
+// puts a blank line and "Views" before the first view), for the mouse.
+func (s *sidebar) entryAt(y int) (int, bool) {
+	row := 0
+	for i, e := range s.entries {
+		if i > 0 && e.kind != s.entries[i-1].kind {
+			row += 2
+		}
+		if row == y {
+			return i, true
+		}
+		row++
+	}
+	return 0, false
+}

@@ -43,6 +43,9 @@ type KeyMap struct {
 	MoveArchive, MoveSpam, MoveBack key.Binding
 	Mark                            key.Binding
 
+	// Triage (triage.go): take back the last move or assignment.
+	Undo key.Binding
+
 	// Global: search, contacts, sync, help.
 	Search, NextResult, PrevResult key.Binding
 	Contacts, Sync, SwitchAccount  key.Binding

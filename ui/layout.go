@@ -119,7 +119,13 @@ func (a *App) threadTitle() (string, string) {
 	if a.thread.conv.ID == "" {
 		return a.st.title.Render("Thread"), ""
 	}
-	return a.thread.headerParts(a.st, a.d.Now(), max(1, a.panes.threadW-4))
+	const previewTag = "preview:" // the cursor's row, not opened (triage.go): still unread
+	w := max(1, a.panes.threadW-4)
+	if !a.previewing {
+		return a.thread.headerParts(a.st, a.d.Now(), w)
+	}
+	l, r := a.thread.headerParts(a.st, a.d.Now(), max(1, w-len(previewTag)-1))
+	return a.st.muted.Render(previewTag) + " " + l, r
 }
 
 // body renders the panes for the current size and focus.

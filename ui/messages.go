@@ -59,7 +59,7 @@ type replyQueuedMsg struct {
 	err    error
 }
 
-// actionDoneMsg: a folder move or assignment finished.
+// actionDoneMsg: a folder move or assignment finished, or an undo of one.
 type actionDoneMsg struct {
 	summary string
 	failed  int
@@ -68,6 +68,9 @@ type actionDoneMsg struct {
 	results  []state.ActionResult
 	change   state.Change
 	assignee string
+	undo     []state.UndoStep   // what takes it back (triage.go); none: it cannot be
+	back     state.Conversation // the open conversation it moved on from
+	undone   bool               // this was an undo
 }
 
 // searchDoneMsg: a search (/) answered.

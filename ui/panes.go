@@ -225,16 +225,11 @@ func (a *App) notify(inbound map[string]struct{}) tea.Cmd {
 
 // flash shows a message in the status bar for a few seconds.
 func (a *App) flash(text string, isErr bool) tea.Cmd {
-	a.flashSeq++
-	a.bar.flash, a.bar.isError = text, isErr
 	d := 5 * time.Second
 	if isErr {
 		d = 10 * time.Second
 	}
-	id := a.flashSeq
-	a.bar.more = ""                      // a bulk action's key, set after its flash (bulk.go)
-	a.msgLog.add(a.d.Now(), text, isErr) // every message, for the log (msglog.go)
-	return a.d.Tick(d, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+	return a.flashFor(text, isErr, d)
 }
 
 // ---- keys ----
@@ -369,6 +364,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.flash(a.cannot("keep files"), true), true
 	case key.Matches(k, km.Contacts):
 		return a.openContacts(), true
+	case key.Matches(k, km.Undo):
+		return a.undoLast(), true
 	case key.Matches(k, km.AssignToMe):
 		me := a.core.Me()
 		if me == "" { // "Which of these is you?" first, then the assignment
@@ -521,20 +518,29 @@ func (a *App) handleOlderLoaded(m olderLoadedMsg) tea.Cmd {
 	return loadThreadCmd(a.core, a.threadReq, a.thread.conv.ID, a.thread.Oldest(), true)
 }
 
-// openConversation shows a conversation's thread and draft.
+// openConversation shows a conversation's thread and draft, and marks it
+// read.
 func (a *App) openConversation(c state.Conversation, f focus) tea.Cmd {
+	a.previewing = false
+	a.list.MarkRead(c.ID) // shown read in this very frame; the store follows
+	cmd := a.showConversation(c)
+	a.setFocus(f)
+	return tea.Batch(cmd, a.markRead(c.ID))
+}
+
+// showConversation puts a conversation in the thread pane with its draft
+// (opened, or previewed: triage.go), without marking it read.
+func (a *App) showConversation(c state.Conversation) tea.Cmd {
 	if a.comp.convID != "" && a.comp.convID != c.ID {
 		a.flushing = true
 	}
-	a.list.MarkRead(c.ID) // shown read in this very frame; the store follows
 	a.thread.Open(c)
 	a.comp.Load(c.ID, "")
 	a.comp.draftPending = true
 	a.comp.closed = !state.WindowAt(c.WindowExpiry(), a.d.Now()).Open()
 	a.setReadOnly(c)
 	a.updateThreadHeader()
-	a.setFocus(f)
-	return tea.Batch(a.reloadThread(), loadDraftCmd(a.core, c.ID), a.markRead(c.ID))
+	return tea.Batch(a.reloadThread(), loadDraftCmd(a.core, c.ID))
 }
 
 // startReply focuses the composer; when the conversation's window is

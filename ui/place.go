@@ -48,7 +48,7 @@ func loadPlaceCmd(core Core) tea.Cmd {
 // currentPlace is where the agent is now.
 func (a *App) currentPlace() place {
 	p := place{View: a.side.active, Selected: a.list.Following(), Open: a.thread.conv.ID}
-	if state.IsNewConversation(p.Open) {
+	if state.IsNewConversation(p.Open) || a.previewing { // a preview was not opened
 		p.Open = ""
 	}
 	return p
@@ -134,7 +134,7 @@ func (a *App) restorePlace() tea.Cmd {
 }
 
 func (a *App) handlePlaceConv(m placeConvMsg) tea.Cmd {
-	if a.touched || a.thread.conv.ID != "" {
+	if a.touched || a.thread.conv.ID != "" && !a.previewing { // a preview gives way to the kept conversation
 		return nil
 	}
 	return a.openConversation(m.conv, focusThread)

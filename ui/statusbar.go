@@ -2,12 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mbx-inbox/mbx/state"
 )
@@ -19,9 +19,9 @@ type statusBar struct {
 	account string
 	conn    state.ConnStatus
 	flash   string
+	tail    string // kept whole after the flash, which is cut instead: " · u undo"
 	isError bool
 	busy    string // long work in progress, e.g. "archiving 41…"
-	more    string // after the flash, kept whole: the key of a bulk action's results
 	login   bool   // the inbox can log in again (ctrl+r opens the prompt)
 	frame   int    // the spinner's
 	help    help.Model
@@ -98,9 +98,9 @@ func (s statusBar) View(st styles, keys KeyMap, now time.Time, marked int, hints
 	case s.busy != "":
 		mid = st.warning.Render(s.spinView() + " " + s.busy)
 	case s.flash != "" && s.isError:
-		mid = st.flashErr.Render(s.flashText(lipWidth(left) + lipWidth(conn) + 3))
+		mid = st.flashErr.Render(s.flashLine(s.width - lipWidth(left) - lipWidth(conn) - 3))
 	case s.flash != "":
-		mid = st.flash.Render(s.flashText(lipWidth(left) + lipWidth(conn) + 3))
+		mid = st.flash.Render(s.flashLine(s.width - lipWidth(left) - lipWidth(conn) - 3))
 	case marked > 0:
 		h := s.help
 		h.SetWidth(max(0, s.width-lipWidth(left)-lipWidth(conn)-4-len(" marked")-6))
@@ -127,16 +127,15 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%dm %02ds", n/60, n%60)
 }
 
-// flashText is the flash in the width left after used cells; a bulk
-// action's key (more) is kept whole after it, the flash cut before it.
-func (s statusBar) flashText(used int) string {
+// flashLine is the flash message in w cells, cut before its tail so that
+// the tail (the undo offer) stays whole.
+func (s statusBar) flashLine(w int) string {
 	text := line(s.flash)
-	if s.more == "" {
+	if s.tail == "" {
 		return text
 	}
-	room := s.width - used - lipWidth(s.more) - 3
-	if room < 8 {
-		return text
+	if room := w - ansi.StringWidth(s.tail); room > 1 && ansi.StringWidth(text) > room {
+		text = ansi.Truncate(text, room, "…")
 	}
-	return strings.TrimRight(fit(text, room), " ") + " · " + s.more
+	return text + s.tail
 }
