@@ -13,9 +13,9 @@ import (
 type refuseBackend struct {
 	*coreBackend
 	refusals int  // sends still to refuse
-	took      bool // a refused send is kept by the platform anyway
-	sender    string
-	n         int
+	took     bool // a refused send is kept by the platform anyway
+	sender   string
+	n        int
 }
 
 func (b *refuseBackend) Send(_ context.Context, out Outgoing) (Sent, error) {
