@@ -83,6 +83,11 @@ func defaultKeyMap() ui.KeyMap {
 		Attach:        b("ctrl+f", "attach file…", "ctrl+f"),
 		ComposerHelp:  b("f1", "keys", "f1"),
 		LeaveComposer: b("esc", "leave (draft kept)", "esc"),
+
+		// Failed replies: the Failed view, and retrying the newest failed
+		// reply of the conversation (looked for on the platform first).
+		Failed: b("7", "failed", "7"),
+		Retry:  b("R", "retry failed reply", "R"),
 	}
 }
 
@@ -122,6 +127,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),
 		p("send_again", &km.SendAgain), p("was_sent", &km.WasSent), p("open_file", &km.OpenFile),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
+		g("failed", &km.Failed), g("retry", &km.Retry), // failed replies
 	}
 }
 

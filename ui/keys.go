@@ -68,6 +68,10 @@ type KeyMap struct {
 	SavedResponse                        key.Binding // a saved response inserted at the cursor
 	Attach                               key.Binding // a file sent with the text as its caption (where the platform takes files)
 	ComposerHelp                         key.Binding // the help, from the composer, where ? types text
+
+	// Failed replies (failed.go): the Failed view, and retrying the newest
+	// failed reply of the conversation.
+	Failed, Retry key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.

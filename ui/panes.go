@@ -82,7 +82,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	for _, u := range m.users {
 		a.list.users[u.ID] = u.Name()
 	}
-	a.side.SetEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.counts, m.views)
+	a.side.SetEntries(shownEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.views, a.side.active), m.counts, m.views)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
@@ -149,7 +149,11 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if listChanged {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
-	if listChanged || ch.Reference {
+	if ch.Outbox && a.list.view.Failed && !listChanged { // a reply failed or was settled (failed.go)
+		listChanged = true
+		cmds = append(cmds, a.reloadList(a.list.Following()))
+	}
+	if listChanged || ch.Reference || ch.Outbox {
 		cmds = append(cmds, a.reloadSidebar())
 	}
 	id := a.thread.conv.ID
@@ -321,6 +325,10 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.showEntry("unassigned"), true
 	case key.Matches(k, km.ClosingSoon):
 		return a.showEntry("closing"), true
+	case key.Matches(k, km.Failed): // failed.go
+		return a.showFailed(), true
+	case key.Matches(k, km.Retry):
+		return a.retry(), true
 	case key.Matches(k, km.MoveArchive):
 		return a.move(state.FolderArchive), true
 	case key.Matches(k, km.MoveSpam):
@@ -679,7 +687,7 @@ func (a *App) send() tea.Cmd {
 	// killed in between still has it as the draft. Keys typed meanwhile
 	// are held and replayed after (routeInput).
 	a.comp.sending = conv.ID
-	return sendCmd(a.core, conv.ID, text)
+	return collisionCmd(a.core, a.thread.seen, conv.ID, text) // then sendCmd, or a question first (collision.go)
 }
 
 func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
@@ -690,6 +698,9 @@ func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
 	if m.err == nil {
 		if a.comp.convID == m.convID {
 			a.comp.Load(m.convID, "") // in the outbox, and its draft cleared with it
+		}
+		if a.thread.conv.ID == m.convID {
+			a.thread.seen = state.Glimpse{} // the agent's own reply: seen again from here (collision.go)
 		}
 		a.thread.scroll = 0
 		cmds = append(cmds, a.reloadThread())

@@ -27,6 +27,12 @@ type threadView struct {
 	cacheWidth    int
 	header        string // extra header text: the assignee
 	lay           *threadLayout
+	// retry is the local id of the newest failed reply, which the retry
+	// key acts on; retryHint says so under it ("R retries"). failed.go.
+	retry, retryHint string
+	// seen is what the agent saw when they opened the conversation, for
+	// the collision guard (collision.go).
+	seen state.Glimpse
 }
 
 // threadLayout is the whole thread as blocks of lines (day separators,
@@ -117,8 +123,11 @@ func (t *threadView) Restyle() {
 func (t *threadView) Open(c state.Conversation) {
 	if t.conv.ID != c.ID {
 		t.msgs, t.scroll, t.hasOlder, t.askedPlatform, t.platformDone = nil, 0, false, false, false
+		t.retry = ""
 		clear(t.cache)
 	}
+	t.seen = state.Glimpse{} // the thread's first load is what the agent sees
+
 	t.conv = c
 	t.invalidate()
 }
@@ -127,6 +136,12 @@ func (t *threadView) Open(c state.Conversation) {
 func (t *threadView) Set(m threadLoadedMsg) {
 	defer t.invalidate()
 	t.conv = m.conv
+	if !m.older {
+		t.retry = m.retry
+		if t.seen.ConversationID != m.conv.ID {
+			t.seen = state.GlimpseOf(m.conv, m.msgs)
+		}
+	}
 	if m.older {
 		t.msgs = append(append([]state.Message(nil), m.msgs...), t.msgs...)
 		t.hasOlder = m.hasOlder
@@ -196,6 +211,10 @@ func (t *threadView) cacheKey(m state.Message) string {
 // block renders one message: a header line and its wrapped body.
 func (t *threadView) block(st styles, m state.Message) []string {
 	key := t.cacheKey(m)
+	retry := m.LocalID != "" && m.LocalID == t.retry && t.retryHint != ""
+	if retry {
+		key += "\x00retry"
+	}
 	if b, ok := t.cache[key]; ok {
 		return b
 	}
@@ -245,6 +264,9 @@ func (t *threadView) block(st styles, m state.Message) []string {
 			reason := "not sent"
 			if m.Reason != "" {
 				reason = line(m.Reason)
+			}
+			if retry { // the one the retry key acts on
+				reason += " · " + t.retryHint
 			}
 			for _, l := range wrap(glyphFailed+" "+reason, bodyW) {
 				out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(l)))+st.failed.Render(l))
