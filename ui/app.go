@@ -166,7 +166,7 @@ func New(d Deps, keys KeyMap) *App {
 		focus: focusList,
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
-	a.thread.retryHint = a.retryHint() // under the failed reply the retry key acts on (failed.go)
+	a.thread.retryKey = a.retryKey() // under the failed reply the retry key acts on (failed.go)
 	a.sub = d.Core.Subscribe()
 	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps), nil, ""), nil, nil)
 	a.side.Activate("inbox")

@@ -89,16 +89,19 @@ func (a *App) collisionWords(c state.Collision, now time.Time) []string {
 	if c.Reassigned {
 		now, was := a.assigneeWords(c.UserID, c.TeamID), a.assigneeWords(c.WasUser, c.WasTeam)
 		s := "reassigned to " + now
-		if now == "nobody" {
+		if now == "" {
 			s = "unassigned"
+		}
+		if was == "" {
+			was = "unassigned"
 		}
 		out = append(out, s+" (was "+was+")")
 	}
 	return out
 }
 
-// assigneeWords names an assignee: "you", a user's or a team's name,
-// "nobody".
+// assigneeWords names an assignee: "you", a user's or a team's name;
+// "" for nobody.
 func (a *App) assigneeWords(userID, teamID string) string {
 	var parts []string
 	switch me := a.core.Me(); {
@@ -116,9 +119,6 @@ func (a *App) assigneeWords(userID, teamID string) string {
 		} else {
 			parts = append(parts, "a team")
 		}
-	}
-	if len(parts) == 0 {
-		return "nobody"
 	}
 	return strings.Join(parts, " · ")
 }

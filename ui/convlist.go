@@ -271,9 +271,6 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	if c.PreviewOut {
 		preview = "You: " + preview
 	}
-	if reason, ok := l.failed[c.ID]; ok { // the Failed view: why, in place of the last message
-		preview = glyphFailed + " " + line(reason)
-	}
 	who := line(l.assignee(c))
 	right2 := st.muted.Render(who)
 	if len(c.Tags) > 0 {
@@ -290,6 +287,9 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 			}
 			right2 = st.tag.Render(tags) + right2
 		}
+	}
+	if reason, ok := l.failed[c.ID]; ok { // the Failed view: why, in place of the last message and the assignee
+		preview, right2 = glyphFailed+" "+line(reason), ""
 	}
 	second := spread(lead+st.muted.Render(preview), right2, w)
 	if cursor {

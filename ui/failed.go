@@ -135,12 +135,12 @@ func (a *App) handleRetried(m retriedMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// retryHint is what the thread says under the reply the retry key acts on.
-func (a *App) retryHint() string {
+// retryKey names the retry key under the reply it acts on ("" disabled).
+func (a *App) retryKey() string {
 	if !a.keys.Retry.Enabled() || len(a.keys.Retry.Keys()) == 0 {
 		return ""
 	}
-	return keyName(a.keys.Retry) + " retries"
+	return keyName(a.keys.Retry)
 }
 
 // flatValue is a reply's text as one template value: one line, single

@@ -117,6 +117,7 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 	a.thread.Set(m)
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
+	a.thread.retryClosed = a.comp.closed // failed.go
 	a.setReadOnly(m.conv)
 	return nil
 }

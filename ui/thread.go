@@ -28,8 +28,11 @@ type threadView struct {
 	header        string // extra header text: the assignee
 	lay           *threadLayout
 	// retry is the local id of the newest failed reply, which the retry
-	// key acts on; retryHint says so under it ("R retries"). failed.go.
-	retry, retryHint string
+	// key (retryKey, "" disabled) acts on: it says so under it, "R
+	// retries", or with the window closed (retryClosed) for a freeform
+	// reply "R sends a template in its place". failed.go.
+	retry, retryKey string
+	retryClosed      bool
 	// seen is what the agent saw when they opened the conversation, for
 	// the collision guard (collision.go).
 	seen state.Glimpse
@@ -211,9 +214,13 @@ func (t *threadView) cacheKey(m state.Message) string {
 // block renders one message: a header line and its wrapped body.
 func (t *threadView) block(st styles, m state.Message) []string {
 	key := t.cacheKey(m)
-	retry := m.LocalID != "" && m.LocalID == t.retry && t.retryHint != ""
-	if retry {
-		key += "\x00retry"
+	retryHint := ""
+	if m.LocalID != "" && m.LocalID == t.retry && t.retryKey != "" {
+		retryHint = t.retryKey + " retries"
+		if t.retryClosed && !m.Template {
+			retryHint = t.retryKey + " sends a template in its place"
+		}
+		key += "\x00" + retryHint
 	}
 	if b, ok := t.cache[key]; ok {
 		return b
@@ -265,8 +272,8 @@ func (t *threadView) block(st styles, m state.Message) []string {
 			if m.Reason != "" {
 				reason = line(m.Reason)
 			}
-			if retry { // the one the retry key acts on
-				reason += " · " + t.retryHint
+			if retryHint != "" { // the one the retry key acts on
+				reason += " · " + retryHint
 			}
 			for _, l := range wrap(glyphFailed+" "+reason, bodyW) {
 				out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(l)))+st.failed.Render(l))
