@@ -32,7 +32,7 @@ type threadView struct {
 	// retries", or with the window closed (retryClosed) for a freeform
 	// reply "R sends a template in its place". failed.go.
 	retry, retryKey string
-	retryClosed      bool
+	retryClosed     bool
 	// seen is what the agent saw when they opened the conversation, for
 	// the collision guard (collision.go).
 	seen state.Glimpse
