@@ -55,14 +55,15 @@ func (a *App) handleCollisionChecked(m collisionCheckedMsg) tea.Cmd {
 	}
 	// Keys typed since the send key stay held (a.held) for the composer:
 	// a reflexive second enter never answers the prompt.
+	replied, reassigned := a.collisionWords(m.col, a.d.Now())
 	return a.push(&collisionDialog{km: a.keys, convID: m.convID, text: m.text, to: a.convLabel(m.convID),
-		what: a.collisionWords(m.col, a.d.Now()), last: lastReply(m.col)}, nil)
+		replied: replied, last: lastReply(m.col), reassigned: reassigned}, nil)
 }
 
-// collisionWords says who did what, one line each: "Sam Lee replied 2m
-// ago", "reassigned to Robin (was you)". Names are sanitized.
-func (a *App) collisionWords(c state.Collision, now time.Time) []string {
-	var out []string
+// collisionWords says who did what: "Sam Lee replied 2m ago",
+// "reassigned to Robin (was you)"; "" for what nobody did. Names are
+// sanitized.
+func (a *App) collisionWords(c state.Collision, now time.Time) (replied, reassigned string) {
 	if n := len(c.Replies); n > 0 {
 		var names []string
 		seen := map[string]bool{}
@@ -80,11 +81,10 @@ func (a *App) collisionWords(c state.Collision, now time.Time) []string {
 		if len(names) > 2 {
 			who = names[0] + " and " + plural(len(names)-1, "other")
 		}
-		s := who + " replied " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
+		replied = who + " replied " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
 		if n > 1 {
-			s = who + " replied " + plural(n, "time") + ", last " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
+			replied = who + " replied " + plural(n, "time") + ", last " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
 		}
-		out = append(out, s)
 	}
 	if c.Reassigned {
 		now, was := a.assigneeWords(c.UserID, c.TeamID), a.assigneeWords(c.WasUser, c.WasTeam)
@@ -95,9 +95,9 @@ func (a *App) collisionWords(c state.Collision, now time.Time) []string {
 		if was == "" {
 			was = "unassigned"
 		}
-		out = append(out, s+" (was "+was+")")
+		reassigned = s + " (was " + was + ")"
 	}
-	return out
+	return replied, reassigned
 }
 
 // assigneeWords names an assignee: "you", a user's or a team's name;
@@ -161,10 +161,11 @@ func (a *App) answerCollision(e *dialogEntry, act action) tea.Cmd {
 type collisionDialog struct {
 	km     KeyMap
 	convID string
-	text   string   // the reply, as typed
-	to     string   // the conversation's name, sanitized; "" unknown
-	what   []string // who did what, sanitized
-	last   string   // the newest reply by someone else, sanitized
+	text   string // the reply, as typed
+	to     string // the conversation's name, sanitized; "" unknown
+	// Who did what, sanitized ("" nobody): the replies, the newest one's
+	// text, the reassignment.
+	replied, last, reassigned string
 }
 
 func (d *collisionDialog) Bounds() (int, int)    { return 64, 14 }
@@ -192,11 +193,14 @@ func (d *collisionDialog) View(v viewCtx) string {
 	}
 	lines := []string{st.title.Render("Someone else is here"), ""}
 	lines = append(lines, wrap(head, w)...)
-	for _, s := range d.what {
-		lines = append(lines, wrap("• "+s, w)...)
+	if d.replied != "" {
+		lines = append(lines, wrap("• "+d.replied, w)...)
+		if d.last != "" {
+			lines = append(lines, st.muted.Render(fit("  “"+d.last, w)))
+		}
 	}
-	if d.last != "" {
-		lines = append(lines, st.muted.Render(fit("  “"+d.last, w)))
+	if d.reassigned != "" {
+		lines = append(lines, wrap("• "+d.reassigned, w)...)
 	}
 	lines = append(lines, "", st.muted.Render(fit("Your reply is not sent yet.", w)),
 		st.muted.Render(hint(d.km.Choose, "send anyway", d.km.Close, "look first (reply kept)")))
