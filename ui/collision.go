@@ -81,9 +81,13 @@ func (a *App) collisionWords(c state.Collision, now time.Time) (replied, reassig
 		if len(names) > 2 {
 			who = names[0] + " and " + plural(len(names)-1, "other")
 		}
-		replied = who + " replied " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
+		when := "just now"
+		if d := now.Sub(c.Replies[n-1].Time); d >= time.Minute {
+			when = state.FormatDuration(d) + " ago"
+		}
+		replied = who + " replied " + when
 		if n > 1 {
-			replied = who + " replied " + plural(n, "time") + ", last " + state.FormatDuration(now.Sub(c.Replies[n-1].Time)) + " ago"
+			replied = who + " replied " + plural(n, "time") + ", last " + when
 		}
 	}
 	if c.Reassigned {
