@@ -87,7 +87,7 @@ func defaultKeyMap() ui.KeyMap {
 		// Failed replies: the Failed view, and retrying the newest failed
 		// reply of the conversation (looked for on the platform first).
 		Failed: b("7", "failed", "7"),
-		Retry:  b("R", "retry failed reply", "R"),
+		Retry:  b("R", "retry failed", "R"),
 	}
 }
 
