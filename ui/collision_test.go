@@ -149,3 +149,29 @@ func TestGoldenCollisionFrames(t *testing.T) {
 		})
 	}
 }
+
+// A colleague's name and text from the platform are drawn through the
+// sanitizer: no escape of theirs reaches the terminal.
+func TestCollisionPromptSanitizes(t *testing.T) {
+	ti := newTeamInbox(t, 120, 40, decorated{})
+	writeToBen(ti)
+	_, err := ti.st.ApplyMessages(state.Batch{Messages: []state.Message{{ID: "o1", ConversationID: "c2", AccountID: "a1", ContactID: "k2",
+		Direction: state.Outbound, Body: "pay here \x1b]8;;https://evil.example\x07link\x1b]8;;\x07 \u202eevil", Time: teamNow.Add(-time.Minute),
+		Status: state.StatusSent, Sender: "Mallory\x1b[2J"}}}, teamNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti.keys("enter")
+	if _, open := isOpen[*collisionDialog](ti.app); !open {
+		t.Fatal("no prompt")
+	}
+	raw := ti.app.View().Content
+	for _, bad := range []string{"\x1b[2J", "\x1b]8;;https://evil", "\u202e"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("the frame carries %q from the platform", bad)
+		}
+	}
+	if f := ti.frame(); !strings.Contains(f, "Mallory") || !strings.Contains(f, "pay here") {
+		t.Errorf("the prompt lacks the colleague's name or text:\n%s", f)
+	}
+}
