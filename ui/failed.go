@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -32,16 +33,23 @@ type retriedMsg struct {
 // errNothingFailed: the conversation has no failed reply to retry.
 var errNothingFailed = errors.New("no failed reply here to retry")
 
-// failedReasons is, per conversation, why its newest failed reply failed.
+// failedReasons is, per conversation, why its newest failed reply failed,
+// with how many failed when more than one did ("2 failed: …").
 func failedReasons(core Core) (map[string]string, error) {
 	items, err := core.FailedReplies("")
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(items))
+	n := map[string]int{}
 	for _, it := range items { // newest first: the first of each conversation wins
-		if _, ok := out[it.ConversationID]; !ok {
+		if n[it.ConversationID]++; n[it.ConversationID] == 1 {
 			out[it.ConversationID] = reasonOrDefault(it.Reason)
+		}
+	}
+	for id, k := range n {
+		if k > 1 {
+			out[id] = fmt.Sprintf("%d failed: %s", k, out[id])
 		}
 	}
 	return out, nil

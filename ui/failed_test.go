@@ -137,6 +137,19 @@ func TestFailedViewRows(t *testing.T) {
 	if strings.Contains(f, "Ben Okafor") {
 		t.Errorf("a conversation without a failed reply listed:\n%s", f)
 	}
+	// A second failed reply to Ana: her row counts them.
+	it := state.OutboxItem{LocalID: "L1b", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Kind: state.OutboxMessage,
+		Body: "Bring ID", Created: teamNow.Add(-5 * time.Minute)}
+	if err := ti.st.Enqueue(it, state.Message{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ti.st.FailOutbox("L1b", "timed out"); err != nil {
+		t.Fatal(err)
+	}
+	ti.drive(ti.app.reloadList(""))
+	if f := ti.frame(); !strings.Contains(f, "✗ 2 failed: timed out") {
+		t.Errorf("Ana's row does not count her two failed replies:\n%s", f)
+	}
 	ti.keys("j", "enter")
 	if ti.app.thread.conv.ID != "c5" || ti.app.focus != focusThread {
 		t.Errorf("enter opened %q (focus %v), want Dana Reyes's thread", ti.app.thread.conv.ID, ti.app.focus)
