@@ -102,6 +102,19 @@ func TestRetryKey(t *testing.T) {
 	}
 }
 
+// The retry key typed while the Failed view is still being read waits for
+// its rows: "7 R" retries the first row's reply.
+func TestRetryKeyWaitsForTheView(t *testing.T) {
+	ti := newFailedInbox(t, 120, 40)
+	_, load := ti.app.Update(keyMsgs("7")[0])
+	_, held := ti.app.Update(keyMsgs("R")[0])
+	ti.drive(held)
+	ti.drive(load)
+	if it := ti.item("L1"); it.State != state.OutboxUncertain {
+		t.Errorf("the first row's failed reply is %s, want retried (uncertain); status %q", it.State, ti.app.bar.flash)
+	}
+}
+
 // The thread marks the failed reply the retry key acts on, under its
 // reason.
 func TestRetryHintInThread(t *testing.T) {

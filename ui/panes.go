@@ -274,6 +274,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 // marks, and the actions on the conversation under the cursor).
 func (a *App) actsOnRows(k tea.KeyPressMsg) bool {
 	km := a.keys
+	if key.Matches(k, km.Retry) { // the row's newest failed reply (failed.go)
+		return true
+	}
 	return key.Matches(k, km.Up, km.Down, km.Top, km.Bottom, km.HalfPageDown, km.HalfPageUp, km.Open, km.Mark,
 		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack)
 }
