@@ -226,7 +226,8 @@ func TestRetryClosedWindowOffersTemplate(t *testing.T) {
 	}
 }
 
-// The Failed view and the retry hint, at three sizes.
+// The Failed view, the retry hint and the template offered in a failed
+// reply's place, at three sizes.
 func TestGoldenFailedFrames(t *testing.T) {
 	for _, sz := range []struct {
 		name string
@@ -238,6 +239,7 @@ func TestGoldenFailedFrames(t *testing.T) {
 		}{
 			{"failed_view", []string{"7"}},
 			{"failed_thread", []string{"7", "j", "enter"}},
+			{"template_in_place", []string{"7", "j", "R", "enter"}},
 		} {
 			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {
 				ti := newFailedInbox(t, sz.w, sz.h)
