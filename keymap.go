@@ -92,6 +92,10 @@ func defaultKeyMap() ui.KeyMap {
 		BulkResults: b("B", "last bulk results", "B"),
 		MessageLog:  b("f2", "message log", "f2"),
 		MarkMatches: b("ctrl+x", "mark all matches", "ctrl+x"), // in the search dialog
+		// Failed replies: the Failed view, and retrying the newest failed
+		// reply of the conversation (looked for on the platform first).
+		Failed: b("7", "failed", "7"),
+		Retry:  b("R", "retry failed", "R"),
 	}
 }
 
@@ -135,6 +139,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		p("mark_matches", &km.MarkMatches),
 		g("undo", &km.Undo),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
+		g("failed", &km.Failed), g("retry", &km.Retry), // failed replies
 	}
 }
 

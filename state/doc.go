@@ -238,7 +238,8 @@
 // # Outbox: exactly once, from the agent's point of view
 //
 // States: queued → sending → sent; sending → uncertain → (found: sent |
-// not found: queued); any → failed (text kept, Resend puts it back).
+// not found: queued); any → failed (text kept, Resend puts it back);
+// failed → uncertain (Retry); failed → replaced (ReplaceWithTemplate).
 //
 //   - Send writes the outbox item and a pending local message in one
 //     transaction, before any request, and clears the draft.
@@ -286,6 +287,20 @@
 //   - A queued reply whose window closed meanwhile (offline for hours)
 //     fails with that reason instead of being refused by the platform; its
 //     text is kept.
+//   - Failed replies are the agent's to settle: FailedReplies lists them
+//     (View.Failed lists their conversations, in every folder). Retry puts
+//     one back as uncertain, due now, its message pending: the outbox
+//     reconciles it first, exactly as a send whose answer was lost — a
+//     copy provably the agent's settles it sent, one nobody can tell is
+//     theirs asks the agent, and only when nothing may be it is it sent
+//     again (a refusal the platform acted on anyway never becomes two
+//     copies). Retry refuses a freeform reply whose window has closed
+//     (ErrWindowClosed, nothing changed) and a read-only conversation.
+//   - ReplaceWithTemplate sends a template in place of a failed reply (its
+//     window closed): the template item is queued and the failed one
+//     becomes replaced in one transaction — settled, never sent, its
+//     message kept, failed, with the reason "not sent — replaced by the
+//     template …". A replaced item is never retried or replaced again.
 //   - Templates: the item keeps the template's reference — id, name,
 //     language — and its placeholder values in order (Params[i] fills
 //     {{i+1}}), as well as the filled text, and the backend gets an
@@ -295,6 +310,18 @@
 //     (OutboxItem.FollowUp) and follows it, less often as it waits. On a
 //     platform without that capability a send answered without a message
 //     is treated as uncertain and looked for before any repeat.
+//
+// # Collision guard
+//
+// The UI keeps a Glimpse of a conversation when the agent opens it (its
+// newest message and assignee: GlimpseOf) and, before a reply is queued,
+// asks CollisionSince what the store — kept current by the sync engine —
+// holds now: outbound messages after the glimpse that are not provably
+// the agent's (SenderOwnership; the agent's own outbox replies never
+// count), and whether the assignee changed. Any of them and the send
+// waits for the agent's word (send anyway, or look first with the draft
+// kept). The store knows who is assigned, not who assigned: the words
+// say to whom, not by whom.
 //
 // # New conversations
 //

@@ -231,6 +231,9 @@ const (
 	OutboxSent OutboxState = "sent"
 	// OutboxFailed: refused for good (Reason says why); the text is kept.
 	OutboxFailed OutboxState = "failed"
+	// OutboxReplaced: a failed reply the agent sent as a template instead
+	// (Engine.ReplaceWithTemplate): settled, never sent; the text is kept.
+	OutboxReplaced OutboxState = "replaced"
 )
 
 // OutboxKind is a session message or a template.
@@ -293,6 +296,10 @@ type View struct {
 	TeamID      string    // assigned to this team
 	ClosingSoon bool      // open window, under ClosingSoon left, last message the customer's; most urgent first
 	Now         time.Time // for ClosingSoon
+
+	// Failed: conversations with a failed reply (an outbox item in state
+	// failed), in every folder; Folder and the other fields are ignored.
+	Failed bool
 }
 
 // SearchHit is one thing a search found: a conversation by its

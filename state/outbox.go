@@ -85,6 +85,16 @@ func (e *Engine) Send(conversationID, body string) (OutboxItem, error) {
 // places the message (see doc.go); one that already did is sent to in
 // the platform's conversation.
 func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	it, err := e.prepareTemplate(conv, tpl, values)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	return e.enqueue(it)
+}
+
+// prepareTemplate checks a template send and returns its item, not yet
+// queued.
+func (e *Engine) prepareTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
 	conv, err := e.resolveNew(conv)
 	if err != nil {
 		return OutboxItem{}, err
@@ -113,11 +123,11 @@ func (e *Engine) SendTemplate(conv Conversation, tpl Template, values map[int]st
 	if err := CheckText(body); err != nil {
 		return OutboxItem{}, err
 	}
-	return e.enqueue(OutboxItem{
+	return (OutboxItem{
 		ConversationID: conv.ID, AccountID: conv.AccountID, ContactID: conv.ContactID,
 		Kind: OutboxTemplate, TemplateID: tpl.ID, TemplateName: tpl.Name, TemplateLanguage: tpl.Language,
 		Params: templateParams(p, values), Body: body,
-	})
+	}), nil
 }
 
 // templateParams are the values of a parsed template's placeholders in
@@ -136,6 +146,11 @@ func templateParams(p ParsedTemplate, values map[int]string) []string {
 }
 
 func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
+	return e.enqueueWith(it, e.store.Enqueue)
+}
+
+// enqueueWith is enqueue writing with write (Store.Enqueue or a variant).
+func (e *Engine) enqueueWith(it OutboxItem, write func(OutboxItem, Message) error) (OutboxItem, error) {
 	it.LocalID = newLocalID()
 	it.Created = e.cfg.Now()
 	it.State = OutboxQueued
@@ -151,7 +166,7 @@ func (e *Engine) enqueue(it OutboxItem) (OutboxItem, error) {
 	// A reply is the draft sent: the store clears the draft in the same
 	// transaction, and a pending or in-flight draft write must not bring
 	// it back. A template is not the draft, which stays.
-	enqueue := func() error { return e.store.Enqueue(it, msg) }
+	enqueue := func() error { return write(it, msg) }
 	var err error
 	if it.Kind == OutboxMessage {
 		err = e.drafts.clear(it.ConversationID, enqueue)
@@ -202,6 +217,81 @@ func (e *Engine) Resend(localID string) error {
 	e.bus.publish(Changes{Threads: idSet([]string{it.ConversationID}), Outbox: true})
 	e.kickOutbox()
 	return nil
+}
+
+// Retry sends a failed reply again, at most once in all: it is first
+// looked for on the platform, as a send whose answer was lost is
+// (reconcile), and sent only when nothing there may be it — a copy
+// provably the agent's settles it as sent, one nobody can tell is theirs
+// asks the agent (Questions). A freeform reply to a conversation whose
+// window has closed is refused with ErrWindowClosed, nothing changed:
+// only a template can reach the customer (ReplaceWithTemplate).
+func (e *Engine) Retry(localID string) error {
+	it, ok, err := e.store.OutboxItem(localID)
+	if err != nil || !ok {
+		return errors.Join(err, fmt.Errorf("no such reply"))
+	}
+	if it.State != OutboxFailed {
+		return &InputError{"this reply is not failed (any more): nothing to retry"}
+	}
+	if it.Kind == OutboxMessage {
+		conv, ok, err := e.store.Conversation(it.ConversationID)
+		if err != nil {
+			return err
+		}
+		if ok && conv.ReadOnly {
+			return &InputError{conv.ReadOnlyWhy}
+		}
+		if ok && !WindowAt(conv.WindowExpiry(), e.cfg.Now()).Open() {
+			return ErrWindowClosed
+		}
+	}
+	err = e.store.RetryOutbox(localID, e.cfg.Now())
+	if errors.Is(err, ErrNotFound) {
+		return &InputError{"this reply is not failed (any more): nothing to retry"}
+	}
+	if err != nil {
+		return err
+	}
+	e.log.Info("outbox: the agent retries a failed reply: looking for it first", "local_id", localID)
+	e.bus.publish(Changes{Threads: idSet([]string{it.ConversationID}), Conversations: idSet([]string{it.ConversationID}), Outbox: true})
+	e.kickOutbox()
+	return nil
+}
+
+// FailedReplies are the failed replies of a conversation (convID "" for
+// all), newest first: what Retry and ReplaceWithTemplate act on.
+func (e *Engine) FailedReplies(convID string) ([]OutboxItem, error) {
+	return e.store.FailedReplies(convID)
+}
+
+// ReplaceWithTemplate sends a template in place of the failed reply
+// localID (a freeform reply whose window closed): the template is queued
+// and the failed item settled as replaced in one transaction, so the
+// failed text is never sent as well. The draft is left alone.
+func (e *Engine) ReplaceWithTemplate(localID string, conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	old, ok, err := e.store.OutboxItem(localID)
+	if err != nil || !ok {
+		return OutboxItem{}, errors.Join(err, fmt.Errorf("no such reply"))
+	}
+	if old.State != OutboxFailed {
+		return OutboxItem{}, &InputError{"this reply is not failed (any more): nothing to replace"}
+	}
+	if old.ConversationID != conv.ID {
+		return OutboxItem{}, &InputError{"the template is for another conversation than the failed reply"}
+	}
+	reason := fmt.Sprintf("not sent — replaced by the template %q", tpl.Name)
+	it, err := e.prepareTemplate(conv, tpl, values)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	it, err = e.enqueueWith(it, func(it OutboxItem, msg Message) error {
+		return e.store.EnqueueReplacing(it, msg, localID, reason)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return OutboxItem{}, &InputError{"this reply is not failed (any more): nothing to replace"}
+	}
+	return it, err
 }
 
 func (e *Engine) kickOutbox() {

@@ -100,6 +100,17 @@ func (s *Service) Questions(convID string) ([]OutboxItem, error) { return s.e.Qu
 func (s *Service) SendAgain(localID string) error                { return s.e.SendAgain(localID) }
 func (s *Service) WasSent(localID string) error                  { return s.e.WasSent(localID) }
 
+// Failed replies: Retry looks for one on the platform before sending it
+// again; ReplaceWithTemplate sends a template in its place (see doc.go,
+// Outbox).
+func (s *Service) FailedReplies(convID string) ([]OutboxItem, error) {
+	return s.e.FailedReplies(convID)
+}
+func (s *Service) Retry(localID string) error { return s.e.Retry(localID) }
+func (s *Service) ReplaceWithTemplate(localID string, conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
+	return s.e.ReplaceWithTemplate(localID, conv, tpl, values)
+}
+
 // Capabilities says what the account's platform can do beyond the core;
 // the UI shows only those actions and says why for the others.
 func (s *Service) Capabilities() Capabilities { return s.e.Capabilities() }

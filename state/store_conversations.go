@@ -444,9 +444,17 @@ type viewQuery struct {
 	args    []any
 	order   string
 	closing bool
+	// uncounted: the conversation_counts table does not hold this view.
+	uncounted bool
 }
 
 func buildView(v View) viewQuery {
+	if v.Failed {
+		// Every folder: a failed reply is the agent's to settle wherever
+		// the conversation is filed. Not in the counts table: counted here.
+		return viewQuery{where: "id IN (SELECT conversation_id FROM outbox WHERE state = 'failed')",
+			order: "last_activity DESC, id", uncounted: true}
+	}
 	folder := v.Folder
 	if folder == "" {
 		folder = FolderInbox
@@ -527,7 +535,7 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
-	if !q.closing {
+	if !q.closing && !q.uncounted {
 		// The same WHERE over the counts table: a few rows to add up.
 		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.where
 	}

@@ -46,7 +46,7 @@ func encodeParams(params []string) (string, error) {
 
 func validOutboxState(s OutboxState) bool {
 	switch s {
-	case OutboxQueued, OutboxSending, OutboxUncertain, OutboxSent, OutboxFailed:
+	case OutboxQueued, OutboxSending, OutboxUncertain, OutboxSent, OutboxFailed, OutboxReplaced:
 		return true
 	}
 	return false
@@ -61,6 +61,22 @@ func validOutboxState(s OutboxState) bool {
 // conversation, account, contact, body and time are taken from item. An
 // item without a state is queued; without a kind, a message.
 func (s *Store) Enqueue(item OutboxItem, msg Message) error {
+	return s.enqueue(item, msg, "", "")
+}
+
+// EnqueueReplacing is Enqueue for a template sent in place of the failed
+// reply replaces, in the same transaction: that item becomes replaced
+// (settled, never sent) and its message keeps the text, failed, with
+// reason. ErrNotFound when replaces is not failed (any more): nothing is
+// written.
+func (s *Store) EnqueueReplacing(item OutboxItem, msg Message, replaces, reason string) error {
+	if replaces == "" {
+		return errors.New("store: enqueue replacing: no item to replace")
+	}
+	return s.enqueue(item, msg, replaces, reason)
+}
+
+func (s *Store) enqueue(item OutboxItem, msg Message, replaces, reason string) error {
 	if item.LocalID == "" {
 		return errors.New("store: enqueue: empty local id")
 	}
@@ -105,6 +121,18 @@ func (s *Store) Enqueue(item OutboxItem, msg Message) error {
 		}
 	}
 	return s.write("enqueue "+item.LocalID, func(tx *sql.Tx) error {
+		if replaces != "" {
+			res, err := tx.Exec("UPDATE outbox SET state = 'replaced', reason = ? WHERE local_id = ? AND state = 'failed'", reason, replaces)
+			if err != nil {
+				return err
+			}
+			if err := mustAffect(res); err != nil {
+				return err
+			}
+			if _, err := tx.Exec("UPDATE messages SET reason = ? WHERE local_id = ?", reason, replaces); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(`INSERT INTO outbox(`+outboxCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			item.LocalID, item.ConversationID, item.AccountID, item.ContactID, item.Kind, item.TemplateID, item.Body,
 			toNanos(item.Created), item.State, item.Attempts, toNanos(item.NextAttempt), item.Reason, item.ServerID,
@@ -406,6 +434,43 @@ func (s *Store) ResendOutbox(localID string, now time.Time) error {
 		_, err = tx.Exec("UPDATE messages SET status = ?, reason = '' WHERE local_id = ?", StatusPending, localID)
 		return err
 	})
+}
+
+// RetryOutbox puts a failed item back on its way as uncertain, due at
+// now: before it is sent again the outbox looks for it on the platform
+// (reconcile), as for a send whose answer was lost, so a retry never
+// makes a second copy of a reply the platform did take. Its reason is
+// cleared and its message is Pending again. ErrNotFound when the item is
+// not failed (any more).
+func (s *Store) RetryOutbox(localID string, now time.Time) error {
+	return s.write("retry outbox "+localID, func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE outbox SET state = 'uncertain', reason = '', next_attempt = ? WHERE local_id = ? AND state = 'failed'",
+			toNanos(now), localID)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		_, err = tx.Exec("UPDATE messages SET status = ?, reason = '' WHERE local_id = ?", StatusPending, localID)
+		return err
+	})
+}
+
+// FailedReplies are the failed items of a conversation (convID "" for
+// every conversation), newest first.
+func (s *Store) FailedReplies(convID string) ([]OutboxItem, error) {
+	query := "SELECT " + outboxCols + " FROM outbox WHERE state = 'failed'"
+	var args []any
+	if convID != "" {
+		query += " AND conversation_id = ?"
+		args = append(args, convID)
+	}
+	rows, err := s.db.Query(query+" ORDER BY created DESC, local_id DESC", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: failed replies: %w", err)
+	}
+	return collect(rows, "outbox", func(r *sql.Rows) (OutboxItem, error) { return scanOutbox(r) })
 }
 
 // ---- whose is a platform message: the outbox claims only its own ----

@@ -181,8 +181,9 @@ func New(d Deps, keys KeyMap) *App {
 		focus: focusList,
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.thread.retryKey = a.retryKey() // under the failed reply the retry key acts on (failed.go)
 	a.sub = d.Core.Subscribe()
-	a.side.SetEntries(sidebarEntries(nil, d.Core.Me(), caps), nil, nil)
+	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps), nil, ""), nil, nil)
 	a.side.Activate("inbox")
 	a.list.Reset(state.View{Folder: state.FolderInbox})
 	a.bar.conn = d.Core.Status()
@@ -345,6 +346,10 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case questionsLoadedMsg:
 		return a.handleQuestions(msg)
+	case retriedMsg: // failed.go
+		return a.handleRetried(msg)
+	case collisionCheckedMsg: // sendguard.go
+		return a.handleCollisionChecked(msg)
 	case spinMsg:
 		return a.handleSpin()
 	}

@@ -15,7 +15,7 @@ import (
 // one of the view, every one of the search results), what a bulk action
 // did to each (bulkresults.go), the session's messages (msglog.go), and
 // the question before a bulk reassignment of conversations that changed
-// since they were marked (collision.go).
+// since they were marked (sendguard.go).
 //
 // Marks stay on the conversations an action failed on and come off the
 // ones it changed, so the agent can try the rest again with one key.

@@ -38,6 +38,9 @@ func loadListCmd(core Core, reqID int, v state.View, offset, limit int, focusID 
 			}
 		}
 		msg.rows, msg.err = core.ListConversations(v, msg.offset, limit)
+		if v.Failed && msg.err == nil {
+			msg.failed, msg.err = failedReasons(core)
+		}
 		return msg
 	}
 }
@@ -101,6 +104,9 @@ func loadThreadCmd(core Core, reqID int, convID string, before time.Time, older 
 			msgs = msgs[1:]
 		}
 		msg.msgs = msgs
+		if !older {
+			msg.retry, msg.err = newestFailed(core, convID)
+		}
 		return msg
 	}
 }

@@ -38,6 +38,7 @@ type convList struct {
 	// once the top is in view.
 	newAbove     int
 	users, teams map[string]string // id → name, for the assignee column
+	failed       map[string]string // the Failed view: id → why its newest failed reply failed (failed.go)
 }
 
 func newConvList() convList {
@@ -77,6 +78,7 @@ func (l *convList) SetRows(m listLoadedMsg) {
 	was.Now, now.Now = time.Time{}, time.Time{}
 	sameView := l.loaded && was == now
 	l.view, l.total, l.offset, l.rows, l.loaded = m.view, m.total, m.offset, m.rows, true
+	l.failed = m.failed
 	if m.focus >= 0 {
 		if moved := m.focus - l.cursor; sameView && moved > 0 && l.pinned {
 			l.newAbove += moved // pushed down by newer conversations
@@ -327,6 +329,9 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 			}
 			right2 = st.tag.Render(tags) + right2
 		}
+	}
+	if reason, ok := l.failed[c.ID]; ok { // the Failed view: why, in place of the last message and the assignee
+		preview, right2 = glyphFailed+" "+line(reason), ""
 	}
 	second := spread(lead+st.muted.Render(preview), right2, w)
 	if cursor {

@@ -78,4 +78,14 @@ type Core interface {
 	WasSent(localID string) error
 	FlushDrafts()
 	SyncNow()
+
+	// Failed replies (failed.go), newest first (convID "" for all); Retry
+	// looks for one on the platform before sending it again;
+	// ReplaceWithTemplate sends a template in place of one.
+	FailedReplies(convID string) ([]state.OutboxItem, error)
+	Retry(localID string) error
+	ReplaceWithTemplate(localID string, conv state.Conversation, tpl state.Template, values map[int]string) (state.OutboxItem, error)
+	// CollisionSince says what others did in a conversation since the
+	// agent saw it (sendguard.go).
+	CollisionSince(g state.Glimpse) (state.Collision, error)
 }

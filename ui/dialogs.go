@@ -121,6 +121,8 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return tea.Batch(cmd, a.afterDialogs())
 	case flashNote:
 		return a.flash(act.text, act.isErr)
+	case sendAnyway, lookFirst: // sendguard.go
+		return a.answerCollision(e, act)
 	case answerQuestion: // uncertain.go
 		return to(e.id, answerCmd(a.core, act))
 	case laterQuestion:
@@ -137,6 +139,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 			f := newTemplateForm(a.keys, act.conv, act.tpl)
 			if p != nil {
 				p.form = f // back and the same template again: the values typed stay
+				if p.replaces.LocalID != "" {
+					f.offerFailed(p.replaces) // failed.go
+				}
 			}
 			cmd := a.push(f, nil)
 			a.sizeDialogs()
@@ -146,6 +151,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		a.sizeDialogs()
 		return tea.Batch(cmd, p.form.Focus())
 	case submitTemplate:
+		if act.replaces != "" { // failed.go
+			return to(e.id, replaceTemplateCmd(a.core, act.replaces, act.conv, act.tpl, act.values))
+		}
 		return to(e.id, sendTemplateCmd(a.core, act.conv, act.tpl, act.values))
 	case templateSent:
 		a.popTo(e.id)

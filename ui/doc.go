@@ -34,6 +34,21 @@
 // Core.SetUIPlace, at most once a second and at quit, and restored at the
 // next start unless a key came first (place.go).
 //
+// # Failed replies and collisions
+//
+// The retry key acts on the newest failed reply of the conversation in
+// reach (the open one from the thread, else the one under the cursor),
+// and the thread says so under that reply; the Failed view (a state.View
+// over the outbox, in the sidebar while it has rows) lists each
+// conversation with a failed reply and why. A retry is looked for on the
+// platform before it is sent again (Core.Retry); a freeform reply whose
+// window closed opens the template picker instead, in its place, the
+// failed text offered as the first free value (failed.go). A reply is
+// checked against what the agent saw when they opened the conversation
+// (threadView.seen): another agent's reply or a reassignment since, and
+// the send waits for one key, send anyway or look first, the text kept
+// (sendguard.go; keys typed before the prompt showed never answer it).
+//
 // # Routing
 //
 // Update is a type switch that routes: keys and pastes to the top dialog
@@ -47,7 +62,8 @@
 // the conversation's tags, the saved responses and the attach-a-file
 // prompt (from the composer), the conversation's files, contacts, login,
 // the account picker, "Which of these is you?" (whoami.go) and the
-// question about a reply whose send was lost (uncertain.go), and bulk
+// question about a reply whose send was lost (uncertain.go), the
+// collision prompt before a reply is sent (sendguard.go), and bulk
 // work's results panel, message log and question before a reassignment
 // of conversations changed since they were marked (bulk.go) implement
 // dialog (dialog.go). Search (search.go) has one mode: each key refines

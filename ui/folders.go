@@ -23,7 +23,8 @@ type sidebarEntry struct {
 }
 
 // sidebarEntries lists folders (Archive and Spam where the platform has
-// folders), then views: Mine, Unassigned, Closing soon, then one per team.
+// folders), then views: Mine, Unassigned, Closing soon, Failed, then one
+// per team.
 func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []sidebarEntry {
 	out := []sidebarEntry{
 		{key: "inbox", label: "Inbox", kind: entryFolder, view: state.View{Folder: state.FolderInbox}},
@@ -45,6 +46,7 @@ func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []si
 		sidebarEntry{key: "unassigned", label: "Unassigned", kind: entryView, view: state.View{Folder: state.FolderInbox, Unassigned: true}},
 		sidebarEntry{key: "closing", label: "Closing soon", kind: entryView, view: state.View{Folder: state.FolderInbox, ClosingSoon: true}},
 	)
+	out = append(out, sidebarEntry{key: "failed", label: "Failed", kind: entryView, view: state.View{Failed: true}}) // failed.go
 	for _, t := range teams {
 		out = append(out, sidebarEntry{key: "team:" + t.ID, label: line(t.Name), kind: entryView, view: state.View{Folder: state.FolderInbox, TeamID: t.ID}})
 	}

@@ -77,6 +77,9 @@ type KeyMap struct {
 	// in the search dialog, mark every conversation of the results.
 	MarkAll, ClearMarks, BulkResults, MessageLog key.Binding
 	MarkMatches                                  key.Binding
+	// Failed replies (failed.go): the Failed view, and retrying the newest
+	// failed reply of the conversation.
+	Failed, Retry key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.

@@ -18,6 +18,7 @@ type listLoadedMsg struct {
 	rows   []state.Conversation
 	focus  int // absolute index of the conversation to keep the cursor on; -1 unknown
 	err    error
+	failed map[string]string // the Failed view: conversation id → its newest failed reply's reason
 }
 
 // sidebarLoadedMsg: folder counts, view counts and teams were read.
@@ -39,6 +40,7 @@ type threadLoadedMsg struct {
 	older    bool // the page goes before the messages already shown
 	gone     bool // the conversation is not in the store (a new one that became real)
 	err      error
+	retry    string // the local id of the conversation's newest failed reply ("" none): the retry key's
 }
 
 // draftLoadedMsg: a conversation's saved draft was read.

@@ -85,7 +85,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	for _, u := range m.users {
 		a.list.users[u.ID] = u.Name()
 	}
-	a.side.SetEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.counts, m.views)
+	a.side.SetEntries(shownEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.views, a.side.active), m.counts, m.views)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
@@ -124,6 +124,7 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 	}
 	a.updateThreadHeader()
 	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
+	a.thread.retryClosed = a.comp.closed // failed.go
 	a.setReadOnly(m.conv)
 	return a.releaseThreadKeys()
 }
@@ -156,7 +157,11 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if listChanged {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
-	if listChanged || ch.Reference {
+	if ch.Outbox && a.list.view.Failed && !listChanged { // a reply failed or was settled (failed.go)
+		listChanged = true
+		cmds = append(cmds, a.reloadList(a.list.Following()))
+	}
+	if listChanged || ch.Reference || ch.Outbox {
 		cmds = append(cmds, a.reloadSidebar())
 	}
 	id := a.thread.conv.ID
@@ -178,6 +183,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
+	a.thread.retryClosed = a.comp.closed // failed.go
 	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar()}
 	if a.list.view.ClosingSoon {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
@@ -281,6 +287,9 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 // marks, and the actions on the conversation under the cursor).
 func (a *App) actsOnRows(k tea.KeyPressMsg) bool {
 	km := a.keys
+	if key.Matches(k, km.Retry) { // the row's newest failed reply (failed.go)
+		return true
+	}
 	return key.Matches(k, km.Up, km.Down, km.Top, km.Bottom, km.HalfPageDown, km.HalfPageUp, km.Open, km.Mark,
 		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack)
 }
@@ -334,6 +343,10 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.showEntry("unassigned"), true
 	case key.Matches(k, km.ClosingSoon):
 		return a.showEntry("closing"), true
+	case key.Matches(k, km.Failed): // failed.go
+		return a.showFailed(), true
+	case key.Matches(k, km.Retry):
+		return a.retry(), true
 	case key.Matches(k, km.MoveArchive):
 		return a.move(state.FolderArchive), true
 	case key.Matches(k, km.MoveSpam):
@@ -701,7 +714,7 @@ func (a *App) send() tea.Cmd {
 	// killed in between still has it as the draft. Keys typed meanwhile
 	// are held and replayed after (routeInput).
 	a.comp.sending = conv.ID
-	return sendCmd(a.core, conv.ID, text)
+	return collisionCmd(a.core, a.thread.seen, conv.ID, text) // then sendCmd, or a question first (sendguard.go)
 }
 
 func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
@@ -712,6 +725,9 @@ func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
 	if m.err == nil {
 		if a.comp.convID == m.convID {
 			a.comp.Load(m.convID, "") // in the outbox, and its draft cleared with it
+		}
+		if a.thread.conv.ID == m.convID {
+			a.thread.seen = state.Glimpse{} // the agent's own reply: seen again from here (sendguard.go)
 		}
 		a.thread.scroll = 0
 		cmds = append(cmds, a.reloadThread())

@@ -28,13 +28,17 @@ type templateForm struct {
 	err     string // the form's own error (the whole text, or the send)
 	sending bool
 	labelW  int // cells of the widest "{{n}}"
+	// replaces is the failed reply the template takes the place of
+	// (failed.go); "" for a template of its own.
+	replaces string
 }
 
 // submitTemplate: the form is filled and valid: queue it.
 type submitTemplate struct {
-	conv   state.Conversation
-	tpl    state.Template
-	values map[int]string
+	conv     state.Conversation
+	tpl      state.Template
+	values   map[int]string
+	replaces string // the failed reply's local id, or ""
 }
 
 // templateSent: the filled template is in the outbox.
@@ -64,6 +68,20 @@ func newTemplateForm(km KeyMap, conv state.Conversation, tpl state.Template) *te
 		f.touched = append(f.touched, false)
 	}
 	return f
+}
+
+// offerFailed makes the form take the place of the failed reply it: its
+// text is offered as the value of the first field the form left empty
+// (the first free-text placeholder), one line.
+func (f *templateForm) offerFailed(it state.OutboxItem) {
+	f.replaces = it.LocalID
+	for i := range f.fields {
+		if f.fields[i].Value() == "" {
+			f.fields[i].SetValue(flatValue(it.Body))
+			f.fields[i].CursorEnd()
+			return
+		}
+	}
 }
 
 // SetSize fits the fields to a box w cells wide.
@@ -220,7 +238,7 @@ func (f *templateForm) submit() (tea.Cmd, action) {
 		return nil, nil
 	}
 	f.sending = true
-	return nil, submitTemplate{conv: f.conv, tpl: f.tpl, values: f.values()}
+	return nil, submitTemplate{conv: f.conv, tpl: f.tpl, values: f.values(), replaces: f.replaces}
 }
 
 func (f *templateForm) View(v viewCtx) string {
@@ -229,6 +247,9 @@ func (f *templateForm) View(v viewCtx) string {
 	lines := []string{
 		st.title.Render("Template " + line(f.tpl.Name) + " → " + line(f.conv.Label())),
 		"",
+	}
+	if f.replaces != "" {
+		lines = append(lines[:1], st.muted.Render("in place of the failed reply, which is then not sent"), "")
 	}
 	if f.err != "" {
 		for _, l := range wrap(line(f.err), inner) {

@@ -26,6 +26,9 @@ type templatePicker struct {
 	loading     bool
 	form        *templateForm // the last form opened from here: back and the same template keep its values
 	need, needW int           // previewNeed's answer and the width it is for
+	// replaces is the failed reply the template is to take the place of
+	// (failed.go); zero for a template of its own.
+	replaces state.OutboxItem
 }
 
 // chooseTemplate: fill in this template for conv.
@@ -100,6 +103,9 @@ func (p *templatePicker) View(v viewCtx) string {
 	st, w, h, now := v.st, v.w, v.h, v.now
 	inner := w - 4
 	title := st.title.Render("Send a template to " + line(p.conv.Label()))
+	if p.replaces.LocalID != "" {
+		title = st.title.Render("A template for " + line(p.conv.Label()) + " in place of the failed reply")
+	}
 	lines := []string{title}
 	footer := st.muted.Render(hint([]key.Binding{p.km.PickerUp, p.km.PickerDown}, "choose", p.km.Choose, "fill in", p.km.Close, "close"))
 	compact := h < 16 // a small terminal: the rows and the hint first

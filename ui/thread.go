@@ -28,6 +28,15 @@ type threadView struct {
 	header        string // extra header text: the assignee
 	lay           *threadLayout
 	mark          threadMark // the message a search hit opened (threadmark.go)
+	// retry is the local id of the newest failed reply, which the retry
+	// key (retryKey, "" disabled) acts on: it says so under it, "R
+	// retries", or with the window closed (retryClosed) for a freeform
+	// reply "R sends a template in its place". failed.go.
+	retry, retryKey string
+	retryClosed     bool
+	// seen is what the agent saw when they opened the conversation, for
+	// the collision guard (sendguard.go).
+	seen state.Glimpse
 }
 
 // threadLayout is the whole thread as blocks of lines (day separators,
@@ -122,11 +131,14 @@ func (t *threadView) Restyle() {
 func (t *threadView) Open(c state.Conversation) {
 	if t.conv.ID != c.ID {
 		t.msgs, t.scroll, t.hasOlder, t.askedPlatform, t.platformDone = nil, 0, false, false, false
+		t.retry = ""
 		clear(t.cache)
 		if t.mark.conv != c.ID {
 			t.mark = threadMark{}
 		}
 	}
+	t.seen = state.Glimpse{} // the thread's first load is what the agent sees
+
 	t.conv = c
 	t.invalidate()
 }
@@ -135,6 +147,12 @@ func (t *threadView) Open(c state.Conversation) {
 func (t *threadView) Set(m threadLoadedMsg) {
 	defer t.invalidate()
 	t.conv = m.conv
+	if !m.older {
+		t.retry = m.retry
+		if t.seen.ConversationID != m.conv.ID {
+			t.seen = state.GlimpseOf(m.conv, m.msgs)
+		}
+	}
 	if m.older {
 		t.msgs = append(append([]state.Message(nil), m.msgs...), t.msgs...)
 		t.hasOlder = m.hasOlder
@@ -208,6 +226,14 @@ func (t *threadView) cacheKey(m state.Message) string {
 // block renders one message: a header line and its wrapped body.
 func (t *threadView) block(st styles, m state.Message) []string {
 	key := t.cacheKey(m)
+	retryHint := ""
+	if m.LocalID != "" && m.LocalID == t.retry && t.retryKey != "" {
+		retryHint = t.retryKey + " retries"
+		if t.retryClosed && !m.Template {
+			retryHint = t.retryKey + " sends a template in its place"
+		}
+		key += "\x00" + retryHint
+	}
 	if b, ok := t.cache[key]; ok {
 		return b
 	}
@@ -258,6 +284,9 @@ func (t *threadView) block(st styles, m state.Message) []string {
 			reason := "not sent"
 			if m.Reason != "" {
 				reason = line(m.Reason)
+			}
+			if retryHint != "" { // the one the retry key acts on
+				reason += " · " + retryHint
 			}
 			for _, l := range wrap(glyphFailed+" "+reason, bodyW) {
 				out = append(out, strings.Repeat(" ", max(0, w-ansi.StringWidth(l)))+st.failed.Render(l))
