@@ -70,6 +70,10 @@ func (s *Service) Subscribe() *Subscription { return s.e.Subscribe() }
 // in the background (never blocking the caller; a failure is logged).
 func (s *Service) MarkRead(convID string, now time.Time) error { return s.e.MarkRead(convID, now) }
 
+// MarkUnread marks a conversation unread until it is opened again (kept
+// locally; no platform is told), and publishes it.
+func (s *Service) MarkUnread(convID string) error { return s.e.MarkUnread(convID) }
+
 func (s *Service) Send(convID, body string) (OutboxItem, error) { return s.e.Send(convID, body) }
 func (s *Service) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {
 	return s.e.SendTemplate(conv, tpl, values)

@@ -253,6 +253,15 @@ ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
 	// asked for (Unix nanoseconds, 0: never), so that a restart asks only
 	// for those due (DueStatusChecks).
 	`ALTER TABLE messages ADD COLUMN status_checked INTEGER NOT NULL DEFAULT 0;`,
+	// 7: "mark as unread", kept locally (no platform has the call): the
+	// row shows unread until the conversation is opened (MarkRead clears
+	// it). The unread-only views and their counts walk a partial index of
+	// the few unread rows; the queries repeat its WHERE term literally.
+	`
+ALTER TABLE conversations ADD COLUMN marked_unread INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_unread ON conversations(folder, last_activity DESC, id)
+	WHERE unread > 0 OR marked_unread = 1;
+`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a
