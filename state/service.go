@@ -33,9 +33,15 @@ func (s *Service) ListConversations(v View, offset, limit int) ([]Conversation, 
 	return s.st.ListConversations(v, offset, limit)
 }
 func (s *Service) FolderCounts() (map[Folder]int, error) { return s.st.FolderCounts() }
-func (s *Service) Teams() ([]Team, error)                { return s.st.Teams() }
-func (s *Service) Users() ([]User, error)                { return s.st.Users() }
-func (s *Service) Accounts() ([]Account, error)          { return s.st.Accounts() }
+
+// NextUnread is the first unread conversation after afterID in v's
+// order, wrapping to the top (Store.NextUnread).
+func (s *Service) NextUnread(v View, afterID string) (id string, index int, wrapped, ok bool, err error) {
+	return s.st.NextUnread(v, afterID)
+}
+func (s *Service) Teams() ([]Team, error)       { return s.st.Teams() }
+func (s *Service) Users() ([]User, error)       { return s.st.Users() }
+func (s *Service) Accounts() ([]Account, error) { return s.st.Accounts() }
 func (s *Service) Conversation(id string) (Conversation, bool, error) {
 	return s.st.Conversation(id)
 }

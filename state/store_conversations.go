@@ -667,6 +667,59 @@ func (s *Store) IndexOf(v View, conversationID string) (int, error) {
 	return idx, nil
 }
 
+// NextUnread finds the first unread conversation (Conversation.IsUnread)
+// after the conversation afterID in view v's order, wrapping to the
+// view's first when none follows ("" afterID: from the top). It returns
+// its id and index in v, and whether it wrapped; ok is false when v holds
+// no unread conversation but afterID itself.
+func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrapped, ok bool, err error) {
+	uv := v
+	uv.Unread = true
+	q := buildView(uv)
+	err = s.read("next unread", func(tx *sql.Tx) error {
+		var act, in int64
+		found := false
+		if afterID != "" {
+			err := tx.QueryRow("SELECT last_activity, last_inbound FROM conversations WHERE id = ?", afterID).Scan(&act, &in)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			found = err == nil
+		}
+		if found {
+			after := " AND (last_activity < ? OR (last_activity = ? AND id > ?))"
+			key := act
+			if q.closing {
+				after, key = " AND (last_inbound > ? OR (last_inbound = ? AND id > ?))", in
+			}
+			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
+				append(q.args, key, key, afterID)...).Scan(&id)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if id == "" {
+			wrapped = found
+			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+" ORDER BY "+q.order+" LIMIT 1", q.args...).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && id == afterID {
+				id = ""
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || id == "" {
+		return "", -1, false, false, err
+	}
+	index, err = s.IndexOf(v, id)
+	if err != nil || index < 0 {
+		return "", -1, false, false, err
+	}
+	return id, index, wrapped, true, nil
+}
+
 // FolderCounts returns how many conversations each folder holds; the three
 // folders are always present.
 func (s *Store) FolderCounts() (map[Folder]int, error) {

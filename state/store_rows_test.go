@@ -160,6 +160,35 @@ func TestUnreadViewsAndMarkUnread(t *testing.T) {
 			}
 		})
 	}
+	next := []struct {
+		name        string
+		v           View
+		after       string
+		wantID      string
+		wantIndex   int
+		wantWrapped bool
+		wantOK      bool
+	}{
+		{"from the top", View{}, "", "k", 0, false, true},
+		{"after a read row", View{}, "a", "n", 8, false, true},
+		{"after an unread row", View{}, "k", "l", 1, false, true},
+		{"wraps", View{}, "o", "k", 0, true, true},
+		{"unknown row: from the top", View{}, "zz", "k", 0, false, true},
+		{"closing soon order", View{ClosingSoon: true, Now: t0}, "f", "n", 1, false, true},
+		{"closing soon wraps", View{ClosingSoon: true, Now: t0}, "o", "n", 1, true, true},
+		{"the only one", View{TeamID: "t1"}, "n", "", -1, false, false},
+		{"none", View{Folder: FolderSpam}, "j", "", -1, false, false},
+		{"in the unread view", View{Unread: true}, "l", "n", 2, false, true},
+	}
+	for _, tt := range next {
+		t.Run("next unread "+tt.name, func(t *testing.T) {
+			id, i, wrapped, ok, err := s.NextUnread(tt.v, tt.after)
+			must(t, err)
+			if id != tt.wantID || i != tt.wantIndex || wrapped != tt.wantWrapped || ok != tt.wantOK {
+				t.Errorf("NextUnread = %q %d wrapped %v ok %v; want %q %d %v %v", id, i, wrapped, ok, tt.wantID, tt.wantIndex, tt.wantWrapped, tt.wantOK)
+			}
+		})
+	}
 	// Opening it clears the mark.
 	must(t, s.MarkRead("k", t0))
 	if c := getConv(t, s, "k"); c.MarkedUnread || c.IsUnread() {
