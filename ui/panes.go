@@ -83,6 +83,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 		a.list.users[u.ID] = u.Name()
 	}
 	a.side.SetEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.counts, m.views)
+	a.side.unread, a.list.accounts = m.unread, accountShortNames(m.accounts)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
@@ -269,7 +270,8 @@ func (a *App) handlePaneInput(msg tea.Msg) tea.Cmd {
 func (a *App) actsOnRows(k tea.KeyPressMsg) bool {
 	km := a.keys
 	return key.Matches(k, km.Up, km.Down, km.Top, km.Bottom, km.HalfPageDown, km.HalfPageUp, km.Open, km.Mark,
-		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack)
+		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack,
+		km.NextUnread, km.MarkUnread)
 }
 
 func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
@@ -317,6 +319,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return a.whoFirst(whoThenMine), true
 		}
 		return a.showEntry("mine"), true
+	case key.Matches(k, km.UnreadOnly, km.NextUnread, km.MarkUnread): // unread.go
+		return a.handleUnreadKey(k), true
 	case key.Matches(k, km.Unassigned):
 		return a.showEntry("unassigned"), true
 	case key.Matches(k, km.ClosingSoon):
