@@ -142,7 +142,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	}
 	listChanged := ch.List
 	for _, c := range a.list.rows {
-		if _, ok := ch.Conversations[c.ID]; ok {
+		_, row := ch.Conversations[c.ID]
+		_, status := ch.Threads[c.ID] // a status moved: our last message's tick on the row
+		if row || status && c.PreviewOut {
 			listChanged = true
 			break
 		}

@@ -307,3 +307,21 @@ func TestGoldenRows(t *testing.T) {
 		}
 	}
 }
+
+// A tick that moves shows on the row: the engine reports a status as a
+// thread change, which the row follows when its last message is ours.
+func TestRowTickFollowsStatus(t *testing.T) {
+	ti := newRowsInbox(t, 200, 40)
+	if row := ti.rowText("+447902111126"); !strings.Contains(row, "✓ Noted") || strings.Contains(row, "✓✓ Noted") {
+		t.Fatalf("before: %s", row)
+	}
+	_, err := ti.st.ApplyMessages(state.Batch{Messages: []state.Message{{ID: "o4", ConversationID: "c4", AccountID: "a1", ContactID: "k4",
+		Direction: state.Outbound, Body: "Noted", Status: state.StatusRead, Time: teamNow.Add(-210 * time.Minute)}}}, teamNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti.send(changesMsg{changes: state.Changes{Threads: map[string]struct{}{"c4": {}}}, ok: true})
+	if row := ti.rowText("+447902111126"); !strings.Contains(row, "✓✓ Noted") {
+		t.Errorf("after the status moved: %s", row)
+	}
+}
