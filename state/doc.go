@@ -153,9 +153,11 @@
 // store (conversations.marked_unread, migration 7) and nobody else sees
 // it; opening the conversation (MarkRead) clears it, and a platform's
 // unread count (ReadMarker) never touches it. View.Unread narrows any
-// view to unread conversations; those views and their counts walk a
-// partial index of the unread rows (conversations_unread), as few as
-// the agent has not read.
+// view to unread conversations: those lists walk a partial index of the
+// unread rows (conversations_unread); their counts (the sidebar's
+// "3/193") add up a few rows of conversation_counts, whose u column
+// triggers keep as rows become unread, read or move. NextUnread finds
+// the next unread row after the cursor's in the view's order.
 //
 // # Sync
 //

@@ -629,9 +629,16 @@ func qualified(alias, cols string) string {
 func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
-	if !q.closing && !q.unread {
+	switch {
+	case !q.closing && !q.unread:
 		// The same WHERE over the counts table: a few rows to add up.
 		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.where
+	case !q.closing:
+		// The unread ones of those rows.
+		all := v
+		all.Unread = false
+		q = buildView(all)
+		query = "SELECT coalesce(sum(u), 0) FROM conversation_counts WHERE " + q.where
 	}
 	var n int
 	if err := s.db.QueryRow(query, q.args...).Scan(&n); err != nil {

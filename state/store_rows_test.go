@@ -236,3 +236,64 @@ func TestUnreadQueryPlans(t *testing.T) {
 		t.Errorf("list plan = %s; want lookups of the last message and the draft", p)
 	}
 }
+
+// checkUnreadCounts compares conversation_counts.u with the rows.
+func checkUnreadCounts(t testing.TB, s *Store) {
+	t.Helper()
+	var bad int
+	must(t, s.db.QueryRow(`SELECT count(*) FROM (
+		SELECT folder, user_id, team_id, count(*) AS u FROM conversations WHERE unread > 0 OR marked_unread = 1
+		GROUP BY folder, user_id, team_id) c
+		FULL JOIN (SELECT folder, user_id, team_id, u FROM conversation_counts WHERE u <> 0) k USING (folder, user_id, team_id)
+		WHERE c.u IS NOT k.u`).Scan(&bad))
+	if bad != 0 {
+		t.Errorf("%d unread counts differ from the rows", bad)
+	}
+}
+
+// The unread counts follow every way a row becomes unread, read, moves
+// or goes.
+func TestUnreadCountsFollowTheRows(t *testing.T) {
+	s := viewFixture(t)
+	checkUnreadCounts(t, s)
+	steps := []struct {
+		name string
+		do   func()
+	}{
+		{"read", func() { must(t, s.MarkRead("a", t0)); must(t, s.MarkRead("b", t0)) }},
+		{"marked unread", func() { _, err := s.MarkUnread("a"); must(t, err) }},
+		{"marked and a new message", func() { apply(t, s, inMsg("x1", "a", "again", at(time.Minute))) }},
+		{"a new message to a read one", func() { apply(t, s, inMsg("x2", "b", "again", at(2*time.Minute))) }},
+		{"unread moves folder", func() { _, err := s.SetConversationMeta("a", FolderArchive, "u1", ""); must(t, err) }},
+		{"unread reassigned", func() {
+			_, err := s.SwapConversationMeta("a", ConversationMeta{Folder: FolderArchive, UserID: "u1"}, ConversationMeta{Folder: FolderSpam, TeamID: "t1"}, false)
+			must(t, err)
+		}},
+		{"read one moves", func() {
+			must(t, s.MarkRead("c", t0))
+			_, err := s.SetConversationMeta("c", FolderSpam, "", "")
+			must(t, err)
+		}},
+		{"read again", func() { must(t, s.MarkRead("a", t0)) }},
+		{"new conversation", func() { apply(t, s, inMsg("x3", "new1", "hi", at(3*time.Minute))) }},
+		{"platform counts", func() {
+			_, err := s.ApplyMessages(Batch{Unread: map[string]int{"new1": 0, "d": 0, "e": 3}}, t0)
+			must(t, err)
+		}},
+	}
+	for _, st := range steps {
+		st.do()
+		checkUnreadCounts(t, s)
+		n, err := s.CountConversations(View{Folder: FolderSpam, Unread: true})
+		must(t, err)
+		list, err := s.ListConversations(View{Folder: FolderSpam, Unread: true}, 0, 100)
+		must(t, err)
+		if n != len(list) {
+			t.Errorf("after %s: spam unread count %d, list %d", st.name, n, len(list))
+		}
+		if t.Failed() {
+			t.Fatalf("after %s", st.name)
+		}
+	}
+	checkIntegrity(t, s)
+}
