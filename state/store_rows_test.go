@@ -297,3 +297,40 @@ func TestUnreadCountsFollowTheRows(t *testing.T) {
 	}
 	checkIntegrity(t, s)
 }
+
+// BenchmarkUnreadViews reads the first page, the count and the next
+// unread of the inbox's unread view, and every unread count the sidebar
+// shows.
+func BenchmarkUnreadViews(b *testing.B) {
+	s := openBench(b)
+	users, err := s.Users()
+	if err != nil || len(users) == 0 {
+		b.Fatalf("users: %v", err)
+	}
+	b.Run("list", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.ListConversations(View{Unread: true}, 0, 50); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.CountConversations(View{Unread: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("next", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, _, _, err := s.NextUnread(View{}, benchData.middleID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sidebar counts", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range []View{{Unread: true}, {Folder: FolderArchive, Unread: true}, {UserID: users[0].ID, Unread: true}, {Unassigned: true, Unread: true}} {
+				if _, err := s.CountConversations(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
