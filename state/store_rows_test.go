@@ -1,6 +1,9 @@
 package state
 
 import (
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -333,4 +336,38 @@ func BenchmarkUnreadViews(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A store of version 6 with unread and read conversations counts its
+// unread ones once migration 7 has run.
+func TestMigration7CountsUnread(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mbx.db")
+	db, err := sql.Open("sqlite", dsn(path))
+	must(t, err)
+	for i, m := range migrations[:6] {
+		_, err := db.Exec(m)
+		must(t, err)
+		_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", i+1))
+		must(t, err)
+	}
+	for _, c := range []struct {
+		id, folder, user string
+		unread           int
+	}{{"a", "inbox", "", 2}, {"b", "inbox", "", 0}, {"c", "inbox", "u1", 1}, {"d", "archive", "", 5}, {"e", "archive", "", 0}} {
+		_, err := db.Exec("INSERT INTO conversations(id, folder, user_id, unread, last_activity) VALUES (?, ?, ?, ?, 1)", c.id, c.folder, c.user, c.unread)
+		must(t, err)
+	}
+	must(t, db.Close())
+	s, err := Open(path)
+	must(t, err)
+	defer s.Close()
+	checkUnreadCounts(t, s)
+	for _, tt := range []struct {
+		v    View
+		want int
+	}{{View{Unread: true}, 2}, {View{Unassigned: true, Unread: true}, 1}, {View{UserID: "u1", Unread: true}, 1}, {View{Folder: FolderArchive, Unread: true}, 1}, {View{}, 3}} {
+		if n, err := s.CountConversations(tt.v); err != nil || n != tt.want {
+			t.Errorf("count %+v = %d, %v; want %d", tt.v, n, err, tt.want)
+		}
+	}
 }
