@@ -279,11 +279,9 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	badge := st.windowStyle(win).Render(shortWindow(win))
 	right := badge + " " + st.muted.Render(fit(relTime(c.LastActivity, now), 6))
 	if acct := l.accounts[c.AccountID]; acct != "" {
-		// The account, where the list mixes several, while the name keeps
-		// a few cells.
-		if with := st.muted.Render(acct) + " " + right; w-ansi.StringWidth(with)-4 >= 8 {
-			right = with
-		}
+		// The account, where the list mixes several: "Emma · Head" (cut
+		// before the name is).
+		name += st.muted.Render(" · " + acct)
 	}
 	first := spread(mark+unread+" "+name, right, w)
 
