@@ -408,9 +408,10 @@ func panes(line string) (side, list, thread string, ok bool) {
 	return strings.TrimLeft(p[0], "│┃"), p[1], p[2], true
 }
 
-// listRow is the first line of a conversation row: mark, unread dot, name,
+// listRow is the first line of a conversation row: mark, unread dot, name
+// (and " · " the account's short name where the list mixes accounts),
 // window badge, time.
-var listRow = regexp.MustCompile(`^[ ▌›][ ●] (.+?) +(closed|\d+h \d\dm|\d+m) `)
+var listRow = regexp.MustCompile(`^[ ▌›][ ●] (.+?)(?: · .+?)? +(closed|\d+h \d\dm|\d+m) `)
 
 // paneSep is where two panes meet: their borders, light or (focused) heavy.
 var paneSep = regexp.MustCompile(`[│┃][│┃]`)
@@ -430,7 +431,7 @@ func listRows(screen string) []shownRow {
 	return rows
 }
 
-var archiveCount = regexp.MustCompile(`[│┃][ ▸›]Archive +(\d+)[│┃]`)
+var archiveCount = regexp.MustCompile(`[│┃][ ▸›]Archive +(?:\d+/)?(\d+)[│┃]`) // unread/total: the total
 
 func archived(t *testing.T, screen string) int {
 	t.Helper()

@@ -117,7 +117,7 @@ func testE2ETemplate(t *testing.T) {
 	}
 }
 
-var nightShiftCount = regexp.MustCompile(`[│┃][ ▸›]Night Shift +(\d+)[│┃]`)
+var nightShiftCount = regexp.MustCompile(`[│┃][ ▸›]Night Shift +(?:\d+/)?(\d+)[│┃]`) // unread/total: the total
 
 func testE2EReassign(t *testing.T) {
 	term := startTmux(t, 120, 40, "demo", "--seed", "3", "--simulate-every", "0")

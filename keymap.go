@@ -62,6 +62,12 @@ func defaultKeyMap() ui.KeyMap {
 		Help:          b("?/f1", "help", "?", "f1"),
 		Quit:          b("q", "quit", "q", "ctrl+c"),
 
+		// Unread, as in WhatsApp: only the unread of the view, the next
+		// unread conversation, and mark one unread again.
+		UnreadOnly: b("U", "unread only", "U"),
+		NextUnread: b("]", "next unread", "]"),
+		MarkUnread: b("M", "mark unread", "M"),
+
 		// In dialogs letters type text: enter, esc, tab, arrows and ctrl+keys.
 		Close:      b("esc", "close", "esc"),
 		Choose:     b("enter", "choose", "enter"),
@@ -130,6 +136,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("move_archive", &km.MoveArchive), g("move_spam", &km.MoveSpam), g("move_inbox", &km.MoveBack), g("mark", &km.Mark),
 		g("search", &km.Search), g("next_result", &km.NextResult), g("prev_result", &km.PrevResult),
 		g("contacts", &km.Contacts), g("sync", &km.Sync), g("switch_account", &km.SwitchAccount), g("help", &km.Help), g("quit", &km.Quit),
+		g("unread_only", &km.UnreadOnly), g("next_unread", &km.NextUnread), g("mark_unread", &km.MarkUnread),
 		p("dialog_close", &km.Close), p("dialog_choose", &km.Choose), p("next_field", &km.NextField), p("prev_field", &km.PrevField),
 		p("prev_option", &km.PrevOption), p("next_option", &km.NextOption),
 		p("picker_up", &km.PickerUp), p("picker_down", &km.PickerDown), p("new_contact", &km.NewContact), p("edit_tags", &km.EditTags),

@@ -155,6 +155,29 @@
 // bodies and contact names and numbers. Reads for the UI are pages ordered
 // in SQL. The directory is 0700 and the file 0600: it holds customer data.
 //
+// # The list's rows
+//
+// ListConversations reads, with each page of a view, what a WhatsApp user
+// expects of a row: the last message's status when it is ours (the tick,
+// Conversation.PreviewStatus), who sent it (PreviewMine when the
+// logged-in agent did: sent from here, or the platform's sender name
+// proves it by SenderOwnership; otherwise PreviewBy, the sending agent's
+// first name), and the first line of the saved draft (Draft). The last
+// message and the draft are found by unique indexes (preview_key, the
+// drafts' key), a few lookups per row of the page only.
+//
+// Unread: a conversation shows unread while Unread > 0 or the agent
+// marked it unread (MarkUnread, Conversation.MarkedUnread). Neither
+// platform has a "mark as unread" call, so the mark is kept only in the
+// store (conversations.marked_unread, migration 7) and nobody else sees
+// it; opening the conversation (MarkRead) clears it, and a platform's
+// unread count (ReadMarker) never touches it. View.Unread narrows any
+// view to unread conversations: those lists walk a partial index of the
+// unread rows (conversations_unread); their counts (the sidebar's
+// "3/193") add up a few rows of conversation_counts, whose u column
+// triggers keep as rows become unread, read or move. NextUnread finds
+// the next unread row after the cursor's in the view's order.
+//
 // # Sync
 //
 // The sync assumes the least a platform gives: messages (which name their

@@ -73,6 +73,20 @@ type Conversation struct {
 	PreviewOut    bool   // the preview is ours
 	Unread        int    // customer messages since the agent last opened it
 	MetaKnown     bool   // folder and assignee fetched from the platform
+	// MarkedUnread: the agent marked it unread (kept locally, see doc.go);
+	// it shows unread, whatever Unread says, until opened again.
+	MarkedUnread bool
+	// What the list shows of the last message when it is ours (read by
+	// ListConversations; zero elsewhere): its status (the tick), whether
+	// the logged-in agent sent it (sent from here, or the platform's
+	// sender proves it: SenderOwnership), and otherwise the sending
+	// agent's first name ("" unknown; untrusted text, sanitized when drawn).
+	PreviewStatus MessageStatus
+	PreviewMine   bool
+	PreviewBy     string
+	// Draft is the first line of the saved draft ("" none; read by
+	// ListConversations).
+	Draft string
 	// Tags of the conversation, where the platform tags conversations
 	// (Capabilities.Tags); untrusted text, sanitized when drawn.
 	Tags []string
@@ -81,6 +95,10 @@ type Conversation struct {
 	ReadOnly    bool
 	ReadOnlyWhy string
 }
+
+// IsUnread reports whether the list shows the conversation unread: customer
+// messages not yet read, or marked unread by the agent.
+func (c Conversation) IsUnread() bool { return c.Unread > 0 || c.MarkedUnread }
 
 // WindowExpiry is when the conversation's 24-hour window closes (zero:
 // closed, no customer message known).
@@ -295,6 +313,7 @@ type View struct {
 	Unassigned  bool      // neither user nor team
 	TeamID      string    // assigned to this team
 	ClosingSoon bool      // open window, under ClosingSoon left, last message the customer's; most urgent first
+	Unread      bool      // only conversations with something unread or marked unread
 	Now         time.Time // for ClosingSoon
 
 	// Failed: conversations with a failed reply (an outbox item in state

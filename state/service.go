@@ -33,9 +33,15 @@ func (s *Service) ListConversations(v View, offset, limit int) ([]Conversation, 
 	return s.st.ListConversations(v, offset, limit)
 }
 func (s *Service) FolderCounts() (map[Folder]int, error) { return s.st.FolderCounts() }
-func (s *Service) Teams() ([]Team, error)                { return s.st.Teams() }
-func (s *Service) Users() ([]User, error)                { return s.st.Users() }
-func (s *Service) Accounts() ([]Account, error)          { return s.st.Accounts() }
+
+// NextUnread is the first unread conversation after afterID in v's
+// order, wrapping to the top (Store.NextUnread).
+func (s *Service) NextUnread(v View, afterID string) (id string, index int, wrapped, ok bool, err error) {
+	return s.st.NextUnread(v, afterID)
+}
+func (s *Service) Teams() ([]Team, error)       { return s.st.Teams() }
+func (s *Service) Users() ([]User, error)       { return s.st.Users() }
+func (s *Service) Accounts() ([]Account, error) { return s.st.Accounts() }
 func (s *Service) Conversation(id string) (Conversation, bool, error) {
 	return s.st.Conversation(id)
 }
@@ -72,6 +78,10 @@ func (s *Service) Subscribe() *Subscription { return s.e.Subscribe() }
 // count that shows it follows. On a ReadMarker the platform is told too,
 // in the background (never blocking the caller; a failure is logged).
 func (s *Service) MarkRead(convID string, now time.Time) error { return s.e.MarkRead(convID, now) }
+
+// MarkUnread marks a conversation unread until it is opened again (kept
+// locally; no platform is told), and publishes it.
+func (s *Service) MarkUnread(convID string) error { return s.e.MarkUnread(convID) }
 
 func (s *Service) Send(convID, body string) (OutboxItem, error) { return s.e.Send(convID, body) }
 func (s *Service) SendTemplate(conv Conversation, tpl Template, values map[int]string) (OutboxItem, error) {

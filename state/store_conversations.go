@@ -32,9 +32,10 @@ type convRow struct {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func (c *convRow) scan(r scanner) error {
-	return r.Scan(&c.id, &c.accountID, &c.contactID, &c.contactName, &c.contactNumber, &c.folder, &c.userID, &c.teamID,
-		&c.lastIn, &c.lastOut, &c.lastAct, &c.preview, &c.previewOut, &c.previewKey, &c.unread, &c.readAt, &c.metaKnown, &c.tags)
+// scan reads the convCols of a row, then extra columns into extra.
+func (c *convRow) scan(r scanner, extra ...any) error {
+	return r.Scan(append([]any{&c.id, &c.accountID, &c.contactID, &c.contactName, &c.contactNumber, &c.folder, &c.userID, &c.teamID,
+		&c.lastIn, &c.lastOut, &c.lastAct, &c.preview, &c.previewOut, &c.previewKey, &c.unread, &c.readAt, &c.metaKnown, &c.tags}, extra...)...)
 }
 
 func (c convRow) conversation() Conversation {
@@ -267,7 +268,8 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 // Conversation returns the conversation with that id.
 func (s *Store) Conversation(id string) (Conversation, bool, error) {
 	var c convRow
-	err := c.scan(s.db.QueryRow("SELECT "+convCols+" FROM conversations WHERE id = ?", id))
+	var marked bool
+	err := c.scan(s.db.QueryRow("SELECT "+convCols+", marked_unread FROM conversations WHERE id = ?", id), &marked)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return Conversation{}, false, nil
@@ -275,6 +277,7 @@ func (s *Store) Conversation(id string) (Conversation, bool, error) {
 		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)
 	}
 	conv := c.conversation()
+	conv.MarkedUnread = marked
 	s.rule().judge(&conv)
 	return conv, true, nil
 }
@@ -426,14 +429,32 @@ func (s *Store) ConversationsWithoutMeta(limit int) ([]string, error) {
 	return ids, nil
 }
 
-// MarkRead clears the conversation's unread count and remembers now as
+// MarkRead clears the conversation's unread count (and a mark as unread)
+// and remembers now as
 // the time it was read: later customer messages count as unread, earlier
 // ones synced afterwards do not. An unknown conversation is ignored.
 func (s *Store) MarkRead(conversationID string, now time.Time) error {
 	return s.write("mark read "+conversationID, func(tx *sql.Tx) error {
-		_, err := tx.Exec("UPDATE conversations SET unread = 0, read_at = ? WHERE id = ?", toNanos(now), conversationID)
+		_, err := tx.Exec("UPDATE conversations SET unread = 0, marked_unread = 0, read_at = ? WHERE id = ?", toNanos(now), conversationID)
 		return err
 	})
+}
+
+// MarkUnread marks the conversation unread (Conversation.MarkedUnread)
+// until it is read again (MarkRead). It is kept here only: no platform
+// is told. changed reports whether it was not marked before; an unknown
+// conversation is ignored.
+func (s *Store) MarkUnread(conversationID string) (changed bool, err error) {
+	err = s.write("mark unread "+conversationID, func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE conversations SET marked_unread = 1 WHERE id = ? AND marked_unread = 0", conversationID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n > 0
+		return err
+	})
+	return changed, err
 }
 
 // viewQuery is the WHERE clause and arguments selecting v, and the ORDER
@@ -446,6 +467,7 @@ type viewQuery struct {
 	closing bool
 	// uncounted: the conversation_counts table does not hold this view.
 	uncounted bool
+	unread    bool
 }
 
 func buildView(v View) viewQuery {
@@ -470,6 +492,11 @@ func buildView(v View) viewQuery {
 	}
 	if v.Unassigned {
 		q.where += " AND user_id = '' AND team_id = ''"
+	}
+	if v.Unread {
+		// Literally the WHERE of the partial index conversations_unread.
+		q.unread = true
+		q.where += " AND (unread > 0 OR marked_unread = 1)"
 	}
 	if v.ClosingSoon {
 		q.closing = true
@@ -506,38 +533,122 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 	}
 	offset = max(offset, 0)
 	q := buildView(v)
-	rows, err := s.db.Query("SELECT "+convCols+" FROM conversations WHERE "+q.where+
-		" ORDER BY "+q.order+" LIMIT ? OFFSET ?", append(q.args, limit, offset)...)
+	// The page of the view, then for each row its last message (by
+	// preview_key: a platform id, or "local:" and an outbox id) and its
+	// draft, each found by a unique index.
+	rows, err := s.db.Query(`SELECT `+qualified("c", convCols)+`, c.marked_unread,
+		coalesce(mi.status, ml.status, 0), coalesce(mi.sender, ml.sender, ''),
+		coalesce(mi.local_id, ml.local_id) IS NOT NULL, coalesce(d.text, '')
+		FROM (SELECT * FROM conversations WHERE `+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?) AS c
+		LEFT JOIN messages mi ON mi.id = c.preview_key
+		LEFT JOIN messages ml ON substr(c.preview_key, 1, 6) = 'local:' AND ml.local_id = substr(c.preview_key, 7)
+		LEFT JOIN drafts d ON d.conversation_id = c.id
+		ORDER BY `+qualified("c", q.order), append(q.args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
 	defer rows.Close()
 	out := make([]Conversation, 0, min(limit, 256))
+	var senders []string // the platform's sender of each row's last message
 	for rows.Next() {
 		var c convRow
-		if err := c.scan(rows); err != nil {
+		var x Conversation
+		var sender, draft string
+		if err := c.scan(rows, &x.MarkedUnread, &x.PreviewStatus, &sender, &x.PreviewMine, &draft); err != nil {
 			return nil, fmt.Errorf("store: list conversations: %w", err)
 		}
-		out = append(out, c.conversation())
+		conv := c.conversation()
+		conv.MarkedUnread, conv.PreviewMine = x.MarkedUnread, x.PreviewMine && conv.PreviewOut
+		if conv.PreviewOut {
+			conv.PreviewStatus = x.PreviewStatus
+		}
+		conv.Draft = previewOf(strings.TrimSpace(draft))
+		out = append(out, conv)
+		senders = append(senders, sender)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
 	rows.Close()
 	r := s.rule()
+	if err := s.judgeSenders(out, senders, r.me); err != nil {
+		return nil, fmt.Errorf("store: list conversations: %w", err)
+	}
 	for i := range out {
 		r.judge(&out[i])
 	}
 	return out, nil
 }
 
+// judgeSenders fills PreviewMine and PreviewBy of the conversations
+// whose last message is ours and was not sent from here, by the sender
+// the platform named (senders[i], for out[i]) and the one rule
+// SenderOwnership: "You" only for the logged-in agent, else the sending
+// agent's first name (the user's, or the name's first word).
+func (s *Store) judgeSenders(out []Conversation, senders []string, me string) error {
+	var users []User
+	loaded := false
+	for i := range out {
+		c, sender := &out[i], strings.TrimSpace(senders[i])
+		if !c.PreviewOut || c.PreviewMine || sender == "" {
+			continue
+		}
+		if !loaded {
+			var err error
+			if users, err = s.Users(); err != nil {
+				return err
+			}
+			loaded = true
+		}
+		if SenderOwnership(sender, User{ID: me}, users) == OwnerMe {
+			c.PreviewMine = true
+			continue
+		}
+		c.PreviewBy = firstName(sender, users)
+	}
+	return nil
+}
+
+// firstName is the first name of the user named name (User.Name), or the
+// name's first word when no user has it.
+func firstName(name string, users []User) string {
+	for _, u := range users {
+		if u.Name() == name && strings.TrimSpace(u.FirstName) != "" {
+			return strings.TrimSpace(u.FirstName)
+		}
+	}
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// qualified prefixes each column of a comma-separated list (an ORDER BY
+// too) with a table alias: "a, b DESC" → "c.a, c.b DESC".
+func qualified(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // CountConversations returns how many conversations view v holds.
 func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
-	if !q.closing && !q.uncounted {
+	switch {
+	case q.closing || q.uncounted:
+		// Counted over the conversations themselves.
+	case !q.unread:
 		// The same WHERE over the counts table: a few rows to add up.
 		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.where
+	default:
+		// The unread ones of those rows.
+		all := v
+		all.Unread = false
+		q = buildView(all)
+		query = "SELECT coalesce(sum(u), 0) FROM conversation_counts WHERE " + q.where
 	}
 	var n int
 	if err := s.db.QueryRow(query, q.args...).Scan(&n); err != nil {
@@ -571,6 +682,59 @@ func (s *Store) IndexOf(v View, conversationID string) (int, error) {
 		return -1, err
 	}
 	return idx, nil
+}
+
+// NextUnread finds the first unread conversation (Conversation.IsUnread)
+// after the conversation afterID in view v's order, wrapping to the
+// view's first when none follows ("" afterID: from the top). It returns
+// its id and index in v, and whether it wrapped; ok is false when v holds
+// no unread conversation but afterID itself.
+func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrapped, ok bool, err error) {
+	uv := v
+	uv.Unread = true
+	q := buildView(uv)
+	err = s.read("next unread", func(tx *sql.Tx) error {
+		var act, in int64
+		found := false
+		if afterID != "" {
+			err := tx.QueryRow("SELECT last_activity, last_inbound FROM conversations WHERE id = ?", afterID).Scan(&act, &in)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			found = err == nil
+		}
+		if found {
+			after := " AND (last_activity < ? OR (last_activity = ? AND id > ?))"
+			key := act
+			if q.closing {
+				after, key = " AND (last_inbound > ? OR (last_inbound = ? AND id > ?))", in
+			}
+			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
+				append(q.args, key, key, afterID)...).Scan(&id)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if id == "" {
+			wrapped = found
+			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+" ORDER BY "+q.order+" LIMIT 1", q.args...).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && id == afterID {
+				id = ""
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || id == "" {
+		return "", -1, false, false, err
+	}
+	index, err = s.IndexOf(v, id)
+	if err != nil || index < 0 {
+		return "", -1, false, false, err
+	}
+	return id, index, wrapped, true, nil
 }
 
 // FolderCounts returns how many conversations each folder holds; the three

@@ -253,6 +253,44 @@ ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
 	// asked for (Unix nanoseconds, 0: never), so that a restart asks only
 	// for those due (DueStatusChecks).
 	`ALTER TABLE messages ADD COLUMN status_checked INTEGER NOT NULL DEFAULT 0;`,
+	// 7: "mark as unread", kept locally (no platform has the call): the
+	// row shows unread until the conversation is opened (MarkRead clears
+	// it). The unread-only views walk a partial index of the unread rows
+	// (the queries repeat its WHERE term literally); their counts add up
+	// conversation_counts.u, the unread ones of each (folder, user, team),
+	// kept by triggers that fire only when a row becomes unread or read
+	// or an unread row moves (not at each new message of an unread one).
+	`
+ALTER TABLE conversations ADD COLUMN marked_unread INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_unread ON conversations(folder, last_activity DESC, id)
+	WHERE unread > 0 OR marked_unread = 1;
+ALTER TABLE conversation_counts ADD COLUMN u INTEGER NOT NULL DEFAULT 0;
+UPDATE conversation_counts SET u = (SELECT count(*) FROM conversations c
+	WHERE c.folder = conversation_counts.folder AND c.user_id = conversation_counts.user_id
+	AND c.team_id = conversation_counts.team_id AND (c.unread > 0 OR c.marked_unread = 1));
+CREATE TRIGGER conversations_unread_ai AFTER INSERT ON conversations
+WHEN new.unread > 0 OR new.marked_unread = 1 BEGIN
+	INSERT INTO conversation_counts(folder, user_id, team_id, n, u) VALUES (new.folder, new.user_id, new.team_id, 0, 1)
+		ON CONFLICT DO UPDATE SET u = u + 1;
+END;
+CREATE TRIGGER conversations_unread_ad AFTER DELETE ON conversations
+WHEN old.unread > 0 OR old.marked_unread = 1 BEGIN
+	UPDATE conversation_counts SET u = u - 1
+		WHERE folder = old.folder AND user_id = old.user_id AND team_id = old.team_id;
+END;
+CREATE TRIGGER conversations_unread_au_old AFTER UPDATE OF unread, marked_unread, folder, user_id, team_id ON conversations
+WHEN (old.unread > 0 OR old.marked_unread = 1) AND (NOT (new.unread > 0 OR new.marked_unread = 1)
+	OR old.folder IS NOT new.folder OR old.user_id IS NOT new.user_id OR old.team_id IS NOT new.team_id) BEGIN
+	UPDATE conversation_counts SET u = u - 1
+		WHERE folder = old.folder AND user_id = old.user_id AND team_id = old.team_id;
+END;
+CREATE TRIGGER conversations_unread_au_new AFTER UPDATE OF unread, marked_unread, folder, user_id, team_id ON conversations
+WHEN (new.unread > 0 OR new.marked_unread = 1) AND (NOT (old.unread > 0 OR old.marked_unread = 1)
+	OR old.folder IS NOT new.folder OR old.user_id IS NOT new.user_id OR old.team_id IS NOT new.team_id) BEGIN
+	INSERT INTO conversation_counts(folder, user_id, team_id, n, u) VALUES (new.folder, new.user_id, new.team_id, 0, 1)
+		ON CONFLICT DO UPDATE SET u = u + 1;
+END;
+`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a

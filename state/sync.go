@@ -1157,6 +1157,18 @@ func (e *Engine) LoadOlder(ctx context.Context, conversationID string, before ti
 	return res.NewMessages, err
 }
 
+// MarkUnread marks a conversation unread, as the agent asked, and
+// publishes it: every list and count shows it unread until it is opened
+// again. Kept locally: no platform is told (see doc.go).
+func (e *Engine) MarkUnread(convID string) error {
+	changed, err := e.store.MarkUnread(convID)
+	if err != nil || !changed {
+		return err
+	}
+	e.bus.publish(Changes{Conversations: idSet([]string{convID}), List: true})
+	return nil
+}
+
 // markReadTimeout bounds a read mark sent to the platform.
 const markReadTimeout = 30 * time.Second
 
@@ -1167,13 +1179,15 @@ const markReadTimeout = 30 * time.Second
 // come back here).
 func (e *Engine) MarkRead(convID string, now time.Time) error {
 	c, ok, err := e.store.Conversation(convID)
-	if err != nil || !ok || c.Unread == 0 {
+	if err != nil || !ok || !c.IsUnread() {
 		return err
 	}
 	if err := e.store.MarkRead(convID, now); err != nil {
 		return err
 	}
-	e.tellRead(c)
+	if c.Unread > 0 {
+		e.tellRead(c)
+	}
 	e.bus.publish(Changes{Conversations: idSet([]string{convID}), List: true})
 	return nil
 }

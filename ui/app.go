@@ -352,6 +352,12 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleCollisionChecked(msg)
 	case spinMsg:
 		return a.handleSpin()
+	case nextUnreadMsg: // unread.go
+		return a.handleNextUnread(msg)
+	case markedUnreadMsg:
+		return a.handleMarkedUnread(msg)
+	case draftsFlushedMsg: // the rows show the drafts
+		return a.reloadList(a.list.Following())
 	}
 	if a.focus == focusComposer {
 		return a.comp.Update(msg) // the textarea's own messages (cursor blink)

@@ -66,14 +66,20 @@ func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
 			msg.err = err
 			return msg
 		}
+		msg.unread = map[string]int{}
 		for _, e := range sidebarEntries(msg.teams, me, caps) {
-			if e.kind == entryFolder {
-				continue
-			}
 			v := e.view
 			v.Now = now
+			if e.kind != entryFolder {
+				if n, err := core.CountConversations(v); err == nil {
+					msg.views[e.key] = n
+				}
+			}
+			// The unread ones: a walk of the few unread rows (state's
+			// partial index), whatever the view holds.
+			v.Unread = true
 			if n, err := core.CountConversations(v); err == nil {
-				msg.views[e.key] = n
+				msg.unread[e.key] = n
 			}
 		}
 		return msg
@@ -412,11 +418,12 @@ func syncNowCmd(core Core) tea.Cmd {
 	}
 }
 
-// flushDraftsCmd writes the drafts typed so far.
+// flushDraftsCmd writes the drafts typed so far; the list then shows
+// them (draftsFlushedMsg).
 func flushDraftsCmd(core Core) tea.Cmd {
 	return func() tea.Msg {
 		core.FlushDrafts()
-		return nil
+		return draftsFlushedMsg{}
 	}
 }
 

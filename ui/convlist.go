@@ -39,10 +39,13 @@ type convList struct {
 	newAbove     int
 	users, teams map[string]string // id → name, for the assignee column
 	failed       map[string]string // the Failed view: id → why its newest failed reply failed (failed.go)
+	// accounts: account id → short name, shown on each row when the list
+	// mixes several accounts (business numbers); empty with one.
+	accounts map[string]string
 }
 
 func newConvList() convList {
-	return convList{marked: map[string]markEntry{}, users: map[string]string{}, teams: map[string]string{}}
+	return convList{marked: map[string]markEntry{}, users: map[string]string{}, teams: map[string]string{}, accounts: map[string]string{}}
 }
 
 func (l *convList) SetSize(w, h int) {
@@ -150,7 +153,17 @@ func (l *convList) MoveTo(i int) {
 func (l *convList) MarkRead(id string) {
 	for i := range l.rows {
 		if l.rows[i].ID == id {
-			l.rows[i].Unread = 0
+			l.rows[i].Unread, l.rows[i].MarkedUnread = 0, false
+		}
+	}
+}
+
+// MarkUnread shows conversations unread at once (the agent asked); the
+// store is told by a command and the next read agrees.
+func (l *convList) MarkUnread(ids []string) {
+	for i := range l.rows {
+		if slices.Contains(ids, l.rows[i].ID) {
+			l.rows[i].MarkedUnread = true
 		}
 	}
 }
@@ -267,6 +280,8 @@ func (l convList) View(st styles, now time.Time) string {
 	switch {
 	case !l.loaded:
 		emit(fit(st.muted.Render(" Loading…"), l.width))
+	case l.total == 0 && l.view.Unread:
+		emit(fit(st.muted.Render(" Nothing unread here."), l.width))
 	case l.total == 0:
 		emit(fit(st.muted.Render(" Nothing here."), l.width))
 	}
@@ -297,22 +312,24 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 		mark = st.marked.Render(glyphMarked)
 	}
 	unread := " "
-	if c.Unread > 0 {
+	if c.IsUnread() {
 		unread = st.unread.Render(glyphUnread)
 	}
 	name := line(c.Label())
-	if c.Unread > 0 {
+	if c.IsUnread() {
 		name = st.bold.Render(name)
 	}
 	win := state.WindowAt(c.WindowExpiry(), now)
 	badge := st.windowStyle(win).Render(shortWindow(win))
 	right := badge + " " + st.muted.Render(fit(relTime(c.LastActivity, now), 6))
+	if acct := l.accounts[c.AccountID]; acct != "" {
+		// The account, where the list mixes several: "Emma · Head" (cut
+		// before the name is).
+		name += st.muted.Render(" · " + acct)
+	}
 	first := spread(mark+unread+" "+name, right, w)
 
-	preview := line(c.Preview)
-	if c.PreviewOut {
-		preview = "You: " + preview
-	}
+	preview := l.preview(st, c)
 	who := line(l.assignee(c))
 	right2 := st.muted.Render(who)
 	if len(c.Tags) > 0 {
@@ -331,9 +348,9 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 		}
 	}
 	if reason, ok := l.failed[c.ID]; ok { // the Failed view: why, in place of the last message and the assignee
-		preview, right2 = glyphFailed+" "+line(reason), ""
+		preview, right2 = st.muted.Render(glyphFailed+" "+line(reason)), ""
 	}
-	second := spread(lead+st.muted.Render(preview), right2, w)
+	second := spread(lead+preview, right2, w)
 	if cursor {
 		style := st.itemSelected
 		if l.focused {
@@ -342,6 +359,68 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 		first, second = style.Render(fit(first, w)), style.Render(fit(second, w))
 	}
 	return first, second
+}
+
+// preview is the row's second line, as WhatsApp shows it: the saved
+// draft ("Draft: …"), else the last message, ours with its tick and who
+// sent it — "You:" only for the logged-in agent, another agent by first
+// name, nobody named when the platform does not say.
+func (l convList) preview(st styles, c state.Conversation) string {
+	if c.Draft != "" {
+		return st.warning.Render("Draft:") + " " + st.muted.Render(line(c.Draft))
+	}
+	text := st.muted.Render(line(c.Preview))
+	if !c.PreviewOut {
+		return text
+	}
+	var who string
+	switch {
+	case c.PreviewMine:
+		who = "You: "
+	case c.PreviewBy != "":
+		who = line(c.PreviewBy) + ": "
+	}
+	if who != "" {
+		text = st.muted.Render(who) + text
+	}
+	if c.PreviewStatus != state.StatusUnknown {
+		text = st.tick(c.PreviewStatus) + " " + text
+	}
+	return text
+}
+
+// accountShortNames names each account in a few letters for the rows of
+// a list that mixes accounts: its first word no other account's name
+// has ("Head Office", "Stitch Recruit Contract" → "Head", "Contract"),
+// else its name, at most 8 cells. None for fewer than two accounts.
+func accountShortNames(accounts []state.Account) map[string]string {
+	out := map[string]string{}
+	if len(accounts) < 2 {
+		return out
+	}
+	others := func(i int, word string) bool {
+		for j, a := range accounts {
+			if j != i && slices.ContainsFunc(strings.Fields(a.Name), func(f string) bool { return strings.EqualFold(f, word) }) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, a := range accounts {
+		name := line(a.Name)
+		short := name
+		for _, f := range strings.Fields(name) {
+			if !others(i, f) {
+				short = f
+				break
+			}
+		}
+		if short == "" {
+			short = line(a.Phone)
+		}
+		out[a.ID] = ansi.Truncate(short, 8, "…")
+	}
+	return out
 }
 
 // shortWindow is the list's compact badge: "23h 12m", "45m", "closed".

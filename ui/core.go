@@ -37,6 +37,9 @@ type Core interface {
 	// they are now, to tell what changed since they were marked.
 	ViewMarkRefs(v state.View) ([]state.MarkRef, error)
 	MarkRefs(ids []string) ([]state.MarkRef, error)
+	// NextUnread is the first unread conversation after afterID in v's
+	// order, wrapping to the top; ok false when there is none other.
+	NextUnread(v state.View, afterID string) (id string, index int, wrapped, ok bool, err error)
 
 	// Who the agent is ("" unknown), the connection, what the platform can do.
 	Me() string
@@ -51,6 +54,9 @@ type Core interface {
 
 	// Writes: each is published as a change.
 	MarkRead(convID string, now time.Time) error
+	// MarkUnread shows the conversation unread until it is opened again
+	// (kept locally: no platform is told).
+	MarkUnread(convID string) error
 	Send(convID, body string) (state.OutboxItem, error)
 	SendTemplate(conv state.Conversation, tpl state.Template, values map[int]string) (state.OutboxItem, error)
 	Apply(ctx context.Context, ids []string, ch state.Change, progress state.Progress) []state.ActionResult

@@ -49,6 +49,20 @@
 // the send waits for one key, send anyway or look first, the text kept
 // (sendguard.go; keys typed before the prompt showed never answer it).
 //
+// # The list's rows
+//
+// A row reads as in WhatsApp (convlist.go): the name, the window and the
+// time; then the saved draft ("Draft: …", warning style) or the last
+// message — ours with its tick and "You:" only when the logged-in agent
+// sent it, another agent by first name, nobody when the platform does not
+// say (state decides, by SenderOwnership) — and the tags and assignee. A
+// list that mixes several accounts (WhatsApp numbers) names each row's in
+// a few letters. The sidebar counts unread/total. The unread keys live in
+// unread.go: a view's unread only (said in the list's title), the next
+// unread (wrapping, said), mark unread (kept by the store until opened).
+// Under NO_COLOR the cursor row is the one with › on both lines, unread
+// rows have ●, the active folder ▸ and the focused pane a heavy border.
+//
 // # Routing
 //
 // Update is a type switch that routes: keys and pastes to the top dialog

@@ -59,8 +59,9 @@ type sidebar struct {
 	entries       []sidebarEntry
 	counts        map[state.Folder]int
 	viewCounts    map[string]int
-	cursor        int    // highlighted entry while focused
-	active        string // key of the entry whose conversations are listed
+	unread        map[string]int // entry key → unread conversations ("3/193")
+	cursor        int            // highlighted entry while focused
+	active        string         // key of the entry whose conversations are listed
 	focused       bool
 }
 
@@ -136,7 +137,11 @@ func (s sidebar) View(st styles) string {
 		case s.focused && i == s.cursor:
 			lead = glyphCursor
 		}
-		text := spread(lead+e.label, st.count.Render(fmt.Sprint(n)), w)
+		count := fmt.Sprint(n)
+		if u := s.unread[e.key]; u > 0 { // unread/total, as a WhatsApp user reads it
+			count = fmt.Sprintf("%d/%d", u, n)
+		}
+		text := spread(lead+e.label, st.count.Render(count), w)
 		switch {
 		case s.focused && i == s.cursor:
 			text = st.itemCursor.Render(fit(text, w))

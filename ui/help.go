@@ -21,6 +21,11 @@ func helpSections(k KeyMap, f focus) []helpSection {
 	act := helpSection{"On the conversation (or the marked ones)", []key.Binding{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark,
 		k.Undo, k.Retry}}
 	goTo := helpSection{"Folders and views", []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Failed}}
+	// Unread (unread.go): the filter with the views, the jump with the moves,
+	// the mark with the actions.
+	goTo.keys = append(goTo.keys, k.UnreadOnly)
+	move.keys = append(move.keys, k.NextUnread)
+	act.keys = append(act.keys, k.MarkUnread)
 	global := helpSection{"Anywhere", []key.Binding{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.SwitchAccount, k.Help, k.Quit}}
 	comp := helpSection{"Writing a reply", []key.Binding{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer}}
 	dialogs := helpSection{"In pickers and forms (letters type text)", []key.Binding{k.Choose, k.Close, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile}}

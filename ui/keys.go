@@ -51,6 +51,10 @@ type KeyMap struct {
 	Contacts, Sync, SwitchAccount  key.Binding
 	Help, Quit                     key.Binding
 
+	// Unread: the view's unread only (a toggle), the next unread
+	// conversation (wrapping), mark the conversation unread.
+	UnreadOnly, NextUnread, MarkUnread key.Binding
+
 	// Every dialog (pickers, forms, search, login, help), where letters
 	// type text: close, choose or submit, move, next and previous field.
 	Close, Choose          key.Binding
@@ -94,6 +98,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon},
 		{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark},
 		{k.Search, k.NextResult, k.PrevResult, k.Contacts, k.Sync, k.Help, k.Quit},
+		{k.UnreadOnly, k.NextUnread, k.MarkUnread},
 		{k.Close, k.Choose, k.PickerUp, k.PickerDown, k.NextField, k.PrevField, k.PrevOption, k.NextOption, k.NewContact, k.EditTags, k.OpenFile,
 			k.SendAgain, k.WasSent},
 		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer},

@@ -160,6 +160,9 @@ func (a *App) body() string {
 // shown (g goes there); right, a hint.
 func (a *App) listTitle(right string) (string, string) {
 	title := fmt.Sprintf("%s · %d", a.side.label(a.side.active), a.list.total)
+	if a.list.view.Unread { // the unread-only filter (unread.go)
+		title = fmt.Sprintf("%s · unread · %d", a.side.label(a.side.active), a.list.total)
+	}
 	if n := len(a.list.marked); n > 0 {
 		title += fmt.Sprintf(" · %d marked", n)
 	}

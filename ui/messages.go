@@ -25,6 +25,7 @@ type listLoadedMsg struct {
 type sidebarLoadedMsg struct {
 	counts   map[state.Folder]int
 	views    map[string]int // sidebar entry key → count
+	unread   map[string]int // sidebar entry key → unread conversations in it
 	teams    []state.Team
 	users    []state.User
 	accounts []state.Account

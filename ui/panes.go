@@ -86,6 +86,7 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 		a.list.users[u.ID] = u.Name()
 	}
 	a.side.SetEntries(shownEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.views, a.side.active), m.counts, m.views)
+	a.side.unread, a.list.accounts = m.unread, accountShortNames(m.accounts)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
@@ -149,7 +150,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	}
 	listChanged := ch.List
 	for _, c := range a.list.rows {
-		if _, ok := ch.Conversations[c.ID]; ok {
+		_, row := ch.Conversations[c.ID]
+		_, status := ch.Threads[c.ID] // a status moved: our last message's tick on the row
+		if row || status && c.PreviewOut {
 			listChanged = true
 			break
 		}
@@ -291,7 +294,8 @@ func (a *App) actsOnRows(k tea.KeyPressMsg) bool {
 		return true
 	}
 	return key.Matches(k, km.Up, km.Down, km.Top, km.Bottom, km.HalfPageDown, km.HalfPageUp, km.Open, km.Mark,
-		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack)
+		km.Reply, km.Template, km.Assign, km.AssignToMe, km.Tags, km.Files, km.MoveArchive, km.MoveSpam, km.MoveBack,
+		km.NextUnread, km.MarkUnread)
 }
 
 func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
@@ -339,6 +343,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return a.whoFirst(whoThenMine), true
 		}
 		return a.showEntry("mine"), true
+	case key.Matches(k, km.UnreadOnly, km.NextUnread, km.MarkUnread): // unread.go
+		return a.handleUnreadKey(k), true
 	case key.Matches(k, km.Unassigned):
 		return a.showEntry("unassigned"), true
 	case key.Matches(k, km.ClosingSoon):
