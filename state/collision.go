@@ -56,7 +56,9 @@ func (s *Service) CollisionSince(g Glimpse) (Collision, error) {
 	if err != nil || !ok {
 		return c, err
 	}
-	if conv.UserID != g.UserID || conv.TeamID != g.TeamID {
+	// Given to the agent (by themselves, A, or by a supervisor) it is
+	// theirs to answer: not a collision.
+	if (conv.UserID != g.UserID || conv.TeamID != g.TeamID) && (conv.UserID == "" || conv.UserID != s.e.Me()) {
 		c.Reassigned = true
 		c.UserID, c.TeamID, c.WasUser, c.WasTeam = conv.UserID, conv.TeamID, g.UserID, g.TeamID
 	}

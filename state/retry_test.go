@@ -237,6 +237,10 @@ func TestCollisionSince(t *testing.T) {
 			_, err := s.SetConversationMeta("c1", FolderInbox, "u-sam", "")
 			must(t, err)
 		}, 0, true},
+		{"still the agent's, a team added (the agent's own A)", func(t *testing.T, s *Store) {
+			_, err := s.SetConversationMeta("c1", FolderInbox, "u-agent", "t-sales")
+			must(t, err)
+		}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -175,6 +175,9 @@ func (a *App) handleActionDone(msg actionDoneMsg) tea.Cmd {
 		if c.ID == a.thread.conv.ID { // who may write here may have changed
 			a.thread.conv = c
 			a.setReadOnly(c)
+			if a.thread.seen.ConversationID == c.ID { // the agent's own change: seen, no collision (sendguard.go)
+				a.thread.seen.UserID, a.thread.seen.TeamID = c.UserID, c.TeamID
+			}
 		}
 		for i := range a.list.rows { // the row a key acts on, until the list reloads
 			if a.list.rows[i].ID == c.ID {
