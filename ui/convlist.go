@@ -302,6 +302,9 @@ func (l convList) View(st styles, now time.Time) string {
 	return b.String()
 }
 
+// accountMarkWidth is the narrowest list that names each row's account.
+const accountMarkWidth = 56
+
 func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now time.Time) (string, string) {
 	w := l.width
 	mark, lead := " ", "   "
@@ -323,9 +326,12 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	badge := st.windowStyle(win).Render(shortWindow(win))
 	right := badge + " " + st.muted.Render(fit(relTime(c.LastActivity, now), 6))
 	if acct := l.accounts[c.AccountID]; acct != "" {
-		// The account, where the list mixes several: "Emma · Head" (cut
-		// before the name is).
-		name += st.muted.Render(" · " + acct)
+		// The account, where the list mixes several: "Emma · Head", on
+		// every row of a list wide enough for it beside the names (a
+		// narrow list keeps the names whole, and shows it on none).
+		if w >= accountMarkWidth {
+			name += st.muted.Render(" · " + acct)
+		}
 	}
 	first := spread(mark+unread+" "+name, right, w)
 
