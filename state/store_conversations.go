@@ -267,19 +267,16 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 
 // Conversation returns the conversation with that id.
 func (s *Store) Conversation(id string) (Conversation, bool, error) {
-	var c convRow
-	var marked bool
-	err := c.scan(s.db.QueryRow("SELECT "+convCols+", marked_unread FROM conversations WHERE id = ?", id), &marked)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return Conversation{}, false, nil
-	case err != nil:
+	// As a list row (its last message's tick and sender, its draft): a
+	// row replaced by this one reads the same.
+	out, err := s.rowsOf(`SELECT * FROM conversations WHERE id = ?`, "", id)
+	if err != nil {
 		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)
 	}
-	conv := c.conversation()
-	conv.MarkedUnread = marked
-	s.rule().judge(&conv)
-	return conv, true, nil
+	if len(out) == 0 {
+		return Conversation{}, false, nil
+	}
+	return out[0], true, nil
 }
 
 // SetConversationMeta files the conversation and sets its assignee (userID
@@ -536,19 +533,31 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 	// The page of the view, then for each row its last message (by
 	// preview_key: a platform id, or "local:" and an outbox id) and its
 	// draft, each found by a unique index.
-	rows, err := s.db.Query(`SELECT `+qualified("c", convCols)+`, c.marked_unread,
+	return s.rowsOf(`SELECT * FROM conversations WHERE `+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?`,
+		qualified("c", q.order), append(q.args, limit, offset)...)
+}
+
+// rowsOf reads the conversations the inner query selects as rows of a
+// list, each with its last message (by preview_key: a platform id, or
+// "local:" and an outbox id) and its draft, each found by a unique index;
+// in order (over the alias c) when given.
+func (s *Store) rowsOf(inner, order string, args ...any) ([]Conversation, error) {
+	query := `SELECT ` + qualified("c", convCols) + `, c.marked_unread,
 		coalesce(mi.status, ml.status, 0), coalesce(mi.sender, ml.sender, ''),
 		coalesce(mi.local_id, ml.local_id) IS NOT NULL, coalesce(d.text, '')
-		FROM (SELECT * FROM conversations WHERE `+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?) AS c
+		FROM (` + inner + `) AS c
 		LEFT JOIN messages mi ON mi.id = c.preview_key
 		LEFT JOIN messages ml ON substr(c.preview_key, 1, 6) = 'local:' AND ml.local_id = substr(c.preview_key, 7)
-		LEFT JOIN drafts d ON d.conversation_id = c.id
-		ORDER BY `+qualified("c", q.order), append(q.args, limit, offset)...)
+		LEFT JOIN drafts d ON d.conversation_id = c.id`
+	if order != "" {
+		query += ` ORDER BY ` + order
+	}
+	rows, err := s.db.Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list conversations: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Conversation, 0, min(limit, 256))
+	out := make([]Conversation, 0, 16)
 	var senders []string // the platform's sender of each row's last message
 	for rows.Next() {
 		var c convRow
