@@ -679,12 +679,13 @@ func BenchmarkApplyMessages1k(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var sb strings.Builder
 	round := 0
+	run := time.Now().UnixNano() // ids new to a store another run of the benchmark wrote to
 	for b.Loop() {
 		b.StopTimer()
 		batch := Batch{Messages: make([]Message, 1000)}
 		for i := range batch.Messages {
 			c := ids[r.IntN(len(ids))]
-			m := Message{ID: fmt.Sprintf("bench-%d-%d", round, i), ConversationID: c.ID, AccountID: c.AccountID,
+			m := Message{ID: fmt.Sprintf("bench-%d-%d-%d", run, round, i), ConversationID: c.ID, AccountID: c.AccountID,
 				ContactID: c.ContactID, Body: benchBody(r.Uint64(), &sb), Time: benchNow.Add(time.Duration(round*1000+i) * time.Millisecond)}
 			if i%2 == 1 {
 				m.Direction, m.Status = Outbound, StatusSent
