@@ -604,10 +604,16 @@ const maxListed = 3
 // well too). At most three failures are named, then "and N more"; when
 // they all failed for one reason it is given once.
 func Summary(results []ActionResult, ch Change, assignee string) string {
+	return SummaryAs(results, ch, assignee, false)
+}
+
+// SummaryAs is Summary with a move worded as a Resolver makes it when
+// resolve is set: "Resolved Ana Lima", "Undone: reopened Ana Lima".
+func SummaryAs(results []ActionResult, ch Change, assignee string, resolve bool) string {
 	if len(results) == 0 {
 		return "Nothing to change"
 	}
-	ph := phrasesOf(ch, assignee)
+	ph := phrasesFor(ch, assignee, resolve)
 	var failed []ActionResult
 	for _, r := range results {
 		if r.Err != nil {

@@ -175,7 +175,7 @@ func applyCmd(ctx context.Context, core Core, ids []string, ch state.Change, ass
 				delete(before, r.ConversationID) // a repeated id once
 			}
 		}
-		msg := actionDoneMsg{summary: state.Summary(res, ch, assignee), failed: failed, changed: changed, back: back,
+		msg := actionDoneMsg{summary: state.SummaryAs(res, ch, assignee, !caps.Folders && caps.Resolve), failed: failed, changed: changed, back: back,
 			results: res, change: ch, assignee: assignee}
 		if steps, err := state.UndoOf(done, ch, caps); err == nil {
 			msg.undo = steps

@@ -37,6 +37,9 @@ type convList struct {
 	// while the cursor stayed on its conversation ("↑ N new"); cleared
 	// once the top is in view.
 	newAbove     int
+	// ownAbove counts conversations the agent's own undo brings back
+	// above the cursor: they arrive there, but they are not news.
+	ownAbove int
 	users, teams map[string]string // id → name, for the assignee column
 	failed       map[string]string // the Failed view: id → why its newest failed reply failed (failed.go)
 	// accounts: account id → short name, shown on each row when the list
@@ -84,7 +87,9 @@ func (l *convList) SetRows(m listLoadedMsg) {
 	l.failed = m.failed
 	if m.focus >= 0 {
 		if moved := m.focus - l.cursor; sameView && moved > 0 && l.pinned {
-			l.newAbove += moved // pushed down by newer conversations
+			own := min(moved, l.ownAbove)
+			l.ownAbove -= own
+			l.newAbove += moved - own // pushed down by newer conversations
 		}
 		l.cursor = m.focus
 		l.top = l.cursor - screenLine
@@ -99,7 +104,7 @@ func (l *convList) SetRows(m listLoadedMsg) {
 // Reset empties the list for a new view.
 func (l *convList) Reset(v state.View) {
 	l.view, l.total, l.offset, l.rows, l.cursor, l.top, l.loaded, l.pinned = v, 0, 0, nil, 0, 0, false, false
-	l.newAbove = 0
+	l.newAbove, l.ownAbove = 0, 0
 }
 
 // Following is the conversation reloads keep the cursor on, if any.

@@ -141,7 +141,11 @@ func (a *App) undoLast() tea.Cmd {
 	}
 	a.undo = nil
 	a.bar.busy = "undoing…"
-	cmds := []tea.Cmd{undoCmd(a.ctx, a.core, u.steps, u.names, u.back)}
+	a.list.ownAbove = 0 // what comes back above the cursor is the agent's own, not news
+	for _, s := range u.steps {
+		a.list.ownAbove += len(s.IDs)
+	}
+	cmds := []tea.Cmd{undoCmd(a.ctx, a.core, u.steps, u.names, u.back, !a.caps.Folders && a.caps.Resolve)}
 	if u.back.ID != "" && a.thread.conv.ID != u.back.ID {
 		cmds = append(cmds, a.openConversation(u.back, a.focus))
 	}
@@ -170,7 +174,7 @@ func (a *App) flashFor(text string, isErr bool, d time.Duration) tea.Cmd {
 }
 
 // undoCmd runs an undo's steps in order and sums them up.
-func undoCmd(ctx context.Context, core Core, steps []state.UndoStep, names []string, back state.Conversation) tea.Cmd {
+func undoCmd(ctx context.Context, core Core, steps []state.UndoStep, names []string, back state.Conversation, resolve bool) tea.Cmd {
 	return func() tea.Msg {
 		msg := actionDoneMsg{undone: true, back: back}
 		for i, s := range steps {
@@ -181,7 +185,7 @@ func undoCmd(ctx context.Context, core Core, steps []state.UndoStep, names []str
 					failed++
 				}
 			}
-			sum := state.Summary(res, s.Change, names[i])
+			sum := state.SummaryAs(res, s.Change, names[i], resolve)
 			switch {
 			case failed > 0 && msg.failed == 0:
 				msg.summary = "Undo: " + sum

@@ -157,7 +157,7 @@ func TestMoveOnAndUndo(t *testing.T) {
 	if ti.conv("c2").Unread != 0 {
 		t.Error("Ben was moved on to but not opened (still unread)")
 	}
-	if got := ti.app.bar.flash + ti.app.bar.tail; got != "Archived Ana Lima · u undo" {
+	if got := ti.app.bar.flash + ti.app.bar.tail; got != "Resolved Ana Lima · u undo" { // a platform that resolves (get.chat): its word
 		t.Errorf("flash = %q", got)
 	}
 	ti.now = ti.now.Add(9 * time.Second)
@@ -171,7 +171,7 @@ func TestMoveOnAndUndo(t *testing.T) {
 	if c, _ := ti.app.list.Selected(); c.ID != "c1" {
 		t.Errorf("after u the cursor is on %q, want Ana", c.ID)
 	}
-	if got := ti.app.bar.flash; got != "Undone: moved Ana Lima to inbox" {
+	if got := ti.app.bar.flash; got != "Undone: reopened Ana Lima" {
 		t.Errorf("flash = %q", got)
 	}
 	ti.keys("u") // once only
@@ -503,5 +503,35 @@ func TestFlashTail(t *testing.T) {
 		if got := s.flashLine(tt.w); got != tt.want {
 			t.Errorf("flashLine(%q, %d) = %q, want %q", tt.flash, tt.w, got, tt.want)
 		}
+	}
+}
+
+// A conversation an undo brings back above the cursor is the agent's
+// own, not news: no "↑ 1 new"; one that arrives otherwise is.
+func TestUndoIsNotNews(t *testing.T) {
+	rows := func(ids ...string) []state.Conversation {
+		var out []state.Conversation
+		for _, id := range ids {
+			out = append(out, state.Conversation{ID: id})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		own  int
+		want int
+	}{{"an undo brought it back", 1, 0}, {"a customer wrote in", 0, 1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newConvList()
+			l.SetSize(40, 4) // two rows shown: the list is longer than the pane
+			v := state.View{Folder: state.FolderInbox}
+			l.SetRows(listLoadedMsg{view: v, total: 2, rows: rows("hana", "ulla"), focus: -1})
+			l.Move(1) // on Ulla, the second row
+			l.ownAbove = tt.own
+			l.SetRows(listLoadedMsg{view: v, total: 3, rows: rows("hana", "ian", "ulla"), focus: 2})
+			if l.newAbove != tt.want {
+				t.Errorf("%d new above, want %d", l.newAbove, tt.want)
+			}
+		})
 	}
 }
