@@ -207,6 +207,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return code
 	}
 	s.sync(ctx, *syncFor)
+	// A command run is an attempt now: replies held back by an earlier
+	// failure's backoff are due at once (they would hold this one back).
+	s.engine.LoggedIn()
 	if *to == "" {
 		return s.flush(ctx, stdout, *wait, *asJSON)
 	}
@@ -303,6 +306,10 @@ func report(stdout, stderr io.Writer, it state.OutboxItem, asJSON bool) int {
 		code = exitFailed
 	case state.OutboxSending:
 		r.State = string(state.OutboxUncertain) // a pass ended mid-send: it is looked for before any retry
+	case state.OutboxQueued:
+		if it.FollowUp != "" {
+			r.State = "accepted" // the platform took it; its message is not there yet
+		}
 	}
 	if asJSON {
 		b, _ := json.Marshal(r)
@@ -321,6 +328,10 @@ func report(stdout, stderr io.Writer, it state.OutboxItem, asJSON bool) int {
 	case exitFailed:
 		fmt.Fprintf(stderr, "mbx send: not sent: %s\n", r.Reason)
 	case exitQueued:
+		if r.State == "accepted" {
+			fmt.Fprintln(stderr, "mbx send: accepted by the platform, not a message yet; the inbox or the next mbx send follows it (--wait waits for it)")
+			break
+		}
 		why := ""
 		if r.Reason != "" {
 			why = " (" + r.Reason + ")"
