@@ -138,6 +138,21 @@ func (s *script) sync(ctx context.Context, d time.Duration) (online bool) {
 	return true
 }
 
+// openSynced is openScript, then the account's store and engine, brought
+// up to date (at most syncFor). nil: it said why; exit with the code.
+func openSynced(ctx context.Context, name string, fl accountFlags, debug bool, syncFor time.Duration, stderr io.Writer, e env) (*script, int) {
+	s, code := openScript(ctx, name, fl, debug, stderr, e)
+	if s == nil {
+		return nil, code
+	}
+	if code := s.openStore(); code != exitDone {
+		s.close()
+		return nil, code
+	}
+	s.sync(ctx, syncFor)
+	return s, exitDone
+}
+
 func (s *script) close() {
 	if s.engine != nil {
 		s.engine.FlushDrafts()
@@ -198,15 +213,11 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		fmt.Fprintln(stderr, "mbx send: --wait takes a duration of 0 or more (e.g. --wait 30s)")
 		return exitUsage
 	}
-	s, code := openScript(ctx, "mbx send", *fl, *debug, stderr, e)
+	s, code := openSynced(ctx, "mbx send", *fl, *debug, *syncFor, stderr, e)
 	if s == nil {
 		return code
 	}
 	defer s.close()
-	if code := s.openStore(); code != exitDone {
-		return code
-	}
-	s.sync(ctx, *syncFor)
 	// A command run is an attempt now: replies held back by an earlier
 	// failure's backoff are due at once (they would hold this one back).
 	s.engine.LoggedIn()
@@ -512,15 +523,11 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		fmt.Fprintln(stderr, "mbx assign: say to whom: --user NAME|me, --team NAME, or --none")
 		return exitUsage
 	}
-	s, code := openScript(ctx, "mbx assign", *fl, *debug, stderr, e)
+	s, code := openSynced(ctx, "mbx assign", *fl, *debug, *syncFor, stderr, e)
 	if s == nil {
 		return code
 	}
 	defer s.close()
-	if code := s.openStore(); code != exitDone {
-		return code
-	}
-	s.sync(ctx, *syncFor)
 	conv, ok, err := s.store.Conversation(*to)
 	switch {
 	case err != nil:

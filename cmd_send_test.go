@@ -242,6 +242,10 @@ func TestAssignScript(t *testing.T) {
 			t.Fatalf("mbx %v: exit %d, stdout %q, stderr %q; want %d, %q, %q", tt.args, code, out, errOut, tt.code, tt.stdout, tt.stderr)
 		}
 	}
+	r.down()
+	if code, out, errOut := r.mbx("assign", "--to", open.ConversationID, "--user", "me"); code != 1 || out != "" || !strings.Contains(errOut, "not assigned") {
+		t.Fatalf("server down: exit %d, stdout %q, stderr %q; want 1, not assigned", code, out, errOut)
+	}
 	for _, c := range r.srv.Snapshot().Conversations {
 		if c.ConversationID == open.ConversationID && c.TeamID != team.TeamID {
 			t.Fatalf("on the platform the conversation has team %q, want %q", c.TeamID, team.TeamID)
