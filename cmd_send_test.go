@@ -315,3 +315,45 @@ func TestAdminScript(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptGetchat: the same commands on get.chat, through its
+// capabilities: a reply to a customer who just wrote, found by number,
+// then assigned to me and unassigned (get.chat can).
+func TestScriptGetchat(t *testing.T) {
+	setXDG(t)
+	gs, gurl, stop, err := gcsandbox.Start(gcsandbox.Config{Seed: 1, Empty: true}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if _, err := gs.Receive("4915112345678", "Ada Example", "Hello, is the shop open?"); err != nil {
+		t.Fatal(err)
+	}
+	writeConfig(t, "[accounts.gc]\nplatform = \"getchat\"\nbase_url = \""+gurl+"\"\nusername = \""+gcsandbox.DemoUsername+"\"\n")
+	t.Setenv("MBX_PASSWORD", gcsandbox.DemoPassword)
+	e := testEnv(newFakeKeyring())
+
+	code, out, errOut := mbx(t, e, "send", "--to", "+49 151 12345678", "--text", "Yes, until 6.", "--json")
+	var sent sendResult
+	if code != 0 || json.Unmarshal([]byte(out), &sent) != nil || sent.State != "sent" || sent.MessageID == "" {
+		t.Fatalf("send: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+		not    string // not in stdout
+	}{
+		{args: []string{"assign", "--to", sent.ConversationID, "--user", "me", "--json"}, code: 0,
+			stdout: `{"conversation_id":"` + sent.ConversationID + `","user_id":"`, not: `"user_id":""`},
+		{args: []string{"assign", "--to", sent.ConversationID, "--none"}, code: 0, stdout: "assigned " + sent.ConversationID + ": user none, team none"},
+		{args: []string{"send", "--flush"}, code: 0, stdout: "nothing queued"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := mbx(t, e, tt.args...)
+		if code != tt.code || !strings.HasPrefix(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) || tt.not != "" && strings.Contains(out, tt.not) {
+			t.Fatalf("mbx %v: exit %d, stdout %q, stderr %q; want %d, %q, %q", tt.args, code, out, errOut, tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
