@@ -222,6 +222,15 @@ type broadcastLine struct {
 	Message   string `json:"message"`
 }
 
+func toBroadcastLine(b msgboxx.Broadcast) broadcastLine {
+	l := broadcastLine{ID: state.SanitizeLine(b.ID), Status: state.SanitizeLine(b.Status), AccountID: state.SanitizeLine(b.APIAccountID),
+		ContactID: state.SanitizeLine(b.ContactID), MessageID: state.SanitizeLine(b.MessageID), Message: state.SanitizeLine(b.Message)}
+	if t := b.Created.Time; !t.IsZero() {
+		l.Time = t.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	return l
+}
+
 // broadcasts lists msgboxx's broadcasts (template sends) with their status.
 func (a admin) broadcasts(ctx context.Context, limit int) int {
 	var tw *tabwriter.Writer
@@ -233,11 +242,7 @@ func (a admin) broadcasts(ctx context.Context, limit int) int {
 			}
 			return a.failed(err)
 		}
-		l := broadcastLine{ID: state.SanitizeLine(b.ID), Status: state.SanitizeLine(b.Status), AccountID: state.SanitizeLine(b.APIAccountID),
-			ContactID: state.SanitizeLine(b.ContactID), MessageID: state.SanitizeLine(b.MessageID), Message: state.SanitizeLine(b.Message)}
-		if t := b.Created.Time; !t.IsZero() {
-			l.Time = t.UTC().Format("2006-01-02T15:04:05Z")
-		}
+		l := toBroadcastLine(b)
 		switch {
 		case a.json:
 			j, _ := json.Marshal(l)

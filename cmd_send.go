@@ -190,9 +190,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 	lang := fs.String("lang", "", "the template's `language` (e.g. en_GB) when it has several")
 	var params stringList
 	fs.Var(&params, "param", "a template placeholder's `value`, in order: {{1}}, {{2}}, … (repeat the flag)")
-	wait := fs.Duration("wait", 0, "wait up to this `long` for the platform to have it (0: return at once; exit 3 if still queued)")
+	wait := fs.Duration("wait", 0, "wait up to this `duration` for the platform to have it (0: return at once; exit 3 if still queued)")
 	flush := fs.Bool("flush", false, "send the replies queued earlier (no --to needed)")
-	syncFor := fs.Duration("sync-timeout", 20*time.Second, "how `long` to bring the local store up to date first")
+	syncFor := fs.Duration("sync-timeout", 20*time.Second, "at most this `duration` to bring the local store up to date first")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -508,7 +508,7 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	user := fs.String("user", "", "assign to this user: `NAME` (full or first name), id, or me")
 	team := fs.String("team", "", "assign to this team: `NAME` or id")
 	none := fs.Bool("none", false, "take the user and the team away (where the platform can)")
-	syncFor := fs.Duration("sync-timeout", 20*time.Second, "how `long` to bring the local store up to date first")
+	syncFor := fs.Duration("sync-timeout", 20*time.Second, "at most this `duration` to bring the local store up to date first")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/adrg/xdg"
 
 	gcsandbox "github.com/mbx-inbox/mbx/api/getchat/sandbox"
+	"github.com/mbx-inbox/mbx/api/msgboxx"
 	"github.com/mbx-inbox/mbx/api/msgboxx/sandbox"
 	"github.com/mbx-inbox/mbx/state"
 )
@@ -354,6 +355,35 @@ func TestScriptGetchat(t *testing.T) {
 		code, out, errOut := mbx(t, e, tt.args...)
 		if code != tt.code || !strings.HasPrefix(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) || tt.not != "" && strings.Contains(out, tt.not) {
 			t.Fatalf("mbx %v: exit %d, stdout %q, stderr %q; want %d, %q, %q", tt.args, code, out, errOut, tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
+
+// TestAdminLinesSanitized: what the platform says of a webhook or a
+// broadcast is printed through the sanitizer, and a target's query (a
+// secret, often) never.
+func TestAdminLinesSanitized(t *testing.T) {
+	tests := []struct {
+		name string
+		hook msgboxx.Webhook
+		bc   msgboxx.Broadcast
+	}{
+		{name: "escapes", hook: msgboxx.Webhook{ID: "w1\x1b[2J", Type: "message\u009b", TargetURL: "https://h.example/\x1b]8;;https://evil\x07x?key=s3cret"},
+			bc: msgboxx.Broadcast{ID: "b1\x1b[31m", Status: "Sent\u202e", Message: "Hi\x1b]52;c;cGF5\x07 there"}},
+		{name: "user in the url", hook: msgboxx.Webhook{ID: "w2", Type: "template", TargetURL: "https://user:s3cret@h.example/in"}},
+	}
+	for _, tt := range tests {
+		var out, errOut strings.Builder
+		a := admin{name: "mbx webhooks list", stdout: &out, stderr: &errOut}
+		a.printWebhooks([]msgboxx.Webhook{tt.hook})
+		a.json = true
+		a.printWebhooks([]msgboxx.Webhook{tt.hook})
+		b, _ := json.Marshal(toBroadcastLine(tt.bc))
+		all := out.String() + string(b)
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "s3cret"} {
+			if strings.Contains(all, bad) {
+				t.Errorf("%s: %q in %q", tt.name, bad, all)
+			}
 		}
 	}
 }
