@@ -52,7 +52,8 @@ type script struct {
 	closeLog func()
 	store    *state.Store
 	engine   *state.Engine
-	unlock   func()
+	dbPath   string
+	unlock   func() // nil: another process (the inbox) holds the outbox
 }
 
 // openScript resolves the account and its session as the inbox does
@@ -88,26 +89,20 @@ func openScript(ctx context.Context, name string, fl accountFlags, debug bool, s
 	return s, exitDone
 }
 
-// openStore opens the account's store and an engine over it, and takes
-// the outbox lock: while the inbox (or another mbx send) has it, this
-// process must not send the store's replies.
+// openStore opens the account's store and an engine over it, and tries
+// the outbox lock: while the inbox (or another mbx command) has it, that
+// process syncs the store and sends its replies, and this one only
+// queues them (s.owner false).
 func (s *script) openStore() int {
 	db, err := xdg.StateFile(filepath.Join("mbx", s.sess.acc.Name+".db"))
 	if err != nil {
 		fmt.Fprintf(s.stderr, "%s: cannot create the data directory: %v\n", s.name, err)
 		return exitFailed
 	}
-	release, ok, err := lockOutbox(db)
-	switch {
-	case err != nil:
-		fmt.Fprintf(s.stderr, "%s: %v\n", s.name, err)
-		return exitFailed
-	case !ok:
-		fmt.Fprintf(s.stderr, "%s: the inbox (or another mbx command) is open for account %s and sends its replies: "+
-			"nothing done; send from there, or try again once it is closed\n", s.name, s.sess.acc.Name)
-		return exitFailed
+	s.dbPath = db
+	if !s.owner() {
+		s.logger.Info("the outbox is another process's: queueing only", "account", s.sess.acc.Name)
 	}
-	s.unlock = release
 	if s.store, err = state.Open(db); err != nil {
 		fmt.Fprintf(s.stderr, "%s: %v\n", s.name, err)
 		return exitFailed
@@ -149,8 +144,26 @@ func openSynced(ctx context.Context, name string, fl accountFlags, debug bool, s
 		s.close()
 		return nil, code
 	}
-	s.sync(ctx, syncFor)
+	if s.owner() {
+		s.sync(ctx, syncFor) // else the inbox keeps the store up to date
+	}
 	return s, exitDone
+}
+
+// owner reports whether this process holds the outbox lock, taking it
+// if it is free now.
+func (s *script) owner() bool {
+	if s.unlock != nil {
+		return true
+	}
+	release, ok, err := lockOutbox(s.dbPath)
+	if err != nil {
+		s.logger.Warn("outbox lock", "err", err)
+	}
+	if ok {
+		s.unlock = release
+	}
+	return ok
 }
 
 func (s *script) close() {
@@ -220,7 +233,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 	defer s.close()
 	// A command run is an attempt now: replies held back by an earlier
 	// failure's backoff are due at once (they would hold this one back).
-	s.engine.LoggedIn()
+	if s.owner() {
+		s.engine.LoggedIn()
+	}
 	if *to == "" {
 		return s.flush(ctx, stdout, *wait, *asJSON)
 	}
@@ -262,7 +277,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		fmt.Fprintf(stderr, "mbx send: %v\n", err)
 		return exitFailed
 	}
-	return report(stdout, stderr, cur, *asJSON)
+	return report(stdout, stderr, cur, *asJSON, !s.owner())
 }
 
 // settled: the item will not be sent (again) by any outbox pass.
@@ -271,11 +286,17 @@ func settled(st state.OutboxState) bool {
 }
 
 // sendPending makes outbox passes until done says so or wait is over (one
-// pass with wait 0), sleeping until the next item is due.
+// pass with wait 0), sleeping until the next item is due. While another
+// process holds the outbox it only watches the store (that process
+// sends), and takes the outbox over if it is let go.
 func (s *script) sendPending(ctx context.Context, wait time.Duration, done func() bool) {
 	deadline := time.Now().Add(wait)
 	for {
-		next := s.engine.SendPending(ctx)
+		var next time.Time
+		owner := s.owner()
+		if owner {
+			next = s.engine.SendPending(ctx)
+		}
 		if done() || ctx.Err() != nil {
 			return
 		}
@@ -284,6 +305,9 @@ func (s *script) sendPending(ctx context.Context, wait time.Duration, done func(
 			return
 		}
 		pause := time.Second
+		if !owner {
+			pause = 200 * time.Millisecond
+		}
 		if !next.IsZero() {
 			pause = max(10*time.Millisecond, next.Sub(now))
 		}
@@ -306,7 +330,8 @@ type sendResult struct {
 }
 
 // report prints where a reply stands and returns its exit code.
-func report(stdout, stderr io.Writer, it state.OutboxItem, asJSON bool) int {
+// held says another process holds the account's outbox.
+func report(stdout, stderr io.Writer, it state.OutboxItem, asJSON, held bool) int {
 	r := sendResult{State: string(it.State), LocalID: it.LocalID, ConversationID: state.SanitizeLine(it.ConversationID),
 		MessageID: state.SanitizeLine(it.ServerID), Reason: state.SanitizeLine(it.Reason)}
 	code := exitQueued
@@ -348,6 +373,9 @@ func report(stdout, stderr io.Writer, it state.OutboxItem, asJSON bool) int {
 			why = " (" + r.Reason + ")"
 		}
 		fmt.Fprintf(stderr, "mbx send: queued, not sent yet%s; the inbox or the next mbx send (mbx send --flush) sends it, exactly once\n", why)
+		if held {
+			fmt.Fprintln(stderr, "mbx send: the inbox (or another mbx command) is open for this account: it sends it")
+		}
 	}
 	return code
 }
@@ -371,7 +399,7 @@ func (s *script) flush(ctx context.Context, stdout io.Writer, wait time.Duration
 		if err != nil || !ok {
 			continue
 		}
-		switch c := report(stdout, s.stderr, it, asJSON); {
+		switch c := report(stdout, s.stderr, it, asJSON, !s.owner()); {
 		case c == exitFailed:
 			code = exitFailed // failed wins over queued, queued over done
 		case c == exitQueued && code == exitDone:
@@ -658,4 +686,36 @@ func (s *script) findTeam(name string, teams []state.Team) (string, int) {
 		fmt.Fprintf(s.stderr, "%s: several teams are called %q: give the id\n", s.name, state.SanitizeLine(name))
 	}
 	return "", exitUsage
+}
+
+// watchQueued is the inbox's ear for replies another process queued in
+// its store (mbx send while the inbox holds the outbox): every `every` it
+// looks at the queued replies and, at the first sight of one due now,
+// has the engine sync and send (SyncNow). Its own replies are sent as
+// they are queued; seeing one of them costs at most one extra round.
+func watchQueued(ctx context.Context, store *state.Store, engine *state.Engine, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	seen := map[string]bool{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		items, err := store.Outbox(state.OutboxQueued)
+		if err != nil {
+			continue
+		}
+		kick := false
+		now := map[string]bool{}
+		for _, it := range items {
+			now[it.LocalID] = true
+			kick = kick || !seen[it.LocalID] && it.NextAttempt.IsZero() && it.FollowUp == ""
+		}
+		seen = now
+		if kick {
+			engine.SyncNow()
+		}
+	}
 }

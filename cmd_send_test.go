@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http/httptest"
@@ -189,25 +190,65 @@ func TestSendScriptJSON(t *testing.T) {
 }
 
 // TestSendScriptLocked: while the inbox holds the account's outbox, mbx
-// send does nothing and says why (exit 1).
+// send only queues (exit 3) and the open inbox sends it, exactly once,
+// without anyone touching a key (watchQueued: its outbox worker had
+// nothing to do and waits); the next mbx send finds nothing.
 func TestSendScriptLocked(t *testing.T) {
 	r := newScriptRig(t)
 	open, _, _ := r.conversations()
+	if code, _, errOut := r.mbx("send", "--flush"); code != 0 { // the store, synced
+		t.Fatalf("flush: exit %d, %q", code, errOut)
+	}
 	db, err := xdg.StateFile(filepath.Join("mbx", "work.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// The inbox: the outbox lock, its engine running and idle, its ear on
+	// the store.
 	release, ok, err := lockOutbox(db)
 	if err != nil || !ok {
 		t.Fatalf("lock: %v %v", ok, err)
 	}
-	code, _, errOut := r.mbx("send", "--to", open.ConversationID, "--text", "Twice?")
-	release()
-	if code != 1 || !strings.Contains(errOut, "the inbox (or another mbx command) is open") {
-		t.Fatalf("exit %d, stderr %q", code, errOut)
+	user, pass := r.srv.Credentials()
+	client, err := msgboxx.New(msgboxx.Config{BaseURL: "http://" + r.addr, Username: user, Password: pass, Application: "mbx/test"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n := r.srv.CountMessages(open.ConversationID, "Twice?"); n != 0 {
-		t.Fatalf("sent %d times", n)
+	st, err := state.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := state.NewEngine(st, msgboxx.NewBackend(client), state.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = engine.Run(ctx) }()
+	deadline := time.Now().Add(30 * time.Second) // ceilings, not measures
+	for engine.Status().State != state.Online && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	go watchQueued(ctx, st, engine, 10*time.Millisecond)
+
+	const body = "Queued beside the open inbox."
+	code, out, errOut := r.mbx("send", "--to", open.ConversationID, "--text", body)
+	if code != 3 || !strings.HasPrefix(out, "queued ") || !strings.Contains(errOut, "is open for this account: it sends it") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	for r.srv.CountMessages(open.ConversationID, body) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	st.Close()
+	release()
+	if n := r.srv.CountMessages(open.ConversationID, body); n != 1 {
+		t.Fatalf("the inbox sent it %d times, want 1", n)
+	}
+	if code, out, errOut := r.mbx("send", "--flush"); code != 0 || out != "nothing queued\n" {
+		t.Fatalf("flush after the inbox: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if n := r.srv.CountMessages(open.ConversationID, body); n != 1 {
+		t.Fatalf("on the platform %d times, want 1", n)
 	}
 }
 

@@ -974,6 +974,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		defer close(done)
 		_ = engine.Run(runCtx)
 	}()
+	go watchQueued(runCtx, store, engine, 3*time.Second) // replies mbx send queued meanwhile
 	editor := os.Getenv("VISUAL")
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
