@@ -156,7 +156,7 @@ func (s *script) owner() bool {
 	if s.unlock != nil {
 		return true
 	}
-	release, ok, err := lockOutbox(s.dbPath)
+	release, ok, err := lockOutbox(s.dbPath, holderCommand)
 	if err != nil {
 		s.logger.Warn("outbox lock", "err", err)
 	}
@@ -166,6 +166,42 @@ func (s *script) owner() bool {
 	return ok
 }
 
+// letGo lets the outbox lock go, if this process holds it.
+func (s *script) letGo() {
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
+}
+
+// Who holds the outbox lock, as written in its file.
+const (
+	holderInbox   = "inbox"
+	holderCommand = "command"
+)
+
+// takeOutbox is the inbox's outbox lock: an mbx command holds it only
+// while it syncs or sends, so the inbox waits for it up to d; another
+// inbox on the account holds it all along, and the inbox opens all the
+// same at once. release is never nil.
+func takeOutbox(ctx context.Context, dbPath string, d time.Duration, logger *slog.Logger) (release func()) {
+	deadline := time.Now().Add(d)
+	for {
+		release, ok, err := lockOutbox(dbPath, holderInbox)
+		switch {
+		case err != nil:
+			logger.Warn("outbox lock", "err", err)
+			return func() {}
+		case ok:
+			return release
+		case ctx.Err() != nil || time.Now().After(deadline) || outboxHolder(dbPath) == holderInbox:
+			logger.Warn("another process holds the outbox (another inbox on this account?): opening all the same")
+			return func() {}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (s *script) close() {
 	if s.engine != nil {
 		s.engine.FlushDrafts()
@@ -173,9 +209,7 @@ func (s *script) close() {
 	if s.store != nil {
 		s.store.Close()
 	}
-	if s.unlock != nil {
-		s.unlock()
-	}
+	s.letGo()
 	s.closeLog()
 }
 
@@ -312,6 +346,7 @@ func (s *script) sendPending(ctx context.Context, wait time.Duration, done func(
 			pause = max(10*time.Millisecond, next.Sub(now))
 		}
 		pause = min(pause, deadline.Sub(now))
+		s.letGo() // nothing in flight: an inbox starting meanwhile takes the outbox over
 		select {
 		case <-ctx.Done():
 			return

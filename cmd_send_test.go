@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"net/http/httptest"
 	"path/filepath"
@@ -206,7 +207,7 @@ func TestSendScriptLocked(t *testing.T) {
 
 	// The inbox: the outbox lock, its engine running and idle, its ear on
 	// the store.
-	release, ok, err := lockOutbox(db)
+	release, ok, err := lockOutbox(db, holderInbox)
 	if err != nil || !ok {
 		t.Fatalf("lock: %v %v", ok, err)
 	}
@@ -426,5 +427,46 @@ func TestAdminLinesSanitized(t *testing.T) {
 				t.Errorf("%s: %q in %q", tt.name, bad, all)
 			}
 		}
+	}
+}
+
+// TestTakeOutbox: the inbox takes a free outbox lock; it does not wait
+// for another inbox (which holds it all along); it waits for a command
+// only up to its limit.
+func TestTakeOutbox(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	tests := []struct {
+		name   string
+		holder string // "" for a free lock
+		wait   time.Duration
+		got    bool // the inbox holds the lock afterwards
+	}{
+		{name: "free", got: true, wait: time.Hour},
+		{name: "another inbox: no wait", holder: holderInbox, wait: time.Hour},
+		{name: "a command past the limit", holder: holderCommand, wait: 0},
+	}
+	for _, tt := range tests {
+		db := filepath.Join(t.TempDir(), "a.db")
+		other := func() {}
+		if tt.holder != "" {
+			rel, ok, err := lockOutbox(db, tt.holder)
+			if err != nil || !ok {
+				t.Fatalf("%s: %v %v", tt.name, ok, err)
+			}
+			other = rel
+		}
+		release := takeOutbox(context.Background(), db, tt.wait, logger)
+		if tt.got && outboxHolder(db) != holderInbox {
+			t.Errorf("%s: the lock file says %q", tt.name, outboxHolder(db))
+		}
+		other()
+		rel, free, err := lockOutbox(db, holderCommand) // a command's try, while the inbox is open
+		if err != nil || free == tt.got {
+			t.Errorf("%s: a command could take the lock: %v (%v); the inbox should hold it: %v", tt.name, free, err, tt.got)
+		}
+		if free {
+			rel()
+		}
+		release()
 	}
 }

@@ -935,11 +935,8 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	}
 	defer store.Close()
 	// The outbox lock tells mbx send that this process sends the store's
-	// replies; without it (another inbox on the account) the inbox opens
-	// all the same.
-	if release, ok, err := lockOutbox(p.dbPath); err == nil && ok {
-		defer release()
-	}
+	// replies (cmd_send.go).
+	defer takeOutbox(ctx, p.dbPath, 30*time.Second, p.logger)()
 	scfg := state.Config{Logger: p.logger, HistoryDays: p.sync.HistoryDays, Poll: p.sync.PollInterval}
 	if p.responses != "" {
 		scfg.Responses = savedResponses(p.responses)
