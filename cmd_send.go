@@ -298,7 +298,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		fmt.Fprintf(stderr, "mbx send: not sent: %s\n", state.SanitizeLine(inErr.Msg))
 		return exitUsage
 	case err != nil:
-		fmt.Fprintf(stderr, "mbx send: not sent: %v\n", err)
+		fmt.Fprintf(stderr, "mbx send: not sent: %s\n", state.SanitizeLine(err.Error()))
 		return exitFailed
 	}
 	s.logger.Info("mbx send: queued", "local_id", it.LocalID, "conversation", it.ConversationID)
