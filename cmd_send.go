@@ -601,6 +601,11 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		return exitUsage
 	}
 	caps := s.engine.Capabilities()
+	users, teams, err := s.engine.Assignees(conv.AccountID)
+	if err != nil {
+		fmt.Fprintf(stderr, "mbx assign: %v\n", err)
+		return exitFailed
+	}
 	var ch state.Change
 	switch {
 	case *none:
@@ -613,11 +618,6 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		if *team != "" && *user != "" && !caps.UserAndTeam {
 			fmt.Fprintf(stderr, "mbx assign: on %s a conversation has a user or a team, not both: give one of --user and --team\n", s.sess.conn().Name())
 			return exitUsage
-		}
-		users, teams, err := s.engine.Assignees(conv.AccountID)
-		if err != nil {
-			fmt.Fprintf(stderr, "mbx assign: %v\n", err)
-			return exitFailed
 		}
 		if *user != "" {
 			if ch.UserID, code = s.findUser(*user, users); code != exitDone {
@@ -655,15 +655,30 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 		fmt.Fprintf(stdout, "%s\n", b)
 		return exitDone
 	}
-	fmt.Fprintf(stdout, "assigned %s: user %s, team %s\n", state.SanitizeLine(now.ID), orNobody(now.UserID), orNobody(now.TeamID))
+	userName, teamName := "", ""
+	for _, u := range users {
+		if u.ID == now.UserID {
+			userName = u.Name()
+		}
+	}
+	for _, t := range teams {
+		if t.ID == now.TeamID {
+			teamName = t.Name
+		}
+	}
+	fmt.Fprintf(stdout, "assigned %s: user %s, team %s\n", state.SanitizeLine(now.ID), orNobody(now.UserID, userName), orNobody(now.TeamID, teamName))
 	return exitDone
 }
 
-func orNobody(id string) string {
-	if id == "" {
+// orNobody is an assignee for the agent: its name and id, or none.
+func orNobody(id, name string) string {
+	switch {
+	case id == "":
 		return "none"
+	case name == "":
+		return state.SanitizeLine(id)
 	}
-	return state.SanitizeLine(id)
+	return state.SanitizeLine(name) + " (" + state.SanitizeLine(id) + ")"
 }
 
 // findUser names one of users: me, an id, a full or a first name (case

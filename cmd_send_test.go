@@ -275,7 +275,8 @@ func TestAssignScript(t *testing.T) {
 		{args: []string{"assign", "--to", open.ConversationID}, code: 2, stderr: "--user NAME|me"},
 		{args: []string{"assign", "--to", open.ConversationID, "--none", "--user", "me"}, code: 2, stderr: "--none goes alone"},
 		{args: []string{"assign", "--to", open.ConversationID, "--user", "me"}, code: 0, stdout: "assigned " + open.ConversationID},
-		{args: []string{"assign", "--to", open.ConversationID, "--team", team.Name}, code: 0, stdout: "assigned "},
+		{args: []string{"assign", "--to", open.ConversationID, "--team", team.Name}, code: 0,
+			stdout: "assigned " + open.ConversationID + ": user none, team " + team.Name + " (" + team.TeamID + ")"},
 		{args: []string{"assign", "--to", open.ConversationID, "--team", "No Such Team"}, code: 2, stderr: "no team"},
 		{args: []string{"assign", "--to", open.ConversationID, "--none"}, code: 2, stderr: "msgboxx cannot unassign"},
 	}
