@@ -21,16 +21,16 @@ import (
 // runAdmin is mbx webhooks … and mbx broadcasts ….
 func runAdmin(ctx context.Context, noun string, args []string, stdout, stderr io.Writer, e env) int {
 	name := "mbx " + noun
-	verbs := "list, add or rm"
+	verbs, known := "list, add or rm", map[string]bool{"list": true, "add": true, "rm": true}
 	if noun == "broadcasts" {
-		verbs = "list"
+		verbs, known = "list", map[string]bool{"list": true}
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(stderr, "%s: say what to do: %s (mbx help)\n", name, verbs)
 		return exitUsage
 	}
 	verb := args[0]
-	if !strings.Contains(verbs, verb) || verb == "or" {
+	if !known[verb] {
 		fmt.Fprintf(stderr, "%s: unknown action %q: %s\n", name, verb, verbs)
 		return exitUsage
 	}

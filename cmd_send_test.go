@@ -332,6 +332,7 @@ func TestAdminScript(t *testing.T) {
 		{args: []string{"webhooks"}, code: 2, stderr: "list, add or rm"},
 		{args: []string{"webhooks", "list"}, code: 0, stdout: "ID "},
 		{args: []string{"broadcasts", "rm", "x"}, code: 2, stderr: "unknown action"},
+		{args: []string{"webhooks", "d", "x"}, code: 2, stderr: "unknown action \"d\""},
 		{args: []string{"broadcasts", "list"}, code: 0},
 	}
 	for _, tt := range tests {
