@@ -59,6 +59,17 @@ Usage:
   mbx config               print the config path and effective settings (secrets masked)
   mbx version
 
+Scripting (the account's flags as for the inbox; --json for JSON lines):
+  mbx send --to ID|+NUMBER --text '…'   a reply through the account's outbox (exactly once)
+  mbx send --to ID|+NUMBER --template NAME [--lang L] [--param V …]
+  mbx send --flush         send the replies queued earlier; --wait 30s waits for the platform
+  mbx assign --to ID (--user NAME|me | --team NAME | --none)
+  mbx webhooks list | add --url URL [--event TYPE …] | rm ID    (msgboxx)
+  mbx broadcasts list      template sends and their status     (msgboxx)
+  Exit codes: 0 done, 1 failed (refused or unreachable; not sent), 2 wrong usage
+  (also a closed 24-hour window for --text, or what the platform cannot do),
+  3 queued, not sent yet: the inbox or the next mbx send sends it.
+
 Flags for the inbox and login: --account NAME, --base-url URL (MBX_BASE_URL),
 --username NAME (MBX_USERNAME), --debug. The password comes from MBX_PASSWORD,
 the account's password_cmd, or a prompt; flags beat the environment, which
@@ -178,6 +189,12 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return runLogout(ctx, args[1:], stdout, stderr, e)
 	case "config":
 		return runConfig(ctx, args[1:], stdout, stderr, e)
+	case "send":
+		return runSend(ctx, args[1:], stdout, stderr, e)
+	case "assign":
+		return runAssign(ctx, args[1:], stdout, stderr, e)
+	case "webhooks", "broadcasts":
+		return runAdmin(ctx, cmd, args[1:], stdout, stderr, e)
 	case "":
 		return runInbox(ctx, args, stdout, stderr, e)
 	}
@@ -917,6 +934,9 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		return 1, ""
 	}
 	defer store.Close()
+	// The outbox lock tells mbx send that this process sends the store's
+	// replies (cmd_send.go).
+	defer takeOutbox(ctx, p.dbPath, 30*time.Second, p.logger)()
 	scfg := state.Config{Logger: p.logger, HistoryDays: p.sync.HistoryDays, Poll: p.sync.PollInterval}
 	if p.responses != "" {
 		scfg.Responses = savedResponses(p.responses)
@@ -951,6 +971,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		defer close(done)
 		_ = engine.Run(runCtx)
 	}()
+	go watchQueued(runCtx, store, engine, 3*time.Second) // replies mbx send queued meanwhile
 	editor := os.Getenv("VISUAL")
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
