@@ -36,10 +36,10 @@ type convList struct {
 	// newAbove counts conversations that arrived above the rows shown
 	// while the cursor stayed on its conversation ("↑ N new"); cleared
 	// once the top is in view.
-	newAbove     int
+	newAbove int
 	// ownAbove counts conversations the agent's own undo brings back
 	// above the cursor: they arrive there, but they are not news.
-	ownAbove int
+	ownAbove     int
 	users, teams map[string]string // id → name, for the assignee column
 	failed       map[string]string // the Failed view: id → why its newest failed reply failed (failed.go)
 	// accounts: account id → short name, shown on each row when the list
