@@ -94,6 +94,11 @@ type Conversation struct {
 	// user writes only to chats assigned to them); ReadOnlyWhy says why.
 	ReadOnly    bool
 	ReadOnlyWhy string
+	// SnoozedUntil is when a snoozed conversation wakes (zero: awake);
+	// SnoozeReply: it wakes at the customer's next message, SnoozedUntil
+	// at the latest (read by ListConversations; see snooze.go).
+	SnoozedUntil time.Time
+	SnoozeReply  bool
 }
 
 // IsUnread reports whether the list shows the conversation unread: customer
@@ -319,6 +324,12 @@ type View struct {
 	// Failed: conversations with a failed reply (an outbox item in state
 	// failed), in every folder; Folder and the other fields are ignored.
 	Failed bool
+	// Rescue: the folder's conversations whose window closed (at Now)
+	// while the customer waited; most recently lost first (rescue.go).
+	Rescue bool
+	// Snoozed: snoozed conversations of every folder, most recent
+	// activity first (snooze.go); Folder and the other fields are ignored.
+	Snoozed bool
 }
 
 // SearchHit is one thing a search found: a conversation by its

@@ -257,7 +257,14 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 				c.preview, c.previewOut, c.previewKey, c.unread, id); err != nil {
 				return nil, nil, fmt.Errorf("update conversation %s: %w", id, err)
 			}
-			if tc.cur.listRow() != tc.orig.listRow() {
+			woke := false
+			if tc.cur.lastIn > tc.orig.lastIn {
+				// The customer wrote: a snoozed conversation wakes (doc.go).
+				if woke, err = wakeTx(t.stmtCache, id); err != nil {
+					return nil, nil, err
+				}
+			}
+			if woke || tc.cur.listRow() != tc.orig.listRow() {
 				changed = append(changed, id)
 			}
 		}
@@ -462,6 +469,9 @@ type viewQuery struct {
 	args    []any
 	order   string
 	closing bool
+	rescue  bool // ordered by last_inbound DESC (rescue.go)
+	// counted is where without the snooze term, over conversation_counts.
+	counted string
 	// uncounted: the conversation_counts table does not hold this view.
 	uncounted bool
 	unread    bool
@@ -473,6 +483,9 @@ func buildView(v View) viewQuery {
 		// the conversation is filed. Not in the counts table: counted here.
 		return viewQuery{where: "id IN (SELECT conversation_id FROM outbox WHERE state = 'failed')",
 			order: "last_activity DESC, id", uncounted: true}
+	}
+	if v.Snoozed {
+		return snoozedView()
 	}
 	folder := v.Folder
 	if folder == "" {
@@ -495,6 +508,9 @@ func buildView(v View) viewQuery {
 		q.unread = true
 		q.where += " AND (unread > 0 OR marked_unread = 1)"
 	}
+	if v.Rescue {
+		rescueView(&q, v.Now)
+	}
 	if v.ClosingSoon {
 		q.closing = true
 		q.order = "last_inbound, id"
@@ -507,6 +523,10 @@ func buildView(v View) viewQuery {
 			q.args = append(q.args, toNanos(v.Now.Add(-WindowLength)), toNanos(v.Now.Add(ClosingSoon-WindowLength)))
 		}
 	}
+	// Snoozed conversations leave every view but Snoozed (snooze.go); the
+	// counts table files them apart, so the counted WHERE omits this.
+	q.counted = q.where
+	q.where += " AND snoozed_until = 0"
 	return q
 }
 
@@ -517,6 +537,9 @@ func buildView(v View) viewQuery {
 func (q viewQuery) countBefore() string {
 	if q.closing {
 		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound <= ? AND (last_inbound < ? OR id < ?)"
+	}
+	if q.rescue {
+		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound >= ? AND (last_inbound > ? OR id < ?)"
 	}
 	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
 }
@@ -542,7 +565,7 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 // "local:" and an outbox id) and its draft, each found by a unique index;
 // in order (over the alias c) when given.
 func (s *Store) rowsOf(inner, order string, args ...any) ([]Conversation, error) {
-	query := `SELECT ` + qualified("c", convCols) + `, c.marked_unread,
+	query := `SELECT ` + qualified("c", convCols) + `, c.marked_unread, c.snoozed_until, c.snooze_reply,
 		coalesce(mi.status, ml.status, 0), coalesce(mi.sender, ml.sender, ''),
 		coalesce(mi.local_id, ml.local_id) IS NOT NULL, coalesce(d.text, '')
 		FROM (` + inner + `) AS c
@@ -563,10 +586,12 @@ func (s *Store) rowsOf(inner, order string, args ...any) ([]Conversation, error)
 		var c convRow
 		var x Conversation
 		var sender, draft string
-		if err := c.scan(rows, &x.MarkedUnread, &x.PreviewStatus, &sender, &x.PreviewMine, &draft); err != nil {
+		var snoozed int64
+		if err := c.scan(rows, &x.MarkedUnread, &snoozed, &x.SnoozeReply, &x.PreviewStatus, &sender, &x.PreviewMine, &draft); err != nil {
 			return nil, fmt.Errorf("store: list conversations: %w", err)
 		}
 		conv := c.conversation()
+		conv.SnoozedUntil, conv.SnoozeReply = fromNanos(snoozed), x.SnoozeReply
 		conv.MarkedUnread, conv.PreviewMine = x.MarkedUnread, x.PreviewMine && conv.PreviewOut
 		if conv.PreviewOut {
 			conv.PreviewStatus = x.PreviewStatus
@@ -647,17 +672,17 @@ func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
 	switch {
-	case q.closing || q.uncounted:
+	case q.closing || q.rescue || q.uncounted:
 		// Counted over the conversations themselves.
 	case !q.unread:
 		// The same WHERE over the counts table: a few rows to add up.
-		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.where
+		query = "SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE " + q.counted
 	default:
 		// The unread ones of those rows.
 		all := v
 		all.Unread = false
 		q = buildView(all)
-		query = "SELECT coalesce(sum(u), 0) FROM conversation_counts WHERE " + q.where
+		query = "SELECT coalesce(sum(u), 0) FROM conversation_counts WHERE " + q.counted
 	}
 	var n int
 	if err := s.db.QueryRow(query, q.args...).Scan(&n); err != nil {
@@ -682,7 +707,7 @@ func (s *Store) IndexOf(v View, conversationID string) (int, error) {
 			return err
 		}
 		key := act
-		if q.closing {
+		if q.closing || q.rescue {
 			key = in
 		}
 		return tx.QueryRow(q.countBefore(), append(q.args, key, key, conversationID)...).Scan(&idx)
@@ -717,6 +742,9 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 			key := act
 			if q.closing {
 				after, key = " AND (last_inbound > ? OR (last_inbound = ? AND id > ?))", in
+			}
+			if q.rescue {
+				after, key = " AND (last_inbound < ? OR (last_inbound = ? AND id > ?))", in
 			}
 			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
 				append(q.args, key, key, afterID)...).Scan(&id)

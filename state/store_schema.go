@@ -291,6 +291,61 @@ WHEN (new.unread > 0 OR new.marked_unread = 1) AND (NOT (old.unread > 0 OR old.m
 		ON CONFLICT DO UPDATE SET u = u + 1;
 END;
 `,
+	// 8: snooze (see doc.go). snoozed_until is when a snoozed
+	// conversation wakes (Unix nanoseconds; 0: awake); snooze_reply is 1
+	// when it wakes only at the customer's next message (snoozed_until is
+	// then the window-capped fallback). A snoozed row leaves its views and
+	// their counts: the count triggers file it under the folder key
+	// 'snoozed' instead of its folder, so that conversation_counts stays
+	// equal to the awake lists. The triggers of steps 1 and 7 are
+	// replaced by ones keyed so, and the counts rebuilt.
+	`
+ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN snooze_reply INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_snoozed ON conversations(snoozed_until, id) WHERE snoozed_until <> 0;
+DROP TRIGGER conversations_count_ai;
+DROP TRIGGER conversations_count_ad;
+DROP TRIGGER conversations_count_au;
+DROP TRIGGER conversations_unread_ai;
+DROP TRIGGER conversations_unread_ad;
+DROP TRIGGER conversations_unread_au_old;
+DROP TRIGGER conversations_unread_au_new;
+CREATE TRIGGER conversations_count_ai AFTER INSERT ON conversations BEGIN
+	INSERT INTO conversation_counts(folder, user_id, team_id, n, u)
+		VALUES (CASE WHEN new.snoozed_until <> 0 THEN 'snoozed' ELSE new.folder END, new.user_id, new.team_id, 1,
+			new.unread > 0 OR new.marked_unread = 1)
+		ON CONFLICT DO UPDATE SET n = n + 1, u = u + excluded.u;
+END;
+CREATE TRIGGER conversations_count_ad AFTER DELETE ON conversations BEGIN
+	UPDATE conversation_counts SET n = n - 1, u = u - (old.unread > 0 OR old.marked_unread = 1)
+		WHERE folder = (CASE WHEN old.snoozed_until <> 0 THEN 'snoozed' ELSE old.folder END)
+		AND user_id = old.user_id AND team_id = old.team_id;
+END;
+CREATE TRIGGER conversations_count_au AFTER UPDATE OF folder, user_id, team_id, snoozed_until ON conversations
+WHEN old.folder IS NOT new.folder OR old.user_id IS NOT new.user_id OR old.team_id IS NOT new.team_id
+	OR (old.snoozed_until <> 0) IS NOT (new.snoozed_until <> 0) BEGIN
+	UPDATE conversation_counts SET n = n - 1, u = u - (old.unread > 0 OR old.marked_unread = 1)
+		WHERE folder = (CASE WHEN old.snoozed_until <> 0 THEN 'snoozed' ELSE old.folder END)
+		AND user_id = old.user_id AND team_id = old.team_id;
+	INSERT INTO conversation_counts(folder, user_id, team_id, n, u)
+		VALUES (CASE WHEN new.snoozed_until <> 0 THEN 'snoozed' ELSE new.folder END, new.user_id, new.team_id, 1,
+			new.unread > 0 OR new.marked_unread = 1)
+		ON CONFLICT DO UPDATE SET n = n + 1, u = u + excluded.u;
+END;
+-- A row that stays in its place and becomes unread or read.
+CREATE TRIGGER conversations_unread_au AFTER UPDATE OF unread, marked_unread ON conversations
+WHEN old.folder IS new.folder AND old.user_id IS new.user_id AND old.team_id IS new.team_id
+	AND (old.snoozed_until <> 0) IS (new.snoozed_until <> 0)
+	AND (old.unread > 0 OR old.marked_unread = 1) IS NOT (new.unread > 0 OR new.marked_unread = 1) BEGIN
+	UPDATE conversation_counts SET u = u + (CASE WHEN new.unread > 0 OR new.marked_unread = 1 THEN 1 ELSE -1 END)
+		WHERE folder = (CASE WHEN new.snoozed_until <> 0 THEN 'snoozed' ELSE new.folder END)
+		AND user_id = new.user_id AND team_id = new.team_id;
+END;
+DELETE FROM conversation_counts;
+INSERT INTO conversation_counts(folder, user_id, team_id, n, u)
+	SELECT folder, user_id, team_id, count(*), sum(unread > 0 OR marked_unread = 1)
+	FROM conversations GROUP BY folder, user_id, team_id;
+`,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a

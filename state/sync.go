@@ -133,7 +133,8 @@ type Engine struct {
 	bus   bus
 
 	mu       sync.Mutex
-	me       string // the current user (SetMe), read from the store once
+	rescueMu sync.Mutex // one rescue run at a time (rescue.go)
+	me       string     // the current user (SetMe), read from the store once
 	meRead   bool
 	status   ConnStatus
 	lastNews time.Time
