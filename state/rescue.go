@@ -19,7 +19,7 @@ import (
 // partial index conversations_closing.
 func rescueView(q *viewQuery, now time.Time) {
 	q.rescue, q.closing = true, false
-	q.order = "last_inbound DESC, id"
+	q.order = "last_inbound DESC, id DESC" // the index walked backwards
 	if now.IsZero() {
 		q.where += " AND last_inbound >= last_outbound AND 0"
 		return
@@ -86,12 +86,12 @@ func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now 
 	switch {
 	case c.ReadOnly:
 		it.Skip = c.ReadOnlyWhy
-	case strings.TrimSpace(c.ContactNumber) == "":
-		it.Skip = "the contact has no number"
 	case c.LastInbound.IsZero() || !c.LastInbound.After(c.LastOutbound):
 		it.Skip = "answered since: the last message is ours"
 	case now.Sub(c.LastInbound) < WindowLength:
 		it.Skip = "the window is open again: answer with text"
+	case strings.TrimSpace(c.ContactNumber) == "":
+		it.Skip = "the contact has no number"
 	}
 	if it.Skip != "" {
 		return it, nil
@@ -123,6 +123,12 @@ func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now 
 	it.Values = map[int]string{}
 	for k, v := range values {
 		v = FillContact(v, c)
+		for _, ph := range []string{"{name}", "{first_name}"} {
+			if strings.Contains(v, ph) {
+				it.Skip = fmt.Sprintf("{{%d}}: the contact has no name for %s", k, ph)
+				return it, nil
+			}
+		}
 		if err := ValidateParam(v); err != nil {
 			it.Skip = fmt.Sprintf("{{%d}}: %v", k, err)
 			return it, nil

@@ -469,7 +469,7 @@ type viewQuery struct {
 	args    []any
 	order   string
 	closing bool
-	rescue  bool // ordered by last_inbound DESC (rescue.go)
+	rescue  bool // ordered by last_inbound DESC, id DESC (rescue.go)
 	// counted is where without the snooze term, over conversation_counts.
 	counted string
 	// uncounted: the conversation_counts table does not hold this view.
@@ -539,7 +539,7 @@ func (q viewQuery) countBefore() string {
 		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound <= ? AND (last_inbound < ? OR id < ?)"
 	}
 	if q.rescue {
-		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound >= ? AND (last_inbound > ? OR id < ?)"
+		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound >= ? AND (last_inbound > ? OR id > ?)"
 	}
 	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
 }
@@ -744,7 +744,7 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 				after, key = " AND (last_inbound > ? OR (last_inbound = ? AND id > ?))", in
 			}
 			if q.rescue {
-				after, key = " AND (last_inbound < ? OR (last_inbound = ? AND id > ?))", in
+				after, key = " AND (last_inbound < ? OR (last_inbound = ? AND id < ?))", in
 			}
 			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
 				append(q.args, key, key, afterID)...).Scan(&id)

@@ -303,6 +303,23 @@ END;
 ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN snooze_reply INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX conversations_snoozed ON conversations(snoozed_until, id) WHERE snoozed_until <> 0;
+-- The list indexes again with snoozed_until after their equality
+-- columns: views read "snoozed_until = 0" and stay index-only, in order.
+DROP INDEX conversations_folder;
+CREATE INDEX conversations_folder ON conversations(folder, snoozed_until, last_activity DESC, id);
+DROP INDEX conversations_user;
+CREATE INDEX conversations_user ON conversations(folder, user_id, snoozed_until, last_activity DESC, id) WHERE user_id <> '';
+DROP INDEX conversations_team;
+CREATE INDEX conversations_team ON conversations(folder, team_id, snoozed_until, last_activity DESC, id) WHERE team_id <> '';
+DROP INDEX conversations_unassigned;
+CREATE INDEX conversations_unassigned ON conversations(folder, snoozed_until, last_activity DESC, id)
+	WHERE user_id = '' AND team_id = '';
+DROP INDEX conversations_closing;
+CREATE INDEX conversations_closing ON conversations(folder, snoozed_until, last_inbound, id, last_outbound)
+	WHERE last_inbound >= last_outbound;
+DROP INDEX conversations_unread;
+CREATE INDEX conversations_unread ON conversations(folder, snoozed_until, last_activity DESC, id)
+	WHERE unread > 0 OR marked_unread = 1;
 DROP TRIGGER conversations_count_ai;
 DROP TRIGGER conversations_count_ad;
 DROP TRIGGER conversations_count_au;
