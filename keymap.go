@@ -102,6 +102,13 @@ func defaultKeyMap() ui.KeyMap {
 		// reply of the conversation (looked for on the platform first).
 		Failed: b("7", "failed", "7"),
 		Retry:  b("R", "retry failed", "R"),
+		// Rescue and snooze (ui/rescue.go, ui/snooze.go): the Rescue view
+		// and its bulk template send; snooze, the Snoozed view, wake.
+		Rescue:     b("8", "rescue", "8"),
+		RescueSend: b("T", "rescue: bulk template…", "T"),
+		Snooze:     b("z", "snooze…", "z"),
+		Snoozed:    b("9", "snoozed", "9"),
+		Unsnooze:   b("Z", "wake (unsnooze)", "Z"),
 	}
 }
 
@@ -147,6 +154,8 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("undo", &km.Undo),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 		g("failed", &km.Failed), g("retry", &km.Retry), // failed replies
+		g("rescue", &km.Rescue), g("rescue_send", &km.RescueSend), // rescue
+		g("snooze", &km.Snooze), g("snoozed", &km.Snoozed), g("unsnooze", &km.Unsnooze),
 	}
 }
 

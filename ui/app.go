@@ -321,6 +321,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleActionDone(msg)
 	case bulkMsg:
 		return a.handleBulk(msg)
+	case unsnoozedMsg: // snooze.go
+		return a.handleUnsnoozed(msg)
 	case previewDueMsg:
 		return a.handlePreviewDue(msg)
 	case tea.MouseClickMsg:

@@ -94,4 +94,14 @@ type Core interface {
 	// CollisionSince says what others did in a conversation since the
 	// agent saw it (sendguard.go).
 	CollisionSince(g state.Glimpse) (state.Collision, error)
+
+	// Rescue (rescue.go): a dry run of a bulk template send, and the real
+	// run, exactly once through the outbox.
+	RescuePlan(ids []string, tpl state.Template, values map[int]string) ([]state.RescueItem, error)
+	RescueSend(ctx context.Context, ids []string, tpl state.Template, values map[int]string, progress state.Progress) ([]state.RescueItem, error)
+	// Snooze (snooze.go): hide a conversation until it wakes, capped by
+	// its window; wake one; wake those due (the minute tick).
+	Snooze(convID string, r state.SnoozeRequest) (state.SnoozePlan, error)
+	Unsnooze(convID string) error
+	WakeDue(now time.Time) (int, error)
 }

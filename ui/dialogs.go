@@ -137,6 +137,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		p, _ := e.d.(*templatePicker)
 		if p == nil || p.form == nil || p.form.tpl.ID != act.tpl.ID || p.form.conv.ID != act.conv.ID {
 			f := newTemplateForm(a.keys, act.conv, act.tpl)
+			if p != nil && p.rescue != nil {
+				rescueForm(f, p.rescue) // rescue.go
+			}
 			if p != nil {
 				p.form = f // back and the same template again: the values typed stay
 				if p.replaces.LocalID != "" {
@@ -151,6 +154,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		a.sizeDialogs()
 		return tea.Batch(cmd, p.form.Focus())
 	case submitTemplate:
+		if f, ok := e.d.(*templateForm); ok && f.rescue != nil { // rescue.go: the dry run first
+			return a.planRescue(f, act)
+		}
 		if act.replaces != "" { // failed.go
 			return to(e.id, replaceTemplateCmd(a.core, act.replaces, act.conv, act.tpl, act.values))
 		}
@@ -168,6 +174,9 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 			a.flash("Template queued for "+line(act.conv.Label())+": watch its ticks in the thread", false),
 			a.afterDialogs(),
 		)
+
+	case rescueAction, snoozeAction: // rescue.go, snooze.go
+		return a.handleRescueAction(e, act)
 
 	case chooseAssignee:
 		a.popTo(e.id)

@@ -47,6 +47,7 @@ func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []si
 		sidebarEntry{key: "closing", label: "Closing soon", kind: entryView, view: state.View{Folder: state.FolderInbox, ClosingSoon: true}},
 	)
 	out = append(out, sidebarEntry{key: "failed", label: "Failed", kind: entryView, view: state.View{Failed: true}}) // failed.go
+	out = append(out, rescueEntries()...)                                                                            // rescue.go, snooze.go
 	for _, t := range teams {
 		out = append(out, sidebarEntry{key: "team:" + t.ID, label: line(t.Name), kind: entryView, view: state.View{Folder: state.FolderInbox, TeamID: t.ID}})
 	}

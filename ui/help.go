@@ -19,8 +19,8 @@ type helpSection struct {
 func helpSections(k KeyMap, f focus) []helpSection {
 	move := helpSection{"Moving", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageUp, k.HalfPageDown, k.Open, k.Back, k.NextPane, k.PrevPane}}
 	act := helpSection{"On the conversation (or the marked ones)", []key.Binding{k.Reply, k.Template, k.Assign, k.AssignToMe, k.Tags, k.Files, k.MoveArchive, k.MoveSpam, k.MoveBack, k.Mark,
-		k.Undo, k.Retry}}
-	goTo := helpSection{"Folders and views", []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Failed}}
+		k.Undo, k.Retry, k.RescueSend, k.Snooze, k.Unsnooze}}
+	goTo := helpSection{"Folders and views", []key.Binding{k.Inbox, k.Archive, k.Spam, k.Mine, k.Unassigned, k.ClosingSoon, k.Failed, k.Rescue, k.Snoozed}}
 	// Unread (unread.go): the filter with the views, the jump with the moves,
 	// the mark with the actions.
 	goTo.keys = append(goTo.keys, k.UnreadOnly)

@@ -84,6 +84,12 @@ type KeyMap struct {
 	// Failed replies (failed.go): the Failed view, and retrying the newest
 	// failed reply of the conversation.
 	Failed, Retry key.Binding
+
+	// Rescue (rescue.go): the view of windows lost while the customer
+	// waited, and its bulk template send. Snooze (snooze.go): snooze the
+	// conversation, the Snoozed view, wake a snoozed one.
+	Rescue, RescueSend        key.Binding
+	Snooze, Snoozed, Unsnooze key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.

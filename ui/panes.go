@@ -186,9 +186,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
-	a.thread.retryClosed = a.comp.closed // failed.go
-	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar()}
-	if a.list.view.ClosingSoon {
+	a.thread.retryClosed = a.comp.closed                                               // failed.go
+	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), wakeDueCmd(a.core, a.d.Now())} // snooze.go
+	if a.list.view.ClosingSoon || a.list.view.Rescue {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
 	return tea.Batch(cmds...)
@@ -351,6 +351,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return a.showEntry("closing"), true
 	case key.Matches(k, km.Failed): // failed.go
 		return a.showFailed(), true
+	case key.Matches(k, km.Rescue, km.RescueSend, km.Snooze, km.Snoozed, km.Unsnooze): // rescue.go, snooze.go
+		return a.handleRescueKey(k), true
 	case key.Matches(k, km.Retry):
 		return a.retry(), true
 	case key.Matches(k, km.MoveArchive):

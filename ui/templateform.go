@@ -31,6 +31,9 @@ type templateForm struct {
 	// replaces is the failed reply the template takes the place of
 	// (failed.go); "" for a template of its own.
 	replaces string
+	// rescue: the conversations of a rescue (rescue.go): submitting
+	// opens its dry run instead of sending.
+	rescue []string
 }
 
 // submitTemplate: the form is filled and valid: queue it.

@@ -25,6 +25,7 @@ type templatePicker struct {
 	list        pickList
 	loading     bool
 	form        *templateForm // the last form opened from here: back and the same template keep its values
+	rescue      []string      // a rescue's conversations (rescue.go); nil for one conversation
 	need, needW int           // previewNeed's answer and the width it is for
 	// replaces is the failed reply the template is to take the place of
 	// (failed.go); zero for a template of its own.

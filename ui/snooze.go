@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Snooze: the conversation leaves its views until it wakes — at a time,
+// or when the customer writes — and never later than state.SnoozeMargin
+// before its window closes while the customer waits, so the agent can
+// still answer with free text (state/snooze.go). The dialog offers
+// presets and takes a typed time ("14:30") or duration ("90m"), and says
+// when the conversation will wake, and why when the window caps it.
+
+// snoozePresets are the dialog's choices, in order.
+var snoozePresets = []string{"1 hour", "3 hours", "Tomorrow 9:00", "Until the customer writes"}
+
+// snoozeRequest is what preset i asks for at now.
+func snoozeRequest(i int, now time.Time) state.SnoozeRequest {
+	switch i {
+	case 0:
+		return state.SnoozeRequest{Until: now.Add(time.Hour)}
+	case 1:
+		return state.SnoozeRequest{Until: now.Add(3 * time.Hour)}
+	case 2:
+		y, m, d := now.Date()
+		return state.SnoozeRequest{Until: time.Date(y, m, d+1, 9, 0, 0, 0, now.Location())}
+	}
+	return state.SnoozeRequest{UntilReply: true}
+}
+
+// parseSnooze reads a typed wake time: a duration ("90m", "2h30m") from
+// now, or a clock time ("14:30", today, or tomorrow when it has passed).
+func parseSnooze(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 {
+			return time.Time{}, fmt.Errorf("%q is not ahead: type a time like 14:30 or a duration like 90m", s)
+		}
+		return now.Add(d), nil
+	}
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither a time like 14:30 nor a duration like 90m", line(s))
+	}
+	y, m, d := now.Date()
+	at := time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, now.Location())
+	if !at.After(now) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at, nil
+}
+
+// describeSnooze says when a snooze wakes, in the agent's words.
+func describeSnooze(p state.SnoozePlan, now time.Time) string {
+	at := func(t time.Time) string {
+		t = t.In(now.Location())
+		if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+			return t.Format("15:04")
+		}
+		return t.Format("Mon 15:04")
+	}
+	margin := fmt.Sprintf("%d min before the window closes", int(state.SnoozeMargin.Minutes()))
+	switch {
+	case p.UntilReply && p.Capped:
+		return "wakes when the customer writes, or at " + at(p.Wake) + ", " + margin
+	case p.UntilReply:
+		return "wakes when the customer writes"
+	case p.Capped:
+		return "wakes at " + at(p.Wake) + ", " + margin
+	}
+	return "wakes at " + at(p.Wake) + " (or when the customer writes)"
+}
+
+// snoozeDialog chooses when a conversation wakes.
+type snoozeDialog struct {
+	km      KeyMap
+	conv    state.Conversation
+	now     time.Time // when it opened: presets count from here
+	cursor  int
+	input   textinput.Model
+	err     string
+	sending bool
+}
+
+// snoozeAction: snooze the conversation as asked.
+type snoozeAction struct {
+	convID string
+	req    state.SnoozeRequest
+}
+
+// snoozedMsg: the snooze was written (or refused).
+type snoozedMsg struct {
+	plan state.SnoozePlan
+	err  error
+}
+
+func newSnoozeDialog(km KeyMap, conv state.Conversation, now time.Time) *snoozeDialog {
+	in := newInput()
+	in.Prompt = "Or type: "
+	in.Placeholder = "14:30 or 90m"
+	in.CharLimit = 20
+	in.Focus()
+	return &snoozeDialog{km: km, conv: conv, now: now, input: in}
+}
+
+// request is what the dialog would ask now: the typed time, else the
+// highlighted preset.
+func (d *snoozeDialog) request() (state.SnoozeRequest, error) {
+	if v := strings.TrimSpace(d.input.Value()); v != "" {
+		t, err := parseSnooze(v, d.now)
+		return state.SnoozeRequest{Until: t}, err
+	}
+	return snoozeRequest(d.cursor, d.now), nil
+}
+
+func (d *snoozeDialog) Update(msg tea.Msg) (tea.Cmd, action) {
+	switch m := msg.(type) {
+	case snoozedMsg:
+		d.sending = false
+		if m.err != nil {
+			d.err = m.err.Error()
+			return nil, nil
+		}
+		return nil, closeDialog{flash: "Snoozed " + line(d.conv.Label()) + ": " + describeSnooze(m.plan, d.now)}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(m, d.km.Close):
+			return nil, closeDialog{}
+		case key.Matches(m, d.km.PickerUp):
+			d.cursor = (d.cursor + len(snoozePresets) - 1) % len(snoozePresets)
+			return nil, nil
+		case key.Matches(m, d.km.PickerDown):
+			d.cursor = (d.cursor + 1) % len(snoozePresets)
+			return nil, nil
+		case key.Matches(m, d.km.Choose):
+			r, err := d.request()
+			if err == nil {
+				_, err = state.PlanSnooze(d.conv, r, d.now)
+			}
+			if err != nil {
+				d.err = err.Error()
+				return nil, nil
+			}
+			d.sending, d.err = true, ""
+			return nil, snoozeAction{convID: d.conv.ID, req: r}
+		}
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(m)
+		d.err = ""
+		return cmd, nil
+	case tea.PasteMsg:
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(m)
+		return cmd, nil
+	}
+	return nil, nil
+}
+
+func (d *snoozeDialog) Bounds() (int, int) { return 64, 14 }
+
+func (d *snoozeDialog) Waiting() (bool, bool) { return d.sending, false }
+
+func (d *snoozeDialog) View(v viewCtx) string {
+	st, w, h := v.st, v.w, v.h
+	inner := max(10, w-4)
+	lines := []string{st.title.Render(fit("Snooze "+line(d.conv.Label()), inner))}
+	for _, l := range wrap(windowLine(d.conv, d.now), inner) {
+		lines = append(lines, st.muted.Render(l))
+	}
+	typed := strings.TrimSpace(d.input.Value()) != ""
+	for i, p := range snoozePresets {
+		text := fit("  "+p, inner)
+		if i == d.cursor && !typed {
+			text = st.itemCursor.Render(fit(glyphCursor+" "+p, inner))
+		}
+		lines = append(lines, text)
+	}
+	lines = append(lines, fit(d.input.View(), inner))
+	switch r, err := d.request(); {
+	case d.err != "":
+		lines = append(lines, st.errorS.Render(fit(line(d.err), inner)))
+	case err != nil:
+		lines = append(lines, st.warning.Render(fit(err.Error(), inner)))
+	default:
+		if p, err := state.PlanSnooze(d.conv, r, d.now); err != nil {
+			lines = append(lines, st.warning.Render(fit(err.Error(), inner)))
+		} else {
+			lines = append(lines, st.accent.Render(fit(describeSnooze(p, d.now), inner)))
+		}
+	}
+	lines = append(lines, "", st.muted.Render(fit(hint([]key.Binding{d.km.PickerUp, d.km.PickerDown}, "choose", d.km.Choose, "snooze", d.km.Close, "close"), inner)))
+	return st.dialog.Render(fitBlock(lines, inner, min(max(1, h-2), len(lines))))
+}
+
+// openSnooze opens the snooze dialog for the open or selected conversation.
+func (a *App) openSnooze() tea.Cmd {
+	conv, ok := a.target()
+	if !ok {
+		return a.flash("Open or select a conversation first", true)
+	}
+	if !conv.SnoozedUntil.IsZero() {
+		return a.flash(line(conv.Label())+" is snoozed: "+keyName(a.keys.Unsnooze)+" wakes it", false)
+	}
+	return a.push(newSnoozeDialog(a.keys, conv, a.d.Now()), nil)
+}
+
+func (a *App) handleSnoozeAction(e *dialogEntry, act snoozeAction) tea.Cmd {
+	core := a.core
+	return to(e.id, func() tea.Msg {
+		p, err := core.Snooze(act.convID, act.req)
+		return snoozedMsg{plan: p, err: err}
+	})
+}
+
+// unsnoozedMsg: conversations were woken by the agent.
+type unsnoozedMsg struct {
+	n   int
+	err error
+}
+
+// unsnooze wakes the marked (or selected) conversations of the Snoozed view.
+func (a *App) unsnooze() tea.Cmd {
+	if !a.list.view.Snoozed {
+		return a.flash("Snoozed conversations are in the Snoozed view ("+keyName(a.keys.Snoozed)+")", true)
+	}
+	ids := a.targets()
+	if len(ids) == 0 {
+		return a.flash("Nothing is snoozed", false)
+	}
+	core := a.core
+	return func() tea.Msg {
+		for i, id := range ids {
+			if err := core.Unsnooze(id); err != nil {
+				return unsnoozedMsg{n: i, err: err}
+			}
+		}
+		return unsnoozedMsg{n: len(ids)}
+	}
+}
+
+func (a *App) handleUnsnoozed(m unsnoozedMsg) tea.Cmd {
+	clear(a.list.marked)
+	if m.err != nil {
+		return a.flash("cannot wake: "+m.err.Error(), true)
+	}
+	return a.flash("Woke "+plural(m.n, "conversation")+": back in their views", false)
+}
+
+// wakeDueCmd wakes the snoozed conversations due at now (the minute
+// tick); the store publishes them, and the views follow.
+func wakeDueCmd(core Core, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		_, _ = core.WakeDue(now) // a failure is tried again at the next tick
+		return nil
+	}
+}
