@@ -159,13 +159,12 @@ func flatValue(body string) string {
 
 // shownEntries leaves the Failed view out of the sidebar while it is
 // empty and not the one listed: it appears with the first failed reply.
+// So do Rescue and Snoozed (rescue.go, snooze.go).
 func shownEntries(entries []sidebarEntry, views map[string]int, active string) []sidebarEntry {
-	if views["failed"] > 0 || active == "failed" {
-		return entries
-	}
 	out := make([]sidebarEntry, 0, len(entries))
 	for _, e := range entries {
-		if e.key != "failed" {
+		hideable := e.key == "failed" || e.key == "rescue" || e.key == "snoozed"
+		if !hideable || views[e.key] > 0 || active == e.key {
 			out = append(out, e)
 		}
 	}

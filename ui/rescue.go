@@ -32,9 +32,15 @@ func (a *App) handleRescueKey(k tea.KeyPressMsg) tea.Cmd {
 	km := a.keys
 	switch {
 	case key.Matches(k, km.Rescue):
-		return a.showEntry("rescue")
+		if cmd := a.showEntry("rescue"); cmd != nil {
+			return cmd
+		}
+		return a.flash("Nothing to rescue: no window closed while a customer waited", false)
 	case key.Matches(k, km.Snoozed):
-		return a.showEntry("snoozed")
+		if cmd := a.showEntry("snoozed"); cmd != nil {
+			return cmd
+		}
+		return a.flash("Nothing is snoozed: "+keyName(km.Snooze)+" snoozes a conversation", false)
 	case key.Matches(k, km.RescueSend):
 		return a.openRescue()
 	case key.Matches(k, km.Snooze):
