@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Rescue and snooze over the team inbox (newTeamInbox), with windows lost
+// while customers waited: Dana (30h ago), Eli (26h ago), Fay (25h ago, no
+// number), and Gus (28h ago, but we answered since). The engine does not
+// run: what the keys queued is read back from the store's outbox.
+func newRescueInbox(t *testing.T, w, h int) *teamInbox {
+	t.Helper()
+	ti := newTeamInbox(t, w, h, decorated{})
+	ti.app.keys.Rescue = bind("8", "rescue", "8")
+	ti.app.keys.RescueSend = bind("W", "rescue: bulk template…", "W")
+	ti.app.keys.Snooze = bind("z", "snooze…", "z")
+	ti.app.keys.Snoozed = bind("9", "snoozed", "9")
+	ti.app.keys.Unsnooze = bind("Z", "wake", "Z")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := func(id, conv, contact, body string, ago time.Duration) state.Message {
+		return state.Message{ID: id, ConversationID: conv, AccountID: "a1", ContactID: contact, Direction: state.Inbound,
+			Body: body, Time: teamNow.Add(-ago)}
+	}
+	out := in("o8", "c8", "k8", "Done, thanks", 27*time.Hour)
+	out.Direction, out.Status = state.Outbound, state.StatusRead
+	_, err := ti.st.ApplyMessages(state.Batch{
+		Contacts: []state.Contact{
+			{ID: "k5", AccountID: "a1", Name: "Dana Reyes", Number: "+447902111127"},
+			{ID: "k6", AccountID: "a1", Name: "Eli \x1b[31mRed", Number: "+447902111128"},
+			{ID: "k7", AccountID: "a1", Name: "Fay Noone"},
+			{ID: "k8", AccountID: "a1", Name: "Gus Grey", Number: "+447902111129"},
+		},
+		Messages: []state.Message{
+			in("m5", "c5", "k5", "Is the room still free?", 30*time.Hour),
+			in("m6", "c6", "k6", "Can I visit on Friday?", 26*time.Hour),
+			in("m7", "c7", "k7", "Hello??", 25*time.Hour),
+			in("m8", "c8", "k8", "Thanks", 28*time.Hour), out,
+		},
+	}, teamNow)
+	must(err)
+	must(ti.st.ReplaceTemplates([]state.Template{{ID: "tp1", AccountID: "a1", Name: "comeback", Language: "en", Status: "Approved",
+		Text: "Hi {{1}}, are you still looking for a room?", Example: "Hi [Ana], are you still looking for a room?"}}))
+	ti.drive(ti.app.reloadSidebar())
+	ti.drive(ti.app.reloadList(""))
+	return ti
+}
+
+func (ti *teamInbox) outbox() []state.OutboxItem {
+	ti.t.Helper()
+	items, err := ti.st.Outbox()
+	if err != nil {
+		ti.t.Fatal(err)
+	}
+	return items
+}
+
+// The dry run sends nothing; the real run queues each template once; a
+// second run queues nothing new.
+func TestRescueDryRunThenOnce(t *testing.T) {
+	ti := newRescueInbox(t, 120, 40)
+	ti.keys("8")
+	if got := ti.sidebarLine("Rescue"); !strings.Contains(got, "3") {
+		t.Errorf("sidebar Rescue = %q, want a count of 3", got)
+	}
+	ti.keys("V", "W", "enter") // all in view, the template picker, comeback
+	frame := ti.frame()
+	if !strings.Contains(frame, "Template comeback → 3 conversations") || !strings.Contains(frame, "{first_name}") {
+		t.Fatalf("form:\n%s", frame)
+	}
+	ti.keys("enter") // the dry run
+	frame = ti.frame()
+	for _, want := range []string{"dry run: nothing is sent", "Would send 2 templates, skip 1.",
+		"Eli ␛[31mRed", "→ Hi Eli, are you still looking for a room?", "→ Hi Dana, are you still looking", "skipped: the contact has no number"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, frame)
+		}
+	}
+	if strings.Contains(frame, "\x1b[31m") {
+		t.Error("the contact's escape reached the frame")
+	}
+	if n := len(ti.outbox()); n != 0 {
+		t.Fatalf("the dry run queued %d", n)
+	}
+	ti.keys("enter") // confirm: the real run
+	if got := ti.outbox(); len(got) != 2 {
+		t.Fatalf("queued %d, want 2", len(got))
+	}
+	frame = ti.frame()
+	if !strings.Contains(frame, "Queued 2 templates, skipped 1.") || !strings.Contains(frame, "Rescue: 2 templates queued, 1 skipped") {
+		t.Errorf("results:\n%s", frame)
+	}
+	ti.keys("esc")
+	if ti.app.top() != nil {
+		t.Errorf("the rescue's dialogs stay open")
+	}
+	// Again on what is left: nothing new.
+	ti.keys("V", "W", "enter", "enter")
+	if !strings.Contains(ti.frame(), "Would send 0 templates, skip 1.") {
+		t.Errorf("second dry run:\n%s", ti.frame())
+	}
+	ti.keys("enter", "esc")
+	if got := ti.outbox(); len(got) != 2 {
+		t.Errorf("after a second run: %d queued, want 2", len(got))
+	}
+	for _, it := range ti.outbox() {
+		if it.Kind != state.OutboxTemplate || it.TemplateName != "comeback" || (it.ConversationID != "c5" && it.ConversationID != "c6") {
+			t.Errorf("queued %+v", it)
+		}
+	}
+}
+
+// Outside the Rescue view the key says where to go.
+func TestRescueKeyOutsideView(t *testing.T) {
+	ti := newRescueInbox(t, 120, 40)
+	ti.keys("W")
+	if ti.app.top() != nil || !strings.Contains(ti.frame(), "Bulk template sends start from the Rescue view (8)") {
+		t.Errorf("frame:\n%s", ti.frame())
+	}
+}
+
+// The snooze dialog takes the keys typed after its key (type-ahead), caps
+// the wake by the window, and the conversation leaves the Inbox for
+// Snoozed; Z wakes it.
+func TestSnoozeDialog(t *testing.T) {
+	ti := newRescueInbox(t, 120, 40)
+	ti.selectRow("Ana Lima") // wrote an hour ago: the window closes in 23h
+	ti.keys("z", "30h")
+	if !strings.Contains(ti.frame(), "wakes at Mon 10:30, 30 min before the window closes") {
+		t.Errorf("dialog:\n%s", ti.frame())
+	}
+	ti.keys("enter")
+	c := ti.conv("c1")
+	if want := teamNow.Add(23*time.Hour - 30*time.Minute); !c.SnoozedUntil.Equal(want) {
+		t.Errorf("snoozed until %v, want %v", c.SnoozedUntil, want)
+	}
+	if ti.app.top() != nil || !strings.Contains(ti.frame(), "Snoozed Ana Lima: wakes at") {
+		t.Errorf("frame:\n%s", ti.frame())
+	}
+	if strings.Contains(ti.frame(), "● Ana Lima") || !strings.Contains(ti.sidebarLine("Snoozed"), "1") {
+		t.Errorf("Ana still listed in the Inbox:\n%s", ti.frame())
+	}
+	ti.keys("9")
+	if !strings.Contains(ti.frame(), "Ana Lima") {
+		t.Errorf("Snoozed view lacks Ana:\n%s", ti.frame())
+	}
+	ti.keys("Z")
+	if c := ti.conv("c1"); !c.SnoozedUntil.IsZero() {
+		t.Errorf("still snoozed after Z")
+	}
+	// A typo is said, not sent.
+	ti.drive(ti.app.showEntry("inbox"))
+	ti.keys("z", "soon", "enter")
+	if !strings.Contains(ti.frame(), `"soon" is neither a time like 14:30 nor a duration like 90m`) {
+		t.Errorf("frame:\n%s", ti.frame())
+	}
+}
+
+func TestGoldenRescueFrames(t *testing.T) {
+	for _, sz := range []struct {
+		name string
+		w, h int
+	}{{"80x24", 80, 24}, {"120x40", 120, 40}} {
+		for _, sc := range []struct {
+			name string
+			keys []string
+		}{
+			{"rescue_view", []string{"8"}},
+			{"rescue_dry_run", []string{"8", "V", "W", "enter", "enter"}},
+			{"rescue_results", []string{"8", "V", "W", "enter", "enter", "enter"}},
+			{"snooze_dialog", []string{"z", "down", "down"}},
+		} {
+			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {
+				ti := newRescueInbox(t, sz.w, sz.h)
+				ti.keys(sc.keys...)
+				frame := ti.frame()
+				for _, l := range strings.Split(frame, "\n") {
+					if w := len([]rune(l)); w > sz.w {
+						t.Errorf("line wider than %d: %q", sz.w, l)
+					}
+				}
+				golden.RequireEqual(t, frame)
+			})
+		}
+	}
+}
