@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -178,11 +179,18 @@ func TestGoldenRescueFrames(t *testing.T) {
 			{"rescue_view", []string{"8"}},
 			{"rescue_dry_run", []string{"8", "V", "W", "enter", "enter"}},
 			{"rescue_results", []string{"8", "V", "W", "enter", "enter", "enter"}},
-			{"snooze_dialog", []string{"z", "down", "down"}},
+			{"snooze_dialog", []string{"z", "\x0e", "\x0e"}}, // two downs (below)
+			{"snooze_typed", []string{"z", "90m"}},
 		} {
 			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {
 				ti := newRescueInbox(t, sz.w, sz.h)
-				ti.keys(sc.keys...)
+				for _, k := range sc.keys {
+					if k == "\x0e" {
+						ti.send(tea.KeyPressMsg{Code: tea.KeyDown})
+						continue
+					}
+					ti.keys(k)
+				}
 				frame := ti.frame()
 				for _, l := range strings.Split(frame, "\n") {
 					if w := len([]rune(l)); w > sz.w {

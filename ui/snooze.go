@@ -79,6 +79,19 @@ func describeSnooze(p state.SnoozePlan, now time.Time) string {
 	return "wakes at " + at(p.Wake) + " (or when the customer writes)"
 }
 
+// snoozeWindowLine says how the window bounds a snooze of conv at now.
+func snoozeWindowLine(conv state.Conversation, now time.Time) string {
+	if limit, ok := state.SnoozeCap(conv, now); ok {
+		closes := limit.Add(state.SnoozeMargin).In(now.Location())
+		return fmt.Sprintf("The customer is waiting and the window closes %s: it wakes by %s at the latest, in time to answer.",
+			closes.Format("Mon 15:04"), limit.In(now.Location()).Format("Mon 15:04"))
+	}
+	if state.WindowAt(conv.WindowExpiry(), now).Open() {
+		return "The last message is ours: it sleeps until the time chosen or the customer's next message."
+	}
+	return "The window is closed: it sleeps until the time chosen or the customer's next message."
+}
+
 // snoozeDialog chooses when a conversation wakes.
 type snoozeDialog struct {
 	km      KeyMap
@@ -107,6 +120,7 @@ func newSnoozeDialog(km KeyMap, conv state.Conversation, now time.Time) *snoozeD
 	in.Prompt = "Or type: "
 	in.Placeholder = "14:30 or 90m"
 	in.CharLimit = 20
+	in.SetWidth(20)
 	in.Focus()
 	return &snoozeDialog{km: km, conv: conv, now: now, input: in}
 }
@@ -172,7 +186,7 @@ func (d *snoozeDialog) View(v viewCtx) string {
 	st, w, h := v.st, v.w, v.h
 	inner := max(10, w-4)
 	lines := []string{st.title.Render(fit("Snooze "+line(d.conv.Label()), inner))}
-	for _, l := range wrap(windowLine(d.conv, d.now), inner) {
+	for _, l := range wrap(snoozeWindowLine(d.conv, d.now), inner) {
 		lines = append(lines, st.muted.Render(l))
 	}
 	typed := strings.TrimSpace(d.input.Value()) != ""
