@@ -329,6 +329,9 @@ func (l convList) renderRow(st styles, c state.Conversation, cursor bool, now ti
 	}
 	win := state.WindowAt(c.WindowExpiry(), now)
 	badge := st.windowStyle(win).Render(shortWindow(win))
+	if !c.SnoozedUntil.IsZero() { // snooze.go: when it wakes, in place of the window
+		badge = st.accent.Render(snoozeBadge(c, now))
+	}
 	right := badge + " " + st.muted.Render(fit(relTime(c.LastActivity, now), 6))
 	if acct := l.accounts[c.AccountID]; acct != "" {
 		// The account, where the list mixes several: "Emma · Head", on

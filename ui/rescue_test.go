@@ -181,6 +181,7 @@ func TestGoldenRescueFrames(t *testing.T) {
 			{"rescue_results", []string{"8", "V", "W", "enter", "enter", "enter"}},
 			{"snooze_dialog", []string{"z", "\x0e", "\x0e"}}, // two downs (below)
 			{"snooze_typed", []string{"z", "90m"}},
+			{"snoozed_view", []string{"z", "90m", "enter", "j", "z", "\x0e", "\x0e", "\x0e", "enter", "9"}},
 		} {
 			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {
 				ti := newRescueInbox(t, sz.w, sz.h)

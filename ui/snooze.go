@@ -276,3 +276,20 @@ func wakeDueCmd(core Core, now time.Time) tea.Cmd {
 		return nil
 	}
 }
+
+// snoozeBadge is a snoozed row's badge: when it wakes ("z 14:30", "z Mon
+// 09:00"; "z reply" when only the customer wakes it, "z reply·14:30"
+// when the customer or the window's cap does).
+func snoozeBadge(c state.Conversation, now time.Time) string {
+	if state.SnoozeForever(c.SnoozedUntil) {
+		return "z reply"
+	}
+	t, at := c.SnoozedUntil.In(now.Location()), "Mon 15:04"
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		at = "15:04"
+	}
+	if c.SnoozeReply {
+		return "z reply·" + t.Format(at)
+	}
+	return "z " + t.Format(at)
+}
