@@ -252,6 +252,40 @@
 // whose last message is the customer's, most urgent first. Time is always
 // passed in (WindowAt(expiry, now)).
 //
+// # Rescue
+//
+// View.Rescue lists the folder's conversations whose window closed while
+// the customer waited: last_inbound > last_outbound and now − last_inbound
+// ≥ WindowLength, most recently lost first (a walk of the closing index
+// backwards). RescuePlan is the dry run of a bulk template send: for each
+// conversation the template of the chosen name in its own account, the
+// values with {name} and {first_name} filled from the contact (sanitized),
+// and the message as it will be sent — or why it is skipped: answered
+// since, the window open again, a contact without a number, no approved
+// template of that name in the account, a name placeholder with no name,
+// a value that fails ValidateParam, read-only, or an outbox item created
+// after the customer's last message. That last rule makes it exactly
+// once: RescueSend judges each conversation again as it comes, one run at
+// a time, and queues through SendTemplate, so the queued outbox item is
+// the record — a rerun after a crash (or a second run) finds it and skips
+// the conversation; and its local message makes our message the last,
+// which takes the conversation out of the view.
+//
+// # Snooze
+//
+// A snoozed conversation (conversations.snoozed_until ≠ 0) leaves every
+// view and count but Snoozed until it wakes. The count triggers file it
+// under the folder key 'snoozed' in conversation_counts, so counts stay
+// equal to the lists; the list indexes carry snoozed_until after their
+// equality columns and every view reads "snoozed_until = 0". PlanSnooze
+// caps the wake time: while the window is open and the last message is the
+// customer's, it wakes SnoozeMargin (30 min) before the window closes, so
+// the agent can still answer with free text; inside the margin it refuses.
+// "Until the customer writes" (snooze_reply) stores that cap, or a time
+// beyond any clock (SnoozeForever) when nothing caps it. It wakes: when a
+// newer customer message is applied (in the same write as the message),
+// when WakeDue(now) finds it due (the UI's minute tick), or by Unsnooze.
+//
 // # Message statuses
 //
 // Pending → Sent → Delivered → Read, or → Failed with a reason. A status
