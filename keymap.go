@@ -105,7 +105,7 @@ func defaultKeyMap() ui.KeyMap {
 		// Rescue and snooze (ui/rescue.go, ui/snooze.go): the Rescue view
 		// and its bulk template send; snooze, the Snoozed view, wake.
 		Rescue:     b("8", "rescue", "8"),
-		RescueSend: b("W", "rescue: bulk template…", "W"),
+		RescueSend: b("W", "rescue templates…", "W"),
 		Snooze:     b("z", "snooze…", "z"),
 		Snoozed:    b("9", "snoozed", "9"),
 		Unsnooze:   b("Z", "wake (unsnooze)", "Z"),

@@ -19,7 +19,7 @@ func newRescueInbox(t *testing.T, w, h int) *teamInbox {
 	t.Helper()
 	ti := newTeamInbox(t, w, h, decorated{})
 	ti.app.keys.Rescue = bind("8", "rescue", "8")
-	ti.app.keys.RescueSend = bind("W", "rescue: bulk template…", "W")
+	ti.app.keys.RescueSend = bind("W", "rescue templates…", "W")
 	ti.app.keys.Snooze = bind("z", "snooze…", "z")
 	ti.app.keys.Snoozed = bind("9", "snoozed", "9")
 	ti.app.keys.Unsnooze = bind("Z", "wake", "Z")
