@@ -142,12 +142,23 @@ func rescuePlanCmd(core Core, ids []string, tpl state.Template, values map[int]s
 	}
 }
 
-func (a *App) rescueSendCmd(ids []string, tpl state.Template, values map[int]string) tea.Cmd {
+// rescueSendCmd is the real run, addressed to dialog id; its progress
+// goes to the status bar (actionProgressMsg, as a bulk action's).
+func (a *App) rescueSendCmd(id int, ids []string, tpl state.Template, values map[int]string) tea.Cmd {
 	core, ctx := a.core, a.ctx
-	return func() tea.Msg {
-		items, err := core.RescueSend(ctx, ids, tpl, values, nil)
+	prog := make(chan [2]int, 1)
+	run := func() tea.Msg {
+		items, err := core.RescueSend(ctx, ids, tpl, values, func(done, total int) {
+			select { // keep only the latest
+			case <-prog:
+			default:
+			}
+			prog <- [2]int{done, total}
+		})
+		close(prog)
 		return rescueSentMsg{items: items, err: err}
 	}
+	return tea.Batch(to(id, run), waitProgressCmd("rescue: judged and queued", prog))
 }
 
 // counts are how many items are sent (or would be) and skipped.
@@ -289,7 +300,7 @@ func (a *App) handleRescueAction(e *dialogEntry, act action) tea.Cmd {
 		switch {
 		case act.send && d != nil:
 			a.bar.busy = "rescue: queuing " + plural(len(d.ids), "conversation") + "…"
-			return to(e.id, a.rescueSendCmd(d.ids, d.tpl, d.values))
+			return a.rescueSendCmd(e.id, d.ids, d.tpl, d.values)
 		case act.done:
 			a.bar.busy = ""
 			return tea.Batch(a.flash(act.flash, act.isErr), a.reloadList(a.list.Following()))
