@@ -132,6 +132,8 @@ func TestSnoozeLeavesViewsAndWakes(t *testing.T) {
 	checkView(t, s, "closing", View{ClosingSoon: true, Now: t0}, []string{"f", "n", "o", "h", "c"})
 	checkView(t, s, "unread", View{Unread: true}, []string{"l", "d", "g", "c", "h", "n", "o", "f", "e"})
 	checkView(t, s, "snoozed", View{Snoozed: true}, []string{"k", "a", "b"})
+	must(t, s.MarkRead("k", t0))
+	checkView(t, s, "snoozed unread", View{Snoozed: true, Unread: true}, []string{"a", "b"})
 	counts, err := s.FolderCounts()
 	must(t, err)
 	if counts[FolderInbox] != len(inbox) {

@@ -130,9 +130,14 @@ func wakeTx(q *stmtCache, id string) (bool, error) {
 	return n > 0, err
 }
 
-// snoozedView selects the snoozed conversations of every folder.
-func snoozedView() viewQuery {
-	return viewQuery{where: "snoozed_until <> 0", order: "last_activity DESC, id", uncounted: true}
+// snoozedView selects the snoozed conversations of every folder (the
+// unread ones only, when unread).
+func snoozedView(unread bool) viewQuery {
+	q := viewQuery{where: "snoozed_until <> 0", order: "last_activity DESC, id", uncounted: true}
+	if unread {
+		q.where += " AND (unread > 0 OR marked_unread = 1)"
+	}
+	return q
 }
 
 // Snooze snoozes a conversation as the agent asked, capped by its window

@@ -485,7 +485,7 @@ func buildView(v View) viewQuery {
 			order: "last_activity DESC, id", uncounted: true}
 	}
 	if v.Snoozed {
-		return snoozedView()
+		return snoozedView(v.Unread)
 	}
 	folder := v.Folder
 	if folder == "" {
