@@ -264,9 +264,14 @@ func (d *rescueDialog) View(v viewCtx) string {
 		footer = hint(d.km.Close, "close", []key.Binding{d.km.PickerUp, d.km.PickerDown}, "scroll")
 	}
 	lines = append(lines, "")
-	room := max(1, h-2-len(lines)-2)
+	room := max(1, h-2-len(lines)-2) // the rows, then a blank and the footer
+	shown := min(room, len(d.items)-d.top)
+	more := len(d.items) - d.top - shown
+	if more > 0 && shown > 1 {
+		shown, more = shown-1, more+1
+	}
 	nameW := min(24, inner/3)
-	for i := d.top; i < len(d.items) && room > 0; i++ {
+	for i := d.top; i < d.top+shown; i++ {
 		it := d.items[i]
 		who := fit(line(it.Conversation.Label()), nameW)
 		var what string
@@ -281,10 +286,9 @@ func (d *rescueDialog) View(v viewCtx) string {
 			what = "→ " + line(it.Body)
 		}
 		lines = append(lines, fit(who+" "+what, inner))
-		room--
 	}
-	if n := len(d.items) - d.top; n > 0 && len(lines) >= h-4 {
-		lines = append(lines[:max(1, h-5)], st.muted.Render(fmt.Sprintf("… %d more", len(d.items))))
+	if more > 0 {
+		lines = append(lines, st.muted.Render(fit(fmt.Sprintf("… %d more", more), inner)))
 	}
 	if footer != "" {
 		lines = append(lines, "", st.muted.Render(fit(footer, inner)))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -201,5 +202,25 @@ func TestGoldenRescueFrames(t *testing.T) {
 				golden.RequireEqual(t, frame)
 			})
 		}
+	}
+}
+
+// A long dry run scrolls: the rows that fit, then how many more.
+func TestRescueDialogScrolls(t *testing.T) {
+	d := &rescueDialog{km: testKeys(), tpl: state.Template{Name: "comeback"}, phase: rescuePlanned}
+	for i := range 30 {
+		d.items = append(d.items, state.RescueItem{Conversation: state.Conversation{ID: "c", ContactName: "Customer " + string(rune('A'+i))},
+			Body: "Hi, are you still looking?"})
+	}
+	view := func() string {
+		return ansi.Strip(d.View(viewCtx{st: newStyles(true), keys: d.km, w: 80, h: 16}))
+	}
+	v := view()
+	if lines := strings.Count(v, "\n") + 1; lines > 16 || !strings.Contains(v, "Customer A") || !strings.Contains(v, "more") {
+		t.Fatalf("%d lines:\n%s", lines, v)
+	}
+	d.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	if v := view(); strings.Contains(v, "Customer A ") || !strings.Contains(v, "Customer B") {
+		t.Errorf("after j:\n%s", v)
 	}
 }
