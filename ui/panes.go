@@ -148,6 +148,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if len(ch.Inbound) > 0 && wasLive {
 		cmds = append(cmds, a.notify(ch.Inbound))
 	}
+	cmds = append(cmds, a.hookChanges(ch, wasLive)) // hooks.go
 	listChanged := ch.List
 	for _, c := range a.list.rows {
 		_, row := ch.Conversations[c.ID]
@@ -187,7 +188,7 @@ func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
 	a.thread.retryClosed = a.comp.closed // failed.go
-	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar()}
+	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), a.hookMinute()}
 	if a.list.view.ClosingSoon {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
