@@ -205,7 +205,7 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 	now := a.d.Now()
 	var cmds []tea.Cmd
 	for _, c := range m.inbound {
-		cmds = append(cmds, a.runHook(hookEventOf(HookInbound, c, m.names, now)))
+		cmds = append(cmds, a.runHook(ConversationEvent(HookInbound, c, m.names, now)))
 		if a.inView(c.ID) {
 			continue
 		}
@@ -217,7 +217,7 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 		for _, c := range append(m.changed, m.inbound...) {
 			mine := m.me != "" && c.UserID == m.me && (c.Folder == "" || c.Folder == state.FolderInbox)
 			if mine && !a.hk.mine[c.ID] {
-				cmds = append(cmds, a.runHook(hookEventOf(HookAssigned, c, m.names, now)))
+				cmds = append(cmds, a.runHook(ConversationEvent(HookAssigned, c, m.names, now)))
 				cmds = append(cmds, a.desktopNotify(c.ID, "Assigned to you: "+c.Label(), c.Preview))
 			}
 			if mine {
@@ -273,13 +273,15 @@ func (a *App) handleHookClosing(m hookClosingMsg) tea.Cmd {
 			continue
 		}
 		a.hk.closing[c.ID] = end
-		cmds = append(cmds, a.runHook(hookEventOf(HookWindowClosing, c, m.names, m.now)))
+		cmds = append(cmds, a.runHook(ConversationEvent(HookWindowClosing, c, m.names, m.now)))
 	}
 	return tea.Batch(cmds...)
 }
 
-// hookEventOf describes a conversation for a hook, every text sanitized.
-func hookEventOf(event string, c state.Conversation, names map[string]string, now time.Time) HookEvent {
+// ConversationEvent is the event a hook gets for a conversation (the UI
+// builds each with it), every text sanitized; names are the users' names
+// by id.
+func ConversationEvent(event string, c state.Conversation, names map[string]string, now time.Time) HookEvent {
 	ev := HookEvent{Event: event, ConversationID: c.ID, Account: c.AccountID, Contact: line(c.ContactName),
 		Number: line(c.ContactNumber), Text: state.Sanitize(c.Preview), Time: now}
 	if c.UserID != "" {
