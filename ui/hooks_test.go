@@ -103,7 +103,7 @@ func hookApp(t *testing.T, h Hooks, desktop string) (*App, *state.Store) {
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	a.live = true
 	drive(a, a.hookChanges(state.Changes{}, true)) // what is true at the start
-	if !a.hk.seeded {
+	if a.hooksWanted() != a.hk.seeded {
 		t.Fatal("not seeded")
 	}
 	return a, st
