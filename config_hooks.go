@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -103,7 +104,11 @@ func printHooks(w interface{ Write([]byte) (int, error) }, hs hookSettings, ds d
 	fmt.Fprintf(w, "\n[hooks]\n")
 	for _, ev := range []string{ui.HookInbound, ui.HookAssigned, ui.HookWindowClosing, ui.HookSendFailed} {
 		if argv, ok := hs.commands[ev]; ok {
-			fmt.Fprintf(w, "  %s = %q\n", ev, argv)
+			q := make([]string, len(argv))
+			for i, a := range argv {
+				q[i] = strconv.Quote(a)
+			}
+			fmt.Fprintf(w, "  %s = [%s]\n", ev, strings.Join(q, ", "))
 		}
 	}
 	fmt.Fprintf(w, "  window_closing_minutes = %d\n  timeout = %q\n", int(hs.closing/time.Minute), hs.timeout.String())
