@@ -243,6 +243,17 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// hookOwnAssignment: conversations the agent assigns to themselves are
+// not announced to them (no on_assigned, no desktop notification).
+func (a *App) hookOwnAssignment(ids []string, ch state.Change) {
+	if !a.hk.seeded || ch.UserID == "" || ch.UserID != a.core.Me() {
+		return
+	}
+	for _, id := range ids {
+		a.hk.mine[id] = true
+	}
+}
+
 // inView: the agent is in the conversation (no desktop notification).
 func (a *App) inView(id string) bool {
 	return id == a.thread.conv.ID && (a.focus == focusThread || a.focus == focusComposer)

@@ -265,6 +265,15 @@ func TestHookEvents(t *testing.T) {
 				return changed("c2")
 			}},
 		}},
+		{name: "assigned by me: not news", steps: []step{
+			{name: "c3 to me, by me", do: func(t *testing.T, a *App, st *state.Store) tea.Msg {
+				a.hookOwnAssignment([]string{"c3"}, state.Change{UserID: "u1"}) // as runApply does
+				if _, err := st.SetConversationMeta("c3", state.FolderInbox, "u1", ""); err != nil {
+					t.Fatal(err)
+				}
+				return changed("c3")
+			}},
+		}},
 		{name: "a reply failed, once", steps: []step{
 			{name: "fails", do: func(t *testing.T, _ *App, st *state.Store) tea.Msg {
 				if err := st.Enqueue(state.OutboxItem{LocalID: "L1", ConversationID: "c3", AccountID: "a1", ContactID: "k3",
