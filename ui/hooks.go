@@ -54,7 +54,10 @@ type Hooks interface {
 type hookState struct {
 	seeded  bool
 	seeding bool
-	mine    map[string]bool      // inbox conversations assigned to the agent
+	mine    map[string]bool // inbox conversations assigned to the agent
+	// Conversations whose assignee the store has not learned yet: when
+	// it does (the first sync's metadata), that is no assignment.
+	unknown map[string]bool
 	failed  map[string]bool      // failed replies already told of, by local id
 	closing map[string]time.Time // conversation → the window end told of
 	limiter notifyLimiter        // desktop notifications (desktop.go)
@@ -65,8 +68,9 @@ func (a *App) hooksWanted() bool { return a.d.Hooks != nil || a.desktopOn() }
 
 // hookSeededMsg: what was true when the engine first came online.
 type hookSeededMsg struct {
-	mine   []string
-	failed []string
+	mine    []string
+	unknown []string
+	failed  []string
 }
 
 // hookFactsMsg: the conversations a change named, read from the store.
@@ -93,8 +97,13 @@ type hookDoneMsg struct {
 	err   error
 }
 
-// maxHookConvs bounds the conversations one change reads for hooks.
-const maxHookConvs = 200
+// maxHookConvs bounds the conversations one change reads for hooks;
+// maxHookUnknown the conversations without an assignee yet read at the
+// start (the newest: the engine learns theirs first).
+const (
+	maxHookConvs   = 200
+	maxHookUnknown = 5000
+)
 
 // hookChanges is handleChanges' part for the hooks and the desktop
 // notifications: seed once live, then read what the change named.
@@ -136,6 +145,13 @@ func hookSeedCmd(core Core) tea.Cmd {
 			refs, _ := core.ViewMarkRefs(state.View{UserID: me})
 			for _, r := range refs {
 				m.mine = append(m.mine, r.ID)
+			}
+		}
+		// Not learned yet shows as nobody's.
+		convs, _ := core.ListConversations(state.View{Unassigned: true}, 0, maxHookUnknown)
+		for _, c := range convs {
+			if !c.MetaKnown {
+				m.unknown = append(m.unknown, c.ID)
 			}
 		}
 		failed, _ := core.FailedReplies("")
@@ -194,6 +210,10 @@ func (a *App) handleHookSeeded(m hookSeededMsg) tea.Cmd {
 	for _, id := range m.mine {
 		a.hk.mine[id] = true
 	}
+	a.hk.unknown = map[string]bool{}
+	for _, id := range m.unknown {
+		a.hk.unknown[id] = true
+	}
 	a.hk.failed = map[string]bool{}
 	for _, id := range m.failed {
 		a.hk.failed[id] = true
@@ -216,7 +236,13 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 	if a.hk.seeded {
 		for _, c := range append(m.changed, m.inbound...) {
 			mine := m.me != "" && c.UserID == m.me && (c.Folder == "" || c.Folder == state.FolderInbox)
-			if mine && !a.hk.mine[c.ID] {
+			learned := a.hk.unknown[c.ID] || !c.MetaKnown // the store learns, nobody assigned
+			if c.MetaKnown {
+				delete(a.hk.unknown, c.ID)
+			} else {
+				a.hk.unknown[c.ID] = true
+			}
+			if mine && !a.hk.mine[c.ID] && !learned {
 				cmds = append(cmds, a.runHook(ConversationEvent(HookAssigned, c, m.names, now)))
 				cmds = append(cmds, a.desktopNotify(c.ID, "Assigned to you: "+c.Label(), c.Preview))
 			}

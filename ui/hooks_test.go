@@ -58,7 +58,7 @@ func (h *recHooks) got() []HookEvent {
 
 // hookApp is an inbox of agent u1, online, with three conversations: c1
 // theirs (from a hostile name, its window closing in 20 minutes), c2
-// another agent's, c3 nobody's.
+// another agent's, c3 nobody's, c4 whose assignee is not known yet.
 func hookApp(t *testing.T, h Hooks, desktop string) (*App, *state.Store) {
 	t.Helper()
 	st, err := state.Open(filepath.Join(t.TempDir(), "h.db"))
@@ -82,6 +82,7 @@ func hookApp(t *testing.T, h Hooks, desktop string) (*App, *state.Store) {
 				Body: "pay \x1b[8mhidden\x1b[0m now\u2066!", Time: hookNow.Add(-23*time.Hour - 40*time.Minute)},
 			{ID: "m2", ConversationID: "c2", AccountID: "a1", ContactID: "k2", Direction: state.Inbound, Body: "hello", Time: hookNow.Add(-time.Hour)},
 			{ID: "m3", ConversationID: "c3", AccountID: "a1", ContactID: "k3", Direction: state.Inbound, Body: "hi there", Time: hookNow.Add(-time.Hour)},
+			{ID: "m4", ConversationID: "c4", AccountID: "a1", ContactID: "k3", Direction: state.Inbound, Body: "and c4", Time: hookNow.Add(-2 * time.Hour)},
 		},
 	}, hookNow)
 	must(err)
@@ -89,6 +90,8 @@ func hookApp(t *testing.T, h Hooks, desktop string) (*App, *state.Store) {
 	must(err)
 	_, err = st.SetConversationMeta("c2", state.FolderInbox, "u2", "")
 	must(err)
+	_, err = st.SetConversationMeta("c3", state.FolderInbox, "", "")
+	must(err) // c4's assignee is not known yet
 	// A reply that failed before the start is not news.
 	must(st.Enqueue(state.OutboxItem{LocalID: "L0", ConversationID: "c2", AccountID: "a1", ContactID: "k2", Body: "old",
 		Created: hookNow.Add(-time.Hour)}, state.Message{}))
@@ -257,6 +260,12 @@ func TestHookEvents(t *testing.T) {
 				}
 				return changed("c3")
 			}, events: []string{"on_assigned:c3"}, raw: 1},
+			{name: "c4's assignee learned: me, but nobody assigned it", do: func(t *testing.T, _ *App, st *state.Store) tea.Msg {
+				if _, err := st.SetConversationMeta("c4", state.FolderInbox, "u1", ""); err != nil {
+					t.Fatal(err)
+				}
+				return changed("c4")
+			}},
 			{name: "c3 changes again", do: func(*testing.T, *App, *state.Store) tea.Msg { return changed("c3") }},
 			{name: "c2 to another", do: func(t *testing.T, _ *App, st *state.Store) tea.Msg {
 				if _, err := st.SetConversationMeta("c2", state.FolderInbox, "u2", ""); err != nil {
