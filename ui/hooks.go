@@ -54,6 +54,7 @@ type Hooks interface {
 type hookState struct {
 	seeded  bool
 	seeding bool
+	me      string          // who the agent was at the seed
 	mine    map[string]bool // inbox conversations assigned to the agent
 	// Conversations whose assignee the store has not learned yet: when
 	// it does (the first sync's metadata), that is no assignment.
@@ -68,6 +69,7 @@ func (a *App) hooksWanted() bool { return a.d.Hooks != nil || a.desktopOn() }
 
 // hookSeededMsg: what was true when the engine first came online.
 type hookSeededMsg struct {
+	me      string
 	mine    []string
 	unknown []string
 	failed  []string
@@ -140,8 +142,8 @@ func (a *App) hookChanges(ch state.Changes, wasLive bool) tea.Cmd {
 // replies: neither is news.
 func hookSeedCmd(core Core) tea.Cmd {
 	return func() tea.Msg {
-		var m hookSeededMsg
-		if me := core.Me(); me != "" {
+		m := hookSeededMsg{me: core.Me()}
+		if me := m.me; me != "" {
 			refs, _ := core.ViewMarkRefs(state.View{UserID: me})
 			for _, r := range refs {
 				m.mine = append(m.mine, r.ID)
@@ -205,7 +207,7 @@ func userNames(core Core) map[string]string {
 }
 
 func (a *App) handleHookSeeded(m hookSeededMsg) tea.Cmd {
-	a.hk.seeding, a.hk.seeded = false, true
+	a.hk.seeding, a.hk.seeded, a.hk.me = false, true, m.me
 	a.hk.mine = map[string]bool{}
 	for _, id := range m.mine {
 		a.hk.mine[id] = true
@@ -232,6 +234,10 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 		if c.UserID == "" && c.TeamID == "" || m.me != "" && c.UserID == m.me {
 			cmds = append(cmds, a.desktopNotify(c.ID, "New message from "+c.Label(), c.Preview))
 		}
+	}
+	if a.hk.seeded && m.me != a.hk.me { // who the agent is became known: seed again
+		a.hk.seeded, a.hk.seeding = false, true
+		cmds = append(cmds, hookSeedCmd(a.core))
 	}
 	if a.hk.seeded {
 		for _, c := range append(m.changed, m.inbound...) {
