@@ -54,8 +54,10 @@ type Hooks interface {
 type hookState struct {
 	seeded  bool
 	seeding bool
-	me      string          // who the agent was at the seed
-	mine    map[string]bool // inbox conversations assigned to the agent
+	me      string // who the agent was at the seed
+	// known: the inbox's conversations, true for the agent's. One that
+	// comes later (the first sync's history) is recorded, not announced.
+	known map[string]bool
 	// Conversations whose assignee the store has not learned yet: when
 	// it does (the first sync's metadata), that is no assignment.
 	unknown map[string]bool
@@ -70,7 +72,7 @@ func (a *App) hooksWanted() bool { return a.d.Hooks != nil || a.desktopOn() }
 // hookSeededMsg: what was true when the engine first came online.
 type hookSeededMsg struct {
 	me      string
-	mine    []string
+	known   map[string]bool
 	unknown []string
 	failed  []string
 }
@@ -143,11 +145,10 @@ func (a *App) hookChanges(ch state.Changes, wasLive bool) tea.Cmd {
 func hookSeedCmd(core Core) tea.Cmd {
 	return func() tea.Msg {
 		m := hookSeededMsg{me: core.Me()}
-		if me := m.me; me != "" {
-			refs, _ := core.ViewMarkRefs(state.View{UserID: me})
-			for _, r := range refs {
-				m.mine = append(m.mine, r.ID)
-			}
+		refs, _ := core.ViewMarkRefs(state.View{})
+		m.known = make(map[string]bool, len(refs))
+		for _, r := range refs {
+			m.known[r.ID] = m.me != "" && r.UserID == m.me
 		}
 		// Not learned yet shows as nobody's.
 		convs, _ := core.ListConversations(state.View{Unassigned: true}, 0, maxHookUnknown)
@@ -208,10 +209,7 @@ func userNames(core Core) map[string]string {
 
 func (a *App) handleHookSeeded(m hookSeededMsg) tea.Cmd {
 	a.hk.seeding, a.hk.seeded, a.hk.me = false, true, m.me
-	a.hk.mine = map[string]bool{}
-	for _, id := range m.mine {
-		a.hk.mine[id] = true
-	}
+	a.hk.known = m.known
 	a.hk.unknown = map[string]bool{}
 	for _, id := range m.unknown {
 		a.hk.unknown[id] = true
@@ -248,14 +246,15 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 			} else {
 				a.hk.unknown[c.ID] = true
 			}
-			if mine && !a.hk.mine[c.ID] && !learned {
+			was, seen := a.hk.known[c.ID]
+			if mine && seen && !was && !learned {
 				cmds = append(cmds, a.runHook(ConversationEvent(HookAssigned, c, m.names, now)))
 				cmds = append(cmds, a.desktopNotify(c.ID, "Assigned to you: "+c.Label(), c.Preview))
 			}
-			if mine {
-				a.hk.mine[c.ID] = true
+			if c.Folder == "" || c.Folder == state.FolderInbox {
+				a.hk.known[c.ID] = mine
 			} else {
-				delete(a.hk.mine, c.ID)
+				delete(a.hk.known, c.ID)
 			}
 		}
 	}
@@ -282,7 +281,7 @@ func (a *App) hookOwnAssignment(ids []string, ch state.Change) {
 		return
 	}
 	for _, id := range ids {
-		a.hk.mine[id] = true
+		a.hk.known[id] = true
 	}
 }
 

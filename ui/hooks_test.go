@@ -266,6 +266,16 @@ func TestHookEvents(t *testing.T) {
 				}
 				return changed("c4")
 			}},
+			{name: "c5 comes with the history, mine: not news", do: func(t *testing.T, _ *App, st *state.Store) tea.Msg {
+				if _, err := st.ApplyMessages(state.Batch{Messages: []state.Message{{ID: "m5", ConversationID: "c5", AccountID: "a1", ContactID: "k3",
+					Direction: state.Inbound, Body: "old", Time: hookNow.Add(-3 * time.Hour)}}}, hookNow); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.SetConversationMeta("c5", state.FolderInbox, "u1", ""); err != nil {
+					t.Fatal(err)
+				}
+				return changed("c5")
+			}},
 			{name: "c3 changes again", do: func(*testing.T, *App, *state.Store) tea.Msg { return changed("c3") }},
 			{name: "c2 to another", do: func(t *testing.T, _ *App, st *state.Store) tea.Msg {
 				if _, err := st.SetConversationMeta("c2", state.FolderInbox, "u2", ""); err != nil {
