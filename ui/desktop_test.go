@@ -135,3 +135,42 @@ func TestDesktopNotificationInbox(t *testing.T) {
 		})
 	}
 }
+
+// Whatever a customer's text, the notification is one sequence: its own
+// introducer and terminator and no other control, no ';' past its fields.
+func FuzzDesktopSequence(f *testing.F) {
+	for _, s := range []string{"hi", hostileName, "\x1b\\", "\x9c\x07;;", "\xe2\x1b]8;;x\a", "4;3;100", "\u202e\u2066\x00"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, title, body string) {
+		for _, kind := range []string{DesktopOSC9, DesktopOSC777} {
+			for _, tmux := range []bool{false, true} {
+				seq := desktopSequence(kind, title, body, tmux)
+				inner := seq
+				if tmux {
+					if !strings.HasPrefix(seq, "\x1bPtmux;\x1b\x1b]") || !strings.HasSuffix(seq, "\a\x1b\\") {
+						t.Fatalf("tmux wrapping: %q", seq)
+					}
+					inner = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(seq, "\x1bPtmux;"), "\x1b\\"), "\x1b\x1b", "\x1b")
+				}
+				head := "\x1b]9;"
+				fields := 0
+				if kind == DesktopOSC777 {
+					head, fields = "\x1b]777;notify;", 1
+				}
+				if !strings.HasPrefix(inner, head) || !strings.HasSuffix(inner, "\a") {
+					t.Fatalf("not one sequence: %q", inner)
+				}
+				text := strings.TrimSuffix(strings.TrimPrefix(inner, head), "\a")
+				if strings.Count(text, ";") != fields {
+					t.Fatalf("%d ';' in %q", strings.Count(text, ";"), text)
+				}
+				for _, r := range text {
+					if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f {
+						t.Fatalf("control %U in %q", r, text)
+					}
+				}
+			}
+		}
+	})
+}
