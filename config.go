@@ -129,8 +129,7 @@ type config struct {
 	accounts       map[string]accountConfig
 	sync           syncSettings
 	notify         notifySettings
-	hooks          hookSettings // config_hooks.go
-	theme          string       // auto, dark or light
+	theme          string // auto, dark or light
 	ui             uiSettings
 	keys           ui.KeyMap
 }
@@ -156,8 +155,9 @@ type syncSettings struct {
 }
 
 type notifySettings struct {
-	Enabled, Bell bool
-	desktopSettings
+	Enabled, Bell   bool
+	desktopSettings              // config_hooks.go
+	hooks           hookSettings // [hooks]: told of events too
 }
 
 // configPath is the config file: $XDG_CONFIG_HOME/mbx/config.toml. Unlike
@@ -292,11 +292,11 @@ func parseConfig(path string, data []byte) (*config, error) {
 		path:     path,
 		accounts: map[string]accountConfig{},
 		sync:     syncSettings{HistoryDays: defaultHistoryDays, PollInterval: defaultPollInterval},
-		notify:   notifySettings{Enabled: true, desktopSettings: desktopSettings{Tmux: true}},
-		hooks:    hookSettings{timeout: defaultHookTimeout, closing: defaultHookClosing},
-		theme:    "auto",
-		ui:       uiSettings{Preview: true, Mouse: true},
-		keys:     defaultKeyMap(),
+		notify: notifySettings{Enabled: true, desktopSettings: desktopSettings{Tmux: true},
+			hooks: hookSettings{timeout: defaultHookTimeout, closing: defaultHookClosing}},
+		theme: "auto",
+		ui:    uiSettings{Preview: true, Mouse: true},
+		keys:  defaultKeyMap(),
 	}
 	var fc fileConfig
 	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&fc)
@@ -404,7 +404,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 	if p := fc.Notifications.Bell; p != nil {
 		c.notify.Bell = *p
 	}
-	c.hooks, c.notify.desktopSettings = parseHooks(&fc, bad)
+	c.notify.hooks, c.notify.desktopSettings = parseHooks(&fc, bad)
 	switch m := strings.ToLower(strings.TrimSpace(fc.Theme.Mode)); m {
 	case "":
 	case "auto", "dark", "light":
@@ -916,7 +916,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	}
 	fmt.Fprintf(w, "\n[sync]\n  history_days  = %d\n  poll_interval = %q\n", c.sync.HistoryDays, c.sync.PollInterval.String())
 	fmt.Fprintf(w, "\n[notifications]\n  enabled = %t\n  bell    = %t\n", c.notify.Enabled, c.notify.Bell)
-	printHooks(w, c.hooks, c.notify.desktopSettings)
+	printHooks(w, c.notify.hooks, c.notify.desktopSettings)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
 	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
 	fmt.Fprintf(w, "\n[keys]\n")

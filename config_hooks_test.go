@@ -20,13 +20,13 @@ func TestParseHooksConfig(t *testing.T) {
 		check func(t *testing.T, c *config)
 	}{
 		{name: "defaults", file: "", check: func(t *testing.T, c *config) {
-			if len(c.hooks.commands) != 0 || c.hooks.timeout != 10*time.Second || c.hooks.closing != 30*time.Minute {
-				t.Errorf("hooks %+v", c.hooks)
+			if len(c.notify.hooks.commands) != 0 || c.notify.hooks.timeout != 10*time.Second || c.notify.hooks.closing != 30*time.Minute {
+				t.Errorf("hooks %+v", c.notify.hooks)
 			}
 			if c.notify.Desktop != "" || !c.notify.Tmux {
 				t.Errorf("desktop %+v: want off, through tmux when inside it", c.notify.desktopSettings)
 			}
-			if newHookRunner(c.hooks, nil) != nil {
+			if newHookRunner(c.notify.hooks, nil) != nil {
 				t.Error("a runner without hooks")
 			}
 		}},
@@ -36,7 +36,7 @@ func TestParseHooksConfig(t *testing.T) {
 				if c.notify.Desktop != ui.DesktopOSC777 || c.notify.Tmux {
 					t.Errorf("desktop %+v", c.notify.desktopSettings)
 				}
-				h := c.hooks
+				h := c.notify.hooks
 				if !slices.Equal(h.commands[ui.HookInbound], []string{"notify-send", "mbx"}) || !slices.Equal(h.commands[ui.HookWindowClosing], []string{"/bin/w", "--soon"}) ||
 					len(h.commands) != 4 || h.timeout != 2*time.Second || h.closing != 45*time.Minute {
 					t.Errorf("hooks %+v", h)

@@ -404,7 +404,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:   conf.theme, notify: conf.notify, ui: conf.ui, hooks: conf.hooks,
+			theme:   conf.theme, notify: conf.notify, ui: conf.ui,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 			responses: "demo",
 		})
@@ -505,7 +505,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
-				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui, hooks: cfg.hooks,
+				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -901,7 +901,6 @@ type inboxParams struct {
 	theme  string
 	notify notifySettings
 	ui     uiSettings
-	hooks  hookSettings // hooks.go
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -963,7 +962,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}
-	if r := newHookRunner(p.hooks, p.logger); r != nil { // hooks.go
+	if r := newHookRunner(p.notify.hooks, p.logger); r != nil { // hooks.go
 		deps.Hooks = r
 	}
 	deps.Desktop, deps.Tmux = p.notify.Desktop, p.notify.Tmux && os.Getenv("TMUX") != ""

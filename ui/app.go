@@ -42,6 +42,12 @@ type Deps struct {
 	// Notify counts new customer messages in the window title and names
 	// them in the status bar; Bell also rings the terminal bell.
 	Notify, Bell bool
+	// Hooks runs the config's [hooks] commands (hooks.go); nil: none.
+	// Desktop is the desktop notifications' form (desktop.go: "osc9",
+	// "osc777"; anything else: off); Tmux wraps them for tmux.
+	Hooks   Hooks
+	Desktop string
+	Tmux    bool
 	// Open hands a saved file to the desktop's opener (xdg-open, open);
 	// nil: files are saved only, and the status bar says where.
 	Open func(path string) error
@@ -49,12 +55,6 @@ type Deps struct {
 	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
 	// [ui] mouse); without it the terminal selects text as usual.
 	Preview, Mouse bool
-	// Hooks runs the config's [hooks] commands (hooks.go); nil: none.
-	// Desktop is the desktop notifications' form (desktop.go: "osc9",
-	// "osc777"; anything else: off); Tmux wraps them for tmux.
-	Hooks   Hooks
-	Desktop string
-	Tmux    bool
 }
 
 type focus int
@@ -343,7 +343,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case conversationStartedMsg:
 		return a.handleConversationStarted(msg)
 	case minuteMsg:
-		return a.handleMinute()
+		return tea.Batch(a.handleMinute(), a.hookMinute()) // hooks.go
 	case labelReadMsg:
 		return a.handleLabelRead(msg)
 	case flashExpiredMsg:

@@ -188,7 +188,7 @@ func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
 	a.thread.retryClosed = a.comp.closed // failed.go
-	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), a.hookMinute()}
+	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar()}
 	if a.list.view.ClosingSoon {
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
