@@ -21,15 +21,17 @@ import (
 // command is an argv array, run directly (no shell: nothing is parsed,
 // nothing of the event is on its command line), with the event as one
 // line of JSON on its stdin. Each runs with a timeout, then its process
-// group is killed; at most maxHooks run at once, and an event that comes
-// while they all run is skipped and counted (a flood of messages must
-// not fork hundreds of processes). The UI runs them from commands, never
+// group is killed; at most maxHooks run at once and maxHookQueue more
+// wait their turn; an event that comes while the queue is full is
+// skipped and counted (a flood of messages must not fork hundreds of
+// processes). The UI runs them from commands, never
 // in its Update, and shows failures in the status bar; they are logged.
 
 const (
 	defaultHookTimeout  = 10 * time.Second
 	defaultHookClosing  = 30 * time.Minute
 	maxHooks            = 4
+	maxHookQueue        = 16
 	hookStderrKept      = 200 // bytes of a failed hook's stderr quoted
 	hookKillGrace       = time.Second
 	maxHookTimeout      = 10 * time.Minute
@@ -47,7 +49,8 @@ type hookSettings struct {
 type hookRunner struct {
 	hookSettings
 	log     *slog.Logger
-	slots   chan struct{}
+	admit   chan struct{} // running or waiting: maxHooks+maxHookQueue
+	slots   chan struct{} // running
 	skipped atomic.Int64
 }
 
@@ -65,7 +68,7 @@ func newHookRunner(s hookSettings, log *slog.Logger) *hookRunner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &hookRunner{hookSettings: s, log: log, slots: make(chan struct{}, maxHooks)}
+	return &hookRunner{hookSettings: s, log: log, admit: make(chan struct{}, maxHooks+maxHookQueue), slots: make(chan struct{}, maxHooks)}
 }
 
 func (r *hookRunner) Wants(event string) bool      { return len(r.commands[event]) > 0 }
@@ -79,12 +82,18 @@ func (r *hookRunner) Run(ctx context.Context, ev ui.HookEvent) error {
 		return nil
 	}
 	select {
-	case r.slots <- struct{}{}:
-		defer func() { <-r.slots }()
+	case r.admit <- struct{}{}:
+		defer func() { <-r.admit }()
 	default:
 		n := r.skipped.Add(1)
-		r.log.Warn("hook skipped: too many running", "event", ev.Event, "running", maxHooks, "skipped", n)
-		return fmt.Errorf("hook %s skipped: %d hooks still running (%d skipped so far)", ev.Event, maxHooks, n)
+		r.log.Warn("hook skipped: too many running", "event", ev.Event, "running", maxHooks, "waiting", maxHookQueue, "skipped", n)
+		return fmt.Errorf("hook %s skipped: %d hooks running and %d waiting (%d skipped so far)", ev.Event, maxHooks, maxHookQueue, n)
+	}
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return fmt.Errorf("hook %s: stopped as mbx closed", ev.Event)
 	}
 	data, err := json.Marshal(ev)
 	if err != nil {

@@ -117,27 +117,48 @@ func gone(pid int) bool {
 	return false
 }
 
-// At most maxHooks run at once: the next is skipped at once, counted.
+// At most maxHooks run at once and maxHookQueue wait: the next is
+// skipped at once, counted.
 func TestHookFloodSkipped(t *testing.T) {
 	r := newHookRunner(hookSettings{commands: map[string][]string{ui.HookInbound: {"sleep", "30"}}}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, maxHooks)
-	for range maxHooks {
+	n := maxHooks + maxHookQueue
+	done := make(chan error, n)
+	for range n {
 		go func() { done <- r.Run(ctx, ui.HookEvent{Event: ui.HookInbound}) }()
 	}
-	for len(r.slots) < maxHooks { // until all four hold a slot
+	for len(r.admit) < n || len(r.slots) < maxHooks { // until four run and sixteen wait
 		time.Sleep(5 * time.Millisecond)
 	}
 	for i := 1; i <= 2; i++ {
 		err := r.Run(ctx, ui.HookEvent{Event: ui.HookInbound})
-		if err == nil || !strings.Contains(err.Error(), "skipped: 4 hooks still running ("+strconv.Itoa(i)+" skipped so far)") {
+		if err == nil || !strings.Contains(err.Error(), "skipped: 4 hooks running and 16 waiting ("+strconv.Itoa(i)+" skipped so far)") {
 			t.Fatalf("flood: %v", err)
 		}
 	}
 	cancel()
-	for range maxHooks {
+	for range n {
 		if err := <-done; err == nil || !strings.Contains(err.Error(), "stopped as mbx closed") {
 			t.Errorf("cancelled: %v", err)
 		}
+	}
+}
+
+// A burst a little over maxHooks waits its turn: every hook runs.
+func TestHookBurstQueued(t *testing.T) {
+	dir := t.TempDir()
+	r := newHookRunner(hookSettings{commands: map[string][]string{ui.HookInbound: {"sh", "-c", `cat > "$1/$$"`, "sh", dir}}}, nil)
+	n := maxHooks + 3
+	done := make(chan error, n)
+	for range n {
+		go func() { done <- r.Run(context.Background(), ui.HookEvent{Event: ui.HookInbound}) }()
+	}
+	for range n {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if files, _ := os.ReadDir(dir); len(files) != n {
+		t.Errorf("%d hooks ran, want %d", len(files), n)
 	}
 }

@@ -118,7 +118,7 @@
 // first time, is no assignment, nor is one the agent makes to
 // themselves; a window is told of once per conversation and window end. Each event's command runs through
 // Deps.Hooks in a command of its own (main's hooks.go: argv, JSON on
-// stdin, timeout, at most four at once), never in Update; a failure
+// stdin, timeout, four at once and a bounded queue), never in Update; a failure
 // flashes. desktop.go writes OSC 9 or OSC 777 through tea.Raw (wrapped
 // for tmux), rate-limited, its text sanitized and stripped of ';'.
 //
