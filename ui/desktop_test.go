@@ -108,7 +108,7 @@ func TestDesktopNotificationInbox(t *testing.T) {
 		conv    string
 		want    []string
 	}{
-		{name: "mine, osc777", desktop: DesktopOSC777, conv: "c1", want: []string{"\x1b]777;notify;mbx;New message from Eve␛]0,pwn␇gnp,x�31m: pay ␛[8mhidden␛[0m now!\a"}},
+		{name: "mine, osc777", desktop: DesktopOSC777, conv: "c1", want: []string{"\x1b]777;notify;mbx;New message from Eve␛]0,pwn␇gnp,x�31m: pay ␛[8mhidden␛[0m now!⏎second line\a"}},
 		{name: "mine, osc9 in tmux", desktop: DesktopOSC9, tmux: true, conv: "c1", want: []string{"\x1bPtmux;\x1b\x1b]9;mbx: New message from Eve"}},
 		{name: "someone else's", desktop: DesktopOSC9, conv: "c2"},
 		{name: "nobody's", desktop: DesktopOSC9, conv: "c3", want: []string{"\x1b]9;mbx: New message from Cleo: hi there\a"}},

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -85,6 +86,7 @@ type hookFactsMsg struct {
 	failed  []state.OutboxItem
 	outbox  bool // failed was read
 	names   map[string]string
+	said    map[string]string // inbound: the customer's last message, whole
 }
 
 // hookClosingMsg: the conversations waiting on us whose window closes
@@ -178,6 +180,13 @@ func hookFactsCmd(core Core, inbound, changed []string, outbox bool) tea.Cmd {
 			return out
 		}
 		m.inbound, m.changed = read(inbound), read(changed)
+		m.said = map[string]string{}
+		for _, c := range m.inbound {
+			msgs, _ := core.Thread(c.ID, time.Time{}, 5)
+			if i := slices.IndexFunc(msgs, func(msg state.Message) bool { return msg.Direction == state.Inbound }); i >= 0 {
+				m.said[c.ID] = msgs[i].Body
+			}
+		}
 		if outbox {
 			m.failed, _ = core.FailedReplies("")
 		}
@@ -225,12 +234,18 @@ func (a *App) handleHookFacts(m hookFactsMsg) tea.Cmd {
 	now := a.d.Now()
 	var cmds []tea.Cmd
 	for _, c := range m.inbound {
-		cmds = append(cmds, a.runHook(ConversationEvent(HookInbound, c, m.names, now)))
+		said, ok := m.said[c.ID]
+		if !ok {
+			said = c.Preview
+		}
+		ev := ConversationEvent(HookInbound, c, m.names, now)
+		ev.Text = state.Sanitize(said) // whole, not the one-line preview
+		cmds = append(cmds, a.runHook(ev))
 		if a.inView(c.ID) {
 			continue
 		}
 		if c.UserID == "" && c.TeamID == "" || m.me != "" && c.UserID == m.me {
-			cmds = append(cmds, a.desktopNotify(c.ID, "New message from "+c.Label(), c.Preview))
+			cmds = append(cmds, a.desktopNotify(c.ID, "New message from "+c.Label(), said))
 		}
 	}
 	if a.hk.seeded && m.me != a.hk.me { // who the agent is became known: seed again

@@ -79,7 +79,7 @@ func hookApp(t *testing.T, h Hooks, desktop string) (*App, *state.Store) {
 			{ID: "k3", AccountID: "a1", Name: "Cleo", Number: "+34600000003"}},
 		Messages: []state.Message{
 			{ID: "m1", ConversationID: "c1", AccountID: "a1", ContactID: "k1", Direction: state.Inbound,
-				Body: "pay \x1b[8mhidden\x1b[0m now\u2066!", Time: hookNow.Add(-23*time.Hour - 40*time.Minute)},
+				Body: "pay \x1b[8mhidden\x1b[0m now\u2066!\nsecond line", Time: hookNow.Add(-23*time.Hour - 40*time.Minute)},
 			{ID: "m2", ConversationID: "c2", AccountID: "a1", ContactID: "k2", Direction: state.Inbound, Body: "hello", Time: hookNow.Add(-time.Hour)},
 			{ID: "m3", ConversationID: "c3", AccountID: "a1", ContactID: "k3", Direction: state.Inbound, Body: "hi there", Time: hookNow.Add(-time.Hour)},
 			{ID: "m4", ConversationID: "c4", AccountID: "a1", ContactID: "k3", Direction: state.Inbound, Body: "and c4", Time: hookNow.Add(-2 * time.Hour)},
@@ -228,6 +228,9 @@ func TestHookEventSanitized(t *testing.T) {
 	}
 	if !strings.Contains(ev.Contact, "␛]0,pwn␇") && !strings.Contains(ev.Contact, "␛]0;pwn␇") {
 		t.Errorf("contact = %q: the escape should show, inert", ev.Contact)
+	}
+	if ev.Text != "pay ␛[8mhidden␛[0m now!\nsecond line" {
+		t.Errorf("text = %q: want the whole message, sanitized", ev.Text)
 	}
 	if ev.Assignee != "Ana Lopez" || ev.WindowClosesAt == nil || !ev.WindowClosesAt.Equal(hookNow.Add(20*time.Minute)) {
 		t.Errorf("assignee %q, window %v", ev.Assignee, ev.WindowClosesAt)
