@@ -49,6 +49,16 @@ poll_interval = "5s"              # how often to ask for news while active (1sâ€
 [notifications]
 enabled = true
 bell = false
+desktop = "off"                   # off, osc9 or osc777: desktop notifications through the terminal
+tmux = true                       # inside tmux, through its passthrough (set -g allow-passthrough on)
+
+[hooks]                           # a command per event, as an argv array: the event is JSON on its stdin
+# on_inbound = ["notify-send", "mbx", "a new message"]
+# on_assigned = ["/home/you/bin/mbx-assigned"]
+# window_closing = ["/home/you/bin/mbx-closing"]
+# send_failed = ["/home/you/bin/mbx-failed"]
+window_closing_minutes = 30       # window_closing fires this long before the window closes (1â€“120)
+timeout = "10s"                   # then the hook's process group is killed
 
 [theme]
 mode = "auto"                     # auto, dark or light
@@ -81,9 +91,12 @@ type fileConfig struct {
 		PollInterval *string `toml:"poll_interval"`
 	} `toml:"sync"`
 	Notifications struct {
-		Enabled *bool `toml:"enabled"`
-		Bell    *bool `toml:"bell"`
+		Enabled *bool   `toml:"enabled"`
+		Bell    *bool   `toml:"bell"`
+		Desktop *string `toml:"desktop"` // config_hooks.go
+		Tmux    *bool   `toml:"tmux"`
 	} `toml:"notifications"`
+	Hooks fileHooks `toml:"hooks"`
 	Theme struct {
 		Mode string `toml:"mode"`
 	} `toml:"theme"`
@@ -142,7 +155,9 @@ type syncSettings struct {
 }
 
 type notifySettings struct {
-	Enabled, Bell bool
+	Enabled, Bell   bool
+	desktopSettings              // config_hooks.go
+	hooks           hookSettings // [hooks]: told of events too
 }
 
 // configPath is the config file: $XDG_CONFIG_HOME/mbx/config.toml. Unlike
@@ -277,10 +292,11 @@ func parseConfig(path string, data []byte) (*config, error) {
 		path:     path,
 		accounts: map[string]accountConfig{},
 		sync:     syncSettings{HistoryDays: defaultHistoryDays, PollInterval: defaultPollInterval},
-		notify:   notifySettings{Enabled: true},
-		theme:    "auto",
-		ui:       uiSettings{Preview: true, Mouse: true},
-		keys:     defaultKeyMap(),
+		notify: notifySettings{Enabled: true, desktopSettings: desktopSettings{Tmux: true},
+			hooks: hookSettings{timeout: defaultHookTimeout, closing: defaultHookClosing}},
+		theme: "auto",
+		ui:    uiSettings{Preview: true, Mouse: true},
+		keys:  defaultKeyMap(),
 	}
 	var fc fileConfig
 	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&fc)
@@ -388,6 +404,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 	if p := fc.Notifications.Bell; p != nil {
 		c.notify.Bell = *p
 	}
+	c.notify.hooks, c.notify.desktopSettings = parseHooks(&fc, bad)
 	switch m := strings.ToLower(strings.TrimSpace(fc.Theme.Mode)); m {
 	case "":
 	case "auto", "dark", "light":
@@ -440,7 +457,7 @@ func decodeProblems(data []byte, err error) []problem {
 			key := joinKey(de.Key())
 			msg := unknownKey(de.Key())
 			if strings.Contains(de.Error(), "missing table") {
-				msg = "unknown table; the tables are accounts.NAME, sync, notifications, theme, ui and keys"
+				msg = "unknown table; the tables are accounts.NAME, sync, notifications, hooks, theme, ui and keys"
 			}
 			probs = append(probs, problem{line: line, key: key, msg: msg})
 		}
@@ -471,13 +488,15 @@ func unknownKey(k toml.Key) string {
 	case len(k) == 2 && k[0] == "sync":
 		return "unknown setting; [sync] has history_days and poll_interval"
 	case len(k) == 2 && k[0] == "notifications":
-		return "unknown setting; [notifications] has enabled and bell"
+		return "unknown setting; [notifications] has enabled, bell, desktop and tmux"
+	case len(k) == 2 && k[0] == "hooks":
+		return "unknown setting; [hooks] has on_inbound, on_assigned, window_closing, window_closing_minutes, send_failed and timeout"
 	case len(k) == 2 && k[0] == "theme":
 		return "unknown setting; [theme] has mode"
 	case len(k) == 2 && k[0] == "ui":
 		return "unknown setting; [ui] has preview and mouse"
 	case len(k) == 1:
-		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, theme, ui and keys"
+		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, hooks, theme, ui and keys"
 	}
 	return "unknown setting"
 }
@@ -493,7 +512,7 @@ func expectation(k toml.Key) string {
 		return `a string, the name of an account: default_account = "work"`
 	case len(k) == 1 && last == "accounts":
 		return "a table per account: [accounts.work]"
-	case len(k) == 1 && (last == "sync" || last == "notifications" || last == "theme" || last == "keys"):
+	case len(k) == 1 && (last == "sync" || last == "notifications" || last == "hooks" || last == "theme" || last == "keys"):
 		return "a table: [" + last + "]"
 	case len(k) == 2 && k[0] == "accounts":
 		return "a table: [accounts." + keyPart(last) + "] with base_url and username"
@@ -507,7 +526,15 @@ func expectation(k toml.Key) string {
 		return "a whole number of days: history_days = 7"
 	case last == "poll_interval":
 		return `a duration string: poll_interval = "5s"`
-	case last == "enabled" || last == "bell":
+	case last == "on_inbound" || last == "on_assigned" || last == "window_closing" || last == "send_failed":
+		return `an array of strings, the program and its arguments: ` + last + ` = ["notify-send", "mbx"]`
+	case last == "window_closing_minutes":
+		return "a whole number of minutes: window_closing_minutes = 30"
+	case last == "timeout":
+		return `a duration string: timeout = "10s"`
+	case last == "desktop":
+		return `"off", "osc9" or "osc777"`
+	case last == "enabled" || last == "bell" || last == "tmux":
 		return "true or false"
 	case last == "mode":
 		return `"auto", "dark" or "light"`
@@ -889,6 +916,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	}
 	fmt.Fprintf(w, "\n[sync]\n  history_days  = %d\n  poll_interval = %q\n", c.sync.HistoryDays, c.sync.PollInterval.String())
 	fmt.Fprintf(w, "\n[notifications]\n  enabled = %t\n  bell    = %t\n", c.notify.Enabled, c.notify.Bell)
+	printHooks(w, c.notify.hooks, c.notify.desktopSettings)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
 	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
 	fmt.Fprintf(w, "\n[keys]\n")

@@ -55,7 +55,7 @@ func TestParseConfig(t *testing.T) {
 			if w.baseURL != "https://api.msgboxx.io" || w.username != "you@example.com" || w.passwordCmd != "pass show msgboxx/work" {
 				t.Errorf("work = %+v", w)
 			}
-			if c.sync != (syncSettings{HistoryDays: 7, PollInterval: 5 * time.Second}) || c.notify != (notifySettings{Enabled: true}) || c.theme != "auto" {
+			if c.sync != (syncSettings{HistoryDays: 7, PollInterval: 5 * time.Second}) || !c.notify.Enabled || c.notify.Bell || c.notify.desktopSettings != (desktopSettings{Tmux: true}) || c.theme != "auto" {
 				t.Errorf("sync %+v notify %+v theme %q", c.sync, c.notify, c.theme)
 			}
 			if !key.Matches(keyString("E"), c.keys.MoveArchive) {

@@ -983,6 +983,10 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}
+	if r := newHookRunner(p.notify.hooks, p.logger); r != nil { // hooks.go
+		deps.Hooks = r
+	}
+	deps.Desktop, deps.Tmux = p.notify.Desktop, p.notify.Tmux && os.Getenv("TMUX") != ""
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
 	app := ui.New(deps, p.keys)

@@ -42,6 +42,12 @@ type Deps struct {
 	// Notify counts new customer messages in the window title and names
 	// them in the status bar; Bell also rings the terminal bell.
 	Notify, Bell bool
+	// Hooks runs the config's [hooks] commands (hooks.go); nil: none.
+	// Desktop is the desktop notifications' form (desktop.go: "osc9",
+	// "osc777"; anything else: off); Tmux wraps them for tmux.
+	Hooks   Hooks
+	Desktop string
+	Tmux    bool
 	// Open hands a saved file to the desktop's opener (xdg-open, open);
 	// nil: files are saved only, and the status bar says where.
 	Open func(path string) error
@@ -129,7 +135,8 @@ type App struct {
 	previewSeq  int    // the preview scheduled last; earlier ones are dropped
 	previewWant string // the row it is for
 	undo        *undoable
-	inFlight    int // moves and assignments not yet done
+	inFlight    int       // moves and assignments not yet done
+	hk          hookState // hooks and desktop notifications (hooks.go, desktop.go)
 }
 
 // New builds the inbox. Call it once per program.
@@ -336,7 +343,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case conversationStartedMsg:
 		return a.handleConversationStarted(msg)
 	case minuteMsg:
-		return a.handleMinute()
+		return tea.Batch(a.handleMinute(), a.hookMinute()) // hooks.go
 	case labelReadMsg:
 		return a.handleLabelRead(msg)
 	case flashExpiredMsg:
@@ -356,6 +363,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleNextUnread(msg)
 	case markedUnreadMsg:
 		return a.handleMarkedUnread(msg)
+	case hookSeededMsg: // hooks.go
+		return a.handleHookSeeded(msg)
+	case hookFactsMsg:
+		return a.handleHookFacts(msg)
+	case hookClosingMsg:
+		return a.handleHookClosing(msg)
+	case hookDoneMsg:
+		return a.handleHookDone(msg)
 	case draftsFlushedMsg: // the rows show the drafts
 		return a.reloadList(a.list.Following())
 	}

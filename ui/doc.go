@@ -106,6 +106,22 @@
 // view code matches a literal key, and every hint is drawn from the
 // bindings (hint, keyName), so a rebound key is rebound in its hints too.
 //
+// # Hooks and desktop notifications
+//
+// hooks.go turns the engine's changes and the minute tick into hook
+// events (a customer message, an assignment to the agent, a window about
+// to close while the customer waits, a failed reply), each once: what was
+// true when the engine first came online (every inbox conversation and
+// whose it is, those whose assignee is not known yet, the failed
+// replies) is read first and is not news; a conversation that comes
+// later with the history, or whose assignee the store learns for the
+// first time, is no assignment, nor is one the agent makes to
+// themselves; a window is told of once per conversation and window end. Each event's command runs through
+// Deps.Hooks in a command of its own (main's hooks.go: argv, JSON on
+// stdin, timeout, four at once and a bounded queue), never in Update; a failure
+// flashes. desktop.go writes OSC 9 or OSC 777 through tea.Raw (wrapped
+// for tmux), rate-limited, its text sanitized and stripped of ';'.
+//
 // # Text
 //
 // Every string from a customer or the server is drawn through state's

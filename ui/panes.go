@@ -148,6 +148,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if len(ch.Inbound) > 0 && wasLive {
 		cmds = append(cmds, a.notify(ch.Inbound))
 	}
+	cmds = append(cmds, a.hookChanges(ch, wasLive)) // hooks.go
 	listChanged := ch.List
 	for _, c := range a.list.rows {
 		_, row := ch.Conversations[c.ID]
