@@ -57,6 +57,9 @@ Usage:
                            log in once and store the token (keyring, else a 0600 file)
   mbx logout [the same flags as login]   remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
+  mbx list [--query Q] [--json | --csv | -q] [--sort window|waiting|activity] [--account NAME]
+                           print the stored conversations a query selects (README "Scripting");
+                           no network; exit 0 listed (even none), 1 store unreadable, 2 bad usage/query
   mbx version
 
 Flags for the inbox and login: --account NAME, --base-url URL (MBX_BASE_URL),
@@ -178,6 +181,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return runLogout(ctx, args[1:], stdout, stderr, e)
 	case "config":
 		return runConfig(ctx, args[1:], stdout, stderr, e)
+	case "list":
+		return runList(ctx, args[1:], stdout, stderr) // cmd_list.go
 	case "":
 		return runInbox(ctx, args, stdout, stderr, e)
 	}

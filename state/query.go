@@ -499,3 +499,7 @@ func digitsOf(s string) string {
 	}
 	return b.String()
 }
+
+// Me is the current user's id as the engine last recorded it (Engine.Me),
+// for reading the store without an engine (assignee:me in mbx list).
+func (s *Store) Me() (string, error) { return s.GetMeta(metaMe) }
