@@ -409,7 +409,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:   conf.theme, notify: conf.notify, ui: conf.ui,
+			theme:   conf.theme, notify: conf.notify, ui: conf.ui, sections: conf.sections,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 			responses: "demo",
 		})
@@ -510,7 +510,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
-				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui,
+				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui, sections: cfg.sections,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -903,9 +903,10 @@ type inboxParams struct {
 	// (responses.go); "" for none.
 	responses string
 	// From the config file: the palette and notifications.
-	theme  string
-	notify notifySettings
-	ui     uiSettings
+	theme    string
+	notify   notifySettings
+	ui       uiSettings
+	sections []ui.Section // [[sections]]
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -964,6 +965,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener(),
 		Preview: p.ui.Preview, Mouse: p.ui.Mouse}
+	deps.Sections = p.sections
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}

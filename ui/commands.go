@@ -45,7 +45,7 @@ func loadListCmd(core Core, reqID int, v state.View, offset, limit int, focusID 
 	}
 }
 
-func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
+func loadSidebarCmd(core Core, caps state.Capabilities, sections []Section, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		me := core.Me()
 		msg := sidebarLoadedMsg{views: map[string]int{}}
@@ -67,7 +67,7 @@ func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
 			return msg
 		}
 		msg.unread = map[string]int{}
-		for _, e := range sidebarEntries(msg.teams, me, caps) {
+		for _, e := range sidebarEntries(msg.teams, me, caps, sections) {
 			v := e.view
 			v.Now = now
 			if e.kind != entryFolder {

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mbx-inbox/mbx/state"
+)
+
+// Sections: the config's [[sections]] in the sidebar under the views,
+// with live counts, listed in their query's order when chosen.
+
+// newSectionsInbox is the team inbox (Ana 1h, Ben 2h, Chloé 3h, +…126 4h
+// waiting; Ana and Chloé are Robin's) with two sections.
+func newSectionsInbox(t *testing.T, w, h int) *teamInbox {
+	t.Helper()
+	ti := newTeamInbox(t, w, h, decorated{})
+	parse := func(src string, sort state.QuerySort) *state.Query {
+		q, err := state.ParseQuery(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Sorted(sort)
+	}
+	// As main.go gives them in Deps.
+	ti.app.d.Sections = []Section{
+		{Name: "Waiting > 90m", Query: parse("waiting:>90m", state.SortWaiting)},
+		{Name: "Robin's \x1b[31mred", Query: parse(`assignee:@"Robin Regular"`, state.SortActivity)},
+	}
+	ti.drive(ti.app.reloadSidebar())
+	return ti
+}
+
+// labels of the list's rows, top to bottom.
+func (ti *teamInbox) rowLabels() []string {
+	var out []string
+	for _, c := range ti.app.list.rows {
+		out = append(out, c.Label())
+	}
+	return out
+}
+
+func TestSectionsInSidebar(t *testing.T) {
+	ti := newSectionsInbox(t, 120, 40)
+	frame := ti.frame()
+	if !strings.Contains(frame, "Sections") {
+		t.Fatalf("no Sections heading:\n%s", frame)
+	}
+	if raw := ti.app.View().Content; strings.Contains(raw, "\x1b[31mred") || !strings.Contains(frame, "Robin's ␛[31mred") {
+		t.Errorf("a section's name is not sanitized:\n%q", raw)
+	}
+	// unread/total, as the views count.
+	for label, want := range map[string]string{"Waiting > 90m": "3/3", "Robin's": "2/2"} {
+		if l := ti.sidebarLine(label); !strings.HasSuffix(strings.TrimSpace(l), want) {
+			t.Errorf("%s: %q, want it to end in %s", label, l, want)
+		}
+	}
+	// Chosen from the sidebar: the list holds the section's rows in its
+	// order (the longest wait first).
+	for ti.app.focus != focusSidebar {
+		ti.keys("esc")
+	}
+	e, _ := ti.app.side.Selected()
+	for e.key != "section:0" {
+		ti.keys("j")
+		e, _ = ti.app.side.Selected()
+	}
+	ti.keys("enter")
+	if ti.app.side.active != "section:0" || ti.app.focus != focusList {
+		t.Fatalf("enter on the section: active %q, focus %v", ti.app.side.active, ti.app.focus)
+	}
+	if got, want := ti.rowLabels(), []string{"+447902111126", "Chloé Martin", "Ben Okafor"}; !slices.Equal(got, want) {
+		t.Errorf("section rows %v, want %v", got, want)
+	}
+	// Live: archiving Ben takes him out of the list and the count.
+	ti.selectRow("Ben Okafor")
+	ti.keys("e")
+	if got, want := ti.rowLabels(), []string{"+447902111126", "Chloé Martin"}; !slices.Equal(got, want) {
+		t.Errorf("after archiving Ben: %v, want %v", got, want)
+	}
+	if l := ti.sidebarLine("Waiting > 90m"); !strings.HasSuffix(strings.TrimSpace(l), "2/2") {
+		t.Errorf("count after archiving Ben: %q", l)
+	}
+}
+
+func TestGoldenSectionsFrames(t *testing.T) {
+	for _, sz := range []struct {
+		name string
+		w, h int
+	}{{"80x24", 80, 24}, {"120x40", 120, 40}, {"60x15", 60, 15}} {
+		for _, sidebar := range []bool{false, true} {
+			name := "list_" + sz.name
+			if sidebar {
+				name = "sidebar_" + sz.name
+			}
+			t.Run(name, func(t *testing.T) {
+				ti := newSectionsInbox(t, sz.w, sz.h)
+				ti.drive(ti.app.showEntry("section:0"))
+				for sidebar && ti.app.focus != focusSidebar {
+					ti.keys("esc")
+				}
+				if sidebar {
+					ti.keys("j") // to the last entry: at 60x15 the sidebar scrolls to it
+				}
+				golden.RequireEqual(t, ti.frame())
+			})
+		}
+	}
+}
