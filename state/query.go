@@ -503,3 +503,21 @@ func digitsOf(s string) string {
 // Me is the current user's id as the engine last recorded it (Engine.Me),
 // for reading the store without an engine (assignee:me in mbx list).
 func (s *Store) Me() (string, error) { return s.GetMeta(metaMe) }
+
+// LooksLikeQuery reports whether text typed where a search is expected is
+// a query: its first word (after a '-') starts with one of the keys and a
+// colon, as in "window:closing" or "-assignee:none unread:yes".
+func LooksLikeQuery(s string) bool {
+	w := strings.TrimPrefix(strings.TrimLeft(s, " \t"), "-")
+	k, _, ok := strings.Cut(w, ":")
+	if !ok {
+		return false
+	}
+	k = strings.ToLower(k)
+	for _, key := range queryKeys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}

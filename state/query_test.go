@@ -299,3 +299,14 @@ func TestCheckQueryNames(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeQuery(t *testing.T) {
+	for s, want := range map[string]bool{
+		"window:closing": true, "  -assignee:none x": true, "WAITING:>1h": true, "Team:Sales": true,
+		"ana": false, "10:30": false, "http://x": false, "": false, "re: invoice": false, "-": false,
+	} {
+		if got := LooksLikeQuery(s); got != want {
+			t.Errorf("LooksLikeQuery(%q) = %v", s, got)
+		}
+	}
+}

@@ -208,13 +208,34 @@ func loadOlderCmd(ctx context.Context, core Core, convID string, before time.Tim
 	}
 }
 
+// queryHits are the first searchLimit conversations a query selects, as
+// hits by contact.
+func queryHits(core Core, src string, now time.Time) ([]state.SearchHit, error) {
+	q, err := state.ParseQuery(src)
+	if err != nil {
+		return nil, err
+	}
+	convs, err := core.ListConversations(state.View{Query: q, Now: now, Me: core.Me()}, 0, searchLimit)
+	hits := make([]state.SearchHit, len(convs))
+	for i, c := range convs {
+		hits[i] = state.SearchHit{Conversation: c, ByContact: true}
+	}
+	return hits, err
+}
+
 // searchLimit is the most results a search lists.
 const searchLimit = 100
 
 // searchCmd runs / 's search; one the next key superseded answers
-// nothing.
-func searchCmd(ctx context.Context, core Core, reqID int, query string) tea.Cmd {
+// nothing. Text that starts with a query's key (window:, assignee:, …)
+// is a query (state.ParseQuery): its conversations, in the inbox's
+// order, at now.
+func searchCmd(ctx context.Context, core Core, reqID int, query string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
+		if state.LooksLikeQuery(query) {
+			hits, err := queryHits(core, query, now)
+			return searchDoneMsg{reqID: reqID, query: query, hits: hits, err: err}
+		}
 		hits, err := core.Search(ctx, query, searchLimit)
 		if ctx.Err() != nil {
 			return nil

@@ -769,7 +769,9 @@ func (a *App) openSearch() tea.Cmd {
 	var load func(id int) tea.Cmd
 	if a.srch.stale() { // its search was abandoned with the box: again
 		if act, ok := a.srch.ask().(runSearch); ok {
-			load = func(id int) tea.Cmd { return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query)) }
+			load = func(id int) tea.Cmd {
+				return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query, a.d.Now()))
+			}
 		}
 	}
 	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, load), a.srch.Open())

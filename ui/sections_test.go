@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mbx-inbox/mbx/state"
@@ -108,5 +109,45 @@ func TestGoldenSectionsFrames(t *testing.T) {
 				golden.RequireEqual(t, ti.frame())
 			})
 		}
+	}
+}
+
+// / takes a query when the text starts with a key: its conversations are
+// the hits (enter opens, ctrl+x marks all matching); a bad query says
+// which word and what would be valid.
+func TestSearchTakesAQuery(t *testing.T) {
+	ti := newTeamInbox(t, 120, 40, decorated{})
+	ti.keys("/", "waiting:>90m -assignee:none")
+	var got []string
+	for _, h := range ti.app.srch.hits {
+		got = append(got, h.Conversation.Label())
+	}
+	if want := []string{"Chloé Martin"}; !slices.Equal(got, want) || ti.app.srch.err != nil {
+		t.Fatalf("hits %v (%v), want %v", got, ti.app.srch.err, want)
+	}
+	ti.send(ctrlX)
+	if got := markedIDs(ti.app); !slices.Equal(got, []string{"c3"}) {
+		t.Errorf("ctrl+x marked %v, want c3", got)
+	}
+	ti.keys("/")
+	for range len("waiting:>90m -assignee:none") {
+		ti.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	ti.keys("window:soon")
+	if err := ti.app.srch.err; err == nil || !strings.Contains(err.Error(), `"window:soon" at column 1: window: is open, closing or closed`) {
+		t.Errorf("bad query: %v", err)
+	}
+	if f := ti.frame(); !strings.Contains(f, "window: is open, closing or closed") {
+		t.Errorf("the error is not shown:\n%s", f)
+	}
+	// Plain words are still a search.
+	ti.send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	ti.keys("/")
+	for range len("window:soon") {
+		ti.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	ti.keys("apply")
+	if len(ti.app.srch.hits) != 1 || ti.app.srch.hits[0].ByContact {
+		t.Errorf("a word: %+v", ti.app.srch.hits)
 	}
 }
