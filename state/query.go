@@ -366,10 +366,20 @@ func compileQuery(v View) viewQuery {
 		return out
 	}
 	hasFolder := false
+	// Every row waits (waiting: yes, >D or <D) or has its window open
+	// (window:open or closing): the sorts by those are then last_inbound
+	// itself, which an index walks in order.
+	allWaiting, allOpen := false, false
 	for _, t := range q.terms {
 		sql, a := termSQL(t)
 		if t.Key == "folder" || t.Key == "status" {
 			hasFolder = true
+		}
+		if !t.Neg && t.Key == "waiting" && t.Value != "no" {
+			allWaiting = true
+		}
+		if !t.Neg && t.Key == "window" && t.Value != "closed" {
+			allOpen = true
 		}
 		if t.Neg {
 			sql = "NOT (" + sql + ")"
@@ -390,8 +400,10 @@ func compileQuery(v View) viewQuery {
 		parts = []string{"1"}
 	}
 	vq := viewQuery{where: strings.Join(parts, " AND "), args: args, query: true}
-	switch q.sort {
-	case SortWindow:
+	switch {
+	case q.sort == SortWindow && allOpen, q.sort == SortWaiting && allWaiting:
+		vq.key = "last_inbound"
+	case q.sort == SortWindow:
 		// Open windows by expiry, then the closed by activity. The
 		// bound is our own number, written out so the order needs no
 		// arguments (ViewMarkRefs and the list reuse it as it is).
@@ -401,7 +413,7 @@ func compileQuery(v View) viewQuery {
 		}
 		vq.key = "CASE WHEN last_inbound > " + strconv.FormatInt(open, 10) +
 			" THEN last_inbound ELSE 9223372036854775807 - last_activity END"
-	case SortWaiting:
+	case q.sort == SortWaiting:
 		vq.key = "CASE WHEN last_inbound > last_outbound THEN last_inbound ELSE 9223372036854775807 - last_activity END"
 	default:
 		vq.key, vq.desc = "last_activity", true
@@ -460,15 +472,18 @@ func termSQL(t QueryTerm) (string, []any) {
 		}
 		return "NOT (unread > 0 OR marked_unread = 1)", nil
 	case "waiting":
+		// "last_inbound >= last_outbound" is implied; written out, it
+		// lets the planner walk the partial index conversations_closing.
+		const waits = "last_inbound >= last_outbound AND last_inbound > last_outbound"
 		switch {
 		case t.Op == '>':
-			return "last_inbound > last_outbound AND last_inbound < ?", []any{nowMinus(t.Dur)}
+			return waits + " AND last_inbound < ?", []any{nowMinus(t.Dur)}
 		case t.Op == '<':
-			return "last_inbound > last_outbound AND last_inbound >= ?", []any{nowMinus(t.Dur)}
+			return waits + " AND last_inbound >= ?", []any{nowMinus(t.Dur)}
 		case t.Value == "no":
-			return "NOT (last_inbound > last_outbound)", nil
+			return "NOT (" + waits + ")", nil
 		}
-		return "last_inbound > last_outbound", nil
+		return waits, nil
 	case "account":
 		return "account_id IN (SELECT id FROM accounts WHERE id = ? OR name = ? COLLATE NOCASE OR phone = ?)",
 			[]any{t.Value, t.Value, t.Value}
