@@ -348,3 +348,27 @@ func TestQuerySortShortcuts(t *testing.T) {
 		}
 	}
 }
+
+// "Mark all in view" over a query's view marks its rows in its order.
+func TestQueryViewMarkRefs(t *testing.T) {
+	s := viewFixture(t)
+	for _, tt := range []struct {
+		src  string
+		sort QuerySort
+	}{{"folder:any", SortWindow}, {"waiting:yes", SortWaiting}, {"-assignee:none", SortActivity}} {
+		q, err := ParseQuery(tt.src)
+		must(t, err)
+		v := View{Query: q.Sorted(tt.sort), Now: t0}
+		list, err := s.ListConversations(v, 0, 100)
+		must(t, err)
+		refs, err := s.ViewMarkRefs(v)
+		must(t, err)
+		var got []string
+		for _, r := range refs {
+			got = append(got, r.ID)
+		}
+		if !slices.Equal(got, ids(list)) {
+			t.Errorf("%q: marks %v, list %v", tt.src, got, ids(list))
+		}
+	}
+}

@@ -58,8 +58,8 @@ func sidebarEntries(teams []state.Team, me string, caps state.Capabilities, sect
 	for _, t := range teams {
 		out = append(out, sidebarEntry{key: "team:" + t.ID, label: line(t.Name), kind: entryView, view: state.View{Folder: state.FolderInbox, TeamID: t.ID}})
 	}
-	for i, sec := range sections {
-		out = append(out, sidebarEntry{key: fmt.Sprintf("section:%d", i), label: line(sec.Name), kind: entrySection,
+	for _, sec := range sections { // by name (unique): the next start comes back to it (place.go)
+		out = append(out, sidebarEntry{key: "section:" + sec.Name, label: line(sec.Name), kind: entrySection,
 			view: state.View{Query: sec.Query, Me: me}})
 	}
 	return out

@@ -65,12 +65,12 @@ func TestSectionsInSidebar(t *testing.T) {
 		ti.keys("esc")
 	}
 	e, _ := ti.app.side.Selected()
-	for e.key != "section:0" {
+	for e.key != "section:Waiting > 90m" {
 		ti.keys("j")
 		e, _ = ti.app.side.Selected()
 	}
 	ti.keys("enter")
-	if ti.app.side.active != "section:0" || ti.app.focus != focusList {
+	if ti.app.side.active != "section:Waiting > 90m" || ti.app.focus != focusList {
 		t.Fatalf("enter on the section: active %q, focus %v", ti.app.side.active, ti.app.focus)
 	}
 	if got, want := ti.rowLabels(), []string{"+447902111126", "Chloé Martin", "Ben Okafor"}; !slices.Equal(got, want) {
@@ -99,7 +99,7 @@ func TestGoldenSectionsFrames(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				ti := newSectionsInbox(t, sz.w, sz.h)
-				ti.drive(ti.app.showEntry("section:0"))
+				ti.drive(ti.app.showEntry("section:Waiting > 90m"))
 				for sidebar && ti.app.focus != focusSidebar {
 					ti.keys("esc")
 				}
