@@ -271,9 +271,9 @@ func (q *Query) Sorted(s QuerySort) *Query {
 	return &c
 }
 
-// Names returns the names the query's terms ask the store to know: the
-// agents (assignee:@name or a name), teams and accounts, each with its
-// term. Unknown names select nothing; CheckQueryNames says which.
+// names are the terms that name something the store must know: agents
+// (assignee:@name), teams and accounts. Unknown names select nothing;
+// CheckQueryNames says which.
 func (q *Query) names() []QueryTerm {
 	var out []QueryTerm
 	for _, t := range q.terms {
@@ -370,10 +370,33 @@ func compileQuery(v View) viewQuery {
 	// (window:open or closing): the sorts by those are then last_inbound
 	// itself, which an index walks in order.
 	allWaiting, allOpen := false, false
+	// Only folder, assignee and team terms (and unread:yes): the count
+	// adds up rows of conversation_counts (the unread ones, u, with
+	// unread:yes), whose columns they name, over the same WHERE.
+	countable, unread := true, v.Unread
+	var countParts []string
+	var countArgs []any
+	assigned := false
 	for _, t := range q.terms {
-		sql, a := termSQL(t)
+		assigned = assigned || !t.Neg && (t.Key == "assignee" || t.Key == "team")
+	}
+	for _, t := range q.terms {
+		sql, a := termSQL(t, assigned)
 		if t.Key == "folder" || t.Key == "status" {
 			hasFolder = true
+		}
+		switch {
+		case t.Key == "folder" || t.Key == "status" || t.Key == "assignee" || t.Key == "team":
+			c := sql
+			if t.Neg {
+				c = "NOT (" + c + ")"
+			}
+			countParts = append(countParts, c)
+			countArgs = append(countArgs, bind(a)...)
+		case t.Key == "unread" && t.Value == "yes" && !t.Neg:
+			unread = true
+		default:
+			countable = false
 		}
 		if !t.Neg && t.Key == "waiting" && t.Value != "no" {
 			allWaiting = true
@@ -400,6 +423,21 @@ func compileQuery(v View) viewQuery {
 		parts = []string{"1"}
 	}
 	vq := viewQuery{where: strings.Join(parts, " AND "), args: args, query: true}
+	if countable {
+		if !hasFolder {
+			countParts = append([]string{"folder = ?"}, countParts...)
+			countArgs = append([]any{string(FolderInbox)}, countArgs...)
+		}
+		if len(countParts) == 0 {
+			countParts = []string{"1"}
+		}
+		col := "n"
+		if unread {
+			col = "u"
+		}
+		vq.count = "SELECT coalesce(sum(" + col + "), 0) FROM conversation_counts WHERE " + strings.Join(countParts, " AND ")
+		vq.countArgs = countArgs
+	}
 	switch {
 	case q.sort == SortWindow && allOpen, q.sort == SortWaiting && allWaiting:
 		vq.key = "last_inbound"
@@ -425,12 +463,18 @@ func compileQuery(v View) viewQuery {
 	return vq
 }
 
-// termSQL is a term's condition (without its '-') and arguments.
-func termSQL(t QueryTerm) (string, []any) {
+// termSQL is a term's condition (without its '-') and arguments;
+// assigned: the query has a positive assignee: or team: term.
+func termSQL(t QueryTerm, assigned bool) (string, []any) {
 	switch t.Key {
 	case "folder":
-		if t.Value == "any" {
-			return "1", nil
+		switch {
+		case t.Value == "any" && assigned:
+			// Every folder, named: the assignee indexes, which start
+			// with the folder, are searched once per folder.
+			return "folder IN (?, ?, ?)", []any{string(FolderInbox), string(FolderArchive), string(FolderSpam)}
+		case t.Value == "any":
+			return "1", nil // a scan of the table beats index lookups of every row
 		}
 		return "folder = ?", []any{t.Value}
 	case "status": // a platform that resolves keeps resolved conversations in Archive

@@ -223,6 +223,10 @@ func TestQueryTerms(t *testing.T) {
 		{`"to g"`, []string{"g"}},
 		{"%", nil},
 		{"-from -to", nil},
+		{"folder:any", []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"}},
+		{"folder:any -assignee:@ana -team:none", []string{"d", "n"}},
+		{"status:resolved -assignee:me", []string{"i"}},
+		{"unread:yes unread:yes team:none", []string{"a", "b", "c", "e", "f", "g", "h", "l", "o"}},
 	}
 	for _, tt := range tests {
 		q, err := ParseQuery(tt.query)
@@ -233,6 +237,21 @@ func TestQueryTerms(t *testing.T) {
 		slices.Sort(g)
 		if !slices.Equal(g, tt.want) {
 			t.Errorf("%q = %v, want %v", tt.query, g, tt.want)
+		}
+		// The count (from conversation_counts where the terms allow),
+		// and the unread ones of it.
+		n, err := s.CountConversations(View{Query: q, Now: t0, Me: "u1"})
+		must(t, err)
+		unread := 0
+		for _, c := range got {
+			if c.IsUnread() {
+				unread++
+			}
+		}
+		u, err := s.CountConversations(View{Query: q, Now: t0, Me: "u1", Unread: true})
+		must(t, err)
+		if n != len(tt.want) || u != unread {
+			t.Errorf("%q counts %d (%d unread), want %d (%d)", tt.query, n, u, len(tt.want), unread)
 		}
 	}
 }

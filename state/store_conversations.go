@@ -470,6 +470,10 @@ type viewQuery struct {
 	query bool
 	key   string
 	desc  bool
+	// count, when set, counts the query's rows from conversation_counts
+	// (with countArgs).
+	count     string
+	countArgs []any
 }
 
 func buildView(v View) viewQuery {
@@ -673,6 +677,8 @@ func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
 	switch {
+	case q.count != "":
+		query, q.args = q.count, q.countArgs
 	case q.closing || q.uncounted || q.query:
 		// Counted over the conversations themselves.
 	case !q.unread:
