@@ -896,6 +896,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	fmt.Fprintf(w, "\n[notifications]\n  enabled = %t\n  bell    = %t\n", c.notify.Enabled, c.notify.Bell)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
 	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
+	printSections(w, c.sections)
 	fmt.Fprintf(w, "\n[keys]\n")
 	def := defaultKeyMap()
 	defs := keyActions(&def)
@@ -1004,6 +1005,15 @@ func parseSections(data []byte, fs []fileSection, probs []problem) ([]ui.Section
 		out = append(out, ui.Section{Name: name, Query: q.Sorted(sort)})
 	}
 	return out, probs
+}
+
+// printSections is mbx config's part: each section as loaded.
+func printSections(w io.Writer, secs []ui.Section) {
+	for _, sec := range secs {
+		sort := map[state.QuerySort]string{state.SortActivity: "activity", state.SortWindow: "window", state.SortWaiting: "waiting"}[sec.Query.Sort()]
+		fmt.Fprintf(w, "\n[[sections]]\n  name  = %q\n  query = %q\n  sort  = %q\n",
+			state.SanitizeLine(sec.Name), state.SanitizeLine(sec.Query.String()), sort)
+	}
 }
 
 // sectionLines is, for each [[sections]] table in order, the line of its

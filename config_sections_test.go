@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,5 +81,23 @@ query = "  "
 				}
 			}
 		})
+	}
+}
+
+// mbx config shows the sections as loaded.
+func TestConfigPrintsSections(t *testing.T) {
+	configHome, _ := setXDG(t)
+	path := filepath.Join(configHome, "mbx", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := "[[sections]]\nname = \"Closing, taken\"\nquery = \"window:closing -assignee:none\"\nsort = \"window\"\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := mbx(t, testEnv(newFakeKeyring()), "config")
+	want := "[[sections]]\n  name  = \"Closing, taken\"\n  query = \"window:closing -assignee:none\"\n  sort  = \"window\"\n"
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("exit %d (%s):\n%s", code, errOut, out)
 	}
 }
