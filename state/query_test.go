@@ -391,3 +391,52 @@ func TestQueryViewMarkRefs(t *testing.T) {
 		}
 	}
 }
+
+// The plans the figures depend on: waiting and closing queries walk the
+// index of waiting rows in order, assignee queries the assignee index,
+// and counts of folder/assignee/team terms read conversation_counts.
+func TestQueryPlansOfQueries(t *testing.T) {
+	s := openTest(t)
+	plan := func(query string, args ...any) string {
+		t.Helper()
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			must(t, rows.Scan(&id, &parent, &notused, &detail))
+			b.WriteString(detail + "; ")
+		}
+		return b.String()
+	}
+	tests := []struct {
+		src       string
+		sort      QuerySort
+		index     string // the list's
+		sorted    bool   // the list needs no sort of its own
+		fromCount bool   // counted from conversation_counts
+	}{
+		{"waiting:>1h", SortWaiting, "conversations_closing", true, false},
+		{"window:closing -assignee:none", SortWindow, "conversations_closing", true, false},
+		{"assignee:me", SortActivity, "conversations_user", true, true},
+		{"team:Sales unread:yes", SortActivity, "conversations_", false, true},
+		{"folder:any assignee:@ana", SortActivity, "conversations_user", false, true},
+	}
+	for _, tt := range tests {
+		q, err := ParseQuery(tt.src)
+		must(t, err)
+		vq := buildView(View{Query: q.Sorted(tt.sort), Now: t0, Me: "u1"})
+		list := plan("SELECT *, "+vq.key+" AS qkey FROM conversations WHERE "+vq.where+" ORDER BY "+vq.order+" LIMIT 50", vq.args...)
+		if !strings.Contains(list, tt.index) || strings.Contains(list, "SCAN conversations;") ||
+			tt.sorted && strings.Contains(list, "TEMP B-TREE") {
+			t.Errorf("%q list plan = %s; want %s (sorted: %v)", tt.src, list, tt.index, tt.sorted)
+		}
+		if (vq.count != "") != tt.fromCount {
+			t.Errorf("%q counted from conversation_counts: %v, want %v", tt.src, vq.count != "", tt.fromCount)
+		}
+	}
+}
