@@ -106,6 +106,14 @@ func FuzzParseQuery(f *testing.F) {
 			}
 			return
 		}
+		// Each term is the word where it says, in the order written.
+		last := -1
+		for _, term := range q.Terms() {
+			if term.Pos <= last || !strings.HasPrefix(src[term.Pos:], term.Word) || term.Word == "" {
+				t.Fatalf("term %+v is not at its place in %q", term, src)
+			}
+			last = term.Pos
+		}
 		// Whatever parses compiles to SQL the store runs.
 		for _, sort := range []QuerySort{SortActivity, SortWindow, SortWaiting} {
 			v := View{Query: q.Sorted(sort), Now: t0, Me: "u1"}
