@@ -115,6 +115,7 @@ func TestListClosingSoonJSON(t *testing.T) {
 	if want == 0 || want == inbox {
 		t.Fatalf("the demo has %d closing of %d: the test would prove nothing", want, inbox)
 	}
+	t.Logf("the synced demo: %d conversations in the inbox, %d closing soon", inbox, want)
 	code, out, errOut := listCmd(t, "--query", "window:closing", "--json")
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d: %s", code, errOut)
