@@ -152,7 +152,14 @@ func runList(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			if t, err := time.Parse(time.RFC3339, last); err == nil {
 				last = t.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", tabless(r.Contact), tabless(r.Number), tabless(r.Assignee),
+			who := r.Assignee
+			switch {
+			case who == "" && r.Team != "":
+				who = "team " + r.Team
+			case r.Team != "":
+				who += " · " + r.Team
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", tabless(r.Contact), tabless(r.Number), tabless(who),
 				r.Left, unread, last, tabless(r.ID))
 		}
 		tw.Flush()
