@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -288,50 +289,78 @@ func (q *Query) names() []QueryTerm {
 }
 
 // CheckQueryNames reports the first agent, team or account name of q the
-// store does not know, as a QueryError naming the ones it does.
+// store does not know, as a QueryError naming the ones it does
+// (Query.UnknownName over the store's users, teams and accounts).
 func (s *Store) CheckQueryNames(q *Query) error {
+	users, err := s.Users()
+	if err != nil {
+		return fmt.Errorf("store: check query: %w", err)
+	}
+	teams, err := s.Teams()
+	if err != nil {
+		return fmt.Errorf("store: check query: %w", err)
+	}
+	accounts, err := s.Accounts()
+	if err != nil {
+		return fmt.Errorf("store: check query: %w", err)
+	}
+	return q.UnknownName(users, teams, accounts)
+}
+
+// UnknownName reports the first agent (assignee:@name), team or account
+// the query names that none of the given ones is, matched as the
+// compiled query matches them (the id, or the name in any ASCII case;
+// an agent's full or first name), as a *QueryError listing some known
+// names. A kind with none given is not checked: the store has not
+// learnt them yet.
+func (q *Query) UnknownName(users []User, teams []Team, accounts []Account) error {
 	for _, t := range q.names() {
-		var table, cond, list string
-		var args []any
+		var known []string
+		found := false
 		switch t.Key {
 		case "assignee":
-			table, cond = "users", "id = ? OR trim(first_name || ' ' || last_name) = ? COLLATE NOCASE OR first_name = ? COLLATE NOCASE"
-			args = []any{t.Value, t.Value, t.Value}
-			list = "trim(first_name || ' ' || last_name)"
+			for _, u := range users {
+				found = found || u.ID == t.Value || foldASCII(u.Name()) == foldASCII(t.Value) || foldASCII(u.FirstName) == foldASCII(t.Value)
+				known = append(known, u.Name())
+			}
 		case "team":
-			table, cond, list = "teams", "id = ? OR name = ? COLLATE NOCASE", "name"
-			args = []any{t.Value, t.Value}
+			for _, tm := range teams {
+				found = found || tm.ID == t.Value || foldASCII(tm.Name) == foldASCII(t.Value)
+				known = append(known, tm.Name)
+			}
 		case "account":
-			table, cond, list = "accounts", "id = ? OR name = ? COLLATE NOCASE OR phone = ?", "name"
-			args = []any{t.Value, t.Value, t.Value}
-		}
-		var n int
-		if err := s.db.QueryRow("SELECT count(*) FROM "+table+" WHERE "+cond, args...).Scan(&n); err != nil {
-			return fmt.Errorf("store: check query: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
-		rows, err := s.db.Query("SELECT " + list + " FROM " + table + " ORDER BY 1 COLLATE NOCASE LIMIT 8")
-		if err != nil {
-			return fmt.Errorf("store: check query: %w", err)
-		}
-		var known []string
-		for rows.Next() {
-			var name string
-			if rows.Scan(&name) == nil {
-				known = append(known, strconv.Quote(Sanitize(name)))
+			for _, a := range accounts {
+				found = found || a.ID == t.Value || a.Phone == t.Value || foldASCII(a.Name) == foldASCII(t.Value)
+				known = append(known, a.Name)
 			}
 		}
-		rows.Close()
-		what := map[string]string{"assignee": "agent", "team": "team", "account": "account"}[t.Key]
-		msg := fmt.Sprintf("no %s is called %q", what, Sanitize(t.Value))
-		if len(known) > 0 {
-			msg += " (known: " + strings.Join(known, ", ") + ")"
+		if found || len(known) == 0 {
+			continue
 		}
-		return &QueryError{Pos: t.Pos, Word: t.Word, Msg: msg}
+		slices.SortFunc(known, func(a, b string) int { return strings.Compare(foldASCII(a), foldASCII(b)) })
+		if len(known) > 8 {
+			known = append(known[:8], "…")
+		}
+		for i, k := range known {
+			if k != "…" {
+				known[i] = strconv.Quote(Sanitize(k))
+			}
+		}
+		what := map[string]string{"assignee": "agent", "team": "team", "account": "account"}[t.Key]
+		return &QueryError{Pos: t.Pos, Word: t.Word,
+			Msg: fmt.Sprintf("no %s is called %q (known: %s)", what, Sanitize(t.Value), strings.Join(known, ", "))}
 	}
 	return nil
+}
+
+// foldASCII lower-cases A-Z only, as SQLite's NOCASE does.
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // Arguments of a compiled query bound when it is read: a time before

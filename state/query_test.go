@@ -448,3 +448,21 @@ func TestQueryPlansOfQueries(t *testing.T) {
 		}
 	}
 }
+
+// A kind the store has none of yet (before the first sync) is not
+// checked; names match in ASCII case only, as the SQL does.
+func TestUnknownNameBeforeSync(t *testing.T) {
+	q, err := ParseQuery(`assignee:@zed team:"Night Shift" account:x`)
+	must(t, err)
+	if err := q.UnknownName(nil, nil, nil); err != nil {
+		t.Errorf("nothing known yet: %v", err)
+	}
+	if err := q.UnknownName(nil, []Team{{ID: "t1", Name: "NIGHT SHIFT"}}, nil); err != nil {
+		t.Errorf("the team in another case: %v", err)
+	}
+	q, err = ParseQuery("assignee:@ZOË")
+	must(t, err)
+	if err := q.UnknownName([]User{{ID: "u1", FirstName: "Zoë"}}, nil, nil); err == nil {
+		t.Error("ZOË matched Zoë, which the SQL (NOCASE, ASCII only) does not")
+	}
+}

@@ -84,6 +84,9 @@ type App struct {
 	placeDue   bool   // a write of the place is on its way
 	sideLoaded bool
 
+	// sectionWarned: the section problem last said in the status bar.
+	sectionWarned string
+
 	// Frames paced while a burst of keys is typed (frames.go).
 	lastView    *tea.View
 	lastDrawn   time.Time

@@ -66,6 +66,12 @@ func loadSidebarCmd(core Core, caps state.Capabilities, sections []Section, now 
 			msg.err = err
 			return msg
 		}
+		for _, sec := range sections {
+			if err := sec.Query.UnknownName(msg.users, msg.teams, msg.accounts); err != nil {
+				msg.sectionErr = "Section " + sec.Name + ": " + err.Error()
+				break
+			}
+		}
 		msg.unread = map[string]int{}
 		for _, e := range sidebarEntries(msg.teams, me, caps, sections) {
 			v := e.view

@@ -90,6 +90,12 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
+	if m.sectionErr != a.sectionWarned { // said once, not at each reload
+		a.sectionWarned = m.sectionErr
+		if m.sectionErr != "" {
+			return tea.Batch(a.restorePlace(), a.flash(line(m.sectionErr), true))
+		}
+	}
 	return a.restorePlace()
 }
 

@@ -151,3 +151,27 @@ func TestSearchTakesAQuery(t *testing.T) {
 		t.Errorf("a word: %+v", ti.app.srch.hits)
 	}
 }
+
+// A section naming a team the store does not know says so once, in the
+// status bar, with the names it does know; its count is 0.
+func TestSectionUnknownName(t *testing.T) {
+	ti := newTeamInbox(t, 120, 40, decorated{})
+	q, err := state.ParseQuery("team:Night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti.app.d.Sections = []Section{{Name: "Nights", Query: q}}
+	ti.drive(ti.app.reloadSidebar())
+	want := `Section Nights: query: "team:Night" at column 1: no team is called "Night" (known: "Sales", "Support")`
+	if ti.app.bar.flash != want || !ti.app.bar.isError {
+		t.Fatalf("flash %q (error %v), want %q", ti.app.bar.flash, ti.app.bar.isError, want)
+	}
+	if l := ti.sidebarLine("Nights"); !strings.HasSuffix(strings.TrimSpace(l), "0") {
+		t.Errorf("count: %q", l)
+	}
+	ti.app.bar.flash = ""
+	ti.drive(ti.app.reloadSidebar())
+	if ti.app.bar.flash != "" {
+		t.Errorf("said again at the next reload: %q", ti.app.bar.flash)
+	}
+}
