@@ -483,9 +483,11 @@
 //	                                last message's preview, any ASCII case
 //
 // A query without folder: or status: looks in the inbox, as the views do
-// (folder:any for all). Unknown agent, team or account names select
-// nothing; Store.CheckQueryNames says which word names nobody, with the
-// names it knows. Errors are *QueryError: the word, its column and what
+// (folder:any for all). Names are resolved in the SQL, so a team synced
+// later is found without parsing again; unknown agent, team or account
+// names select nothing, and Query.UnknownName (Store.CheckQueryNames)
+// says which word names nobody, with names it knows — once the store
+// knows some of that kind (before the first sync it cannot tell). Errors are *QueryError: the word, its column and what
 // would be valid there ("window:soon" at column 1: window: is open,
 // closing or closed).
 //
