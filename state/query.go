@@ -444,9 +444,8 @@ func compileQuery(v View) viewQuery {
 		parts = append([]string{"folder = ?"}, parts...)
 		args = append([]any{string(FolderInbox)}, args...)
 	}
-	if v.Unread {
-		q := "(unread > 0 OR marked_unread = 1)"
-		parts = append(parts, q)
+	if v.Unread { // the view's unread only (literally the partial index's WHERE)
+		parts = append(parts, "(unread > 0 OR marked_unread = 1)")
 	}
 	if len(parts) == 0 {
 		parts = []string{"1"}
