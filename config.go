@@ -23,6 +23,7 @@ import (
 
 	"github.com/mbx-inbox/mbx/api/getchat"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
+	"github.com/mbx-inbox/mbx/state"
 	"github.com/mbx-inbox/mbx/ui"
 )
 
@@ -105,6 +106,8 @@ type fileConfig struct {
 		Mouse   *bool `toml:"mouse"`
 	} `toml:"ui"`
 	Keys map[string]any `toml:"keys"`
+	// [[sections]]: see parseSections.
+	Sections []fileSection `toml:"sections"`
 }
 
 type fileAccount struct {
@@ -132,6 +135,7 @@ type config struct {
 	theme          string // auto, dark or light
 	ui             uiSettings
 	keys           ui.KeyMap
+	sections       []ui.Section // [[sections]], in the file's order
 }
 
 // uiSettings is the [ui] table: the thread following the list's cursor,
@@ -418,6 +422,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 	if p := fc.UI.Mouse; p != nil {
 		c.ui.Mouse = *p
 	}
+	c.sections, probs = parseSections(data, fc.Sections, probs)
 	if len(probs) > 0 {
 		sort.SliceStable(probs, func(i, j int) bool { return probs[i].line < probs[j].line })
 		return c, &configError{path: path, problems: probs}
@@ -919,6 +924,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	printHooks(w, c.notify.hooks, c.notify.desktopSettings)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
 	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
+	printSections(w, c.sections)
 	fmt.Fprintf(w, "\n[keys]\n")
 	def := defaultKeyMap()
 	defs := keyActions(&def)
@@ -965,4 +971,117 @@ func quotedOr(s, none string) string {
 		return none
 	}
 	return strconv.Quote(s)
+}
+
+// ---- [[sections]] ----
+
+// fileSection is one [[sections]] table: a named query in the sidebar.
+type fileSection struct {
+	Name  string `toml:"name"`
+	Query string `toml:"query"`
+	Sort  string `toml:"sort"` // window, waiting or activity (the default)
+}
+
+// parseSections checks each [[sections]] table and returns the sections,
+// adding to probs what is wrong, each at its line (a query that does not
+// parse: the parser's words and the column).
+func parseSections(data []byte, fs []fileSection, probs []problem) ([]ui.Section, []problem) {
+	lines := sectionLines(data)
+	at := func(i int, key string) int {
+		if i < len(lines) {
+			if n, ok := lines[i][key]; ok {
+				return n
+			}
+			return lines[i][""]
+		}
+		return 0
+	}
+	var out []ui.Section
+	names := map[string]bool{}
+	for i, f := range fs {
+		key := fmt.Sprintf("sections[%d]", i+1)
+		bad := func(field, format string, args ...any) {
+			probs = append(probs, problem{line: at(i, field), key: key + "." + field, msg: fmt.Sprintf(format, args...)})
+		}
+		name := strings.TrimSpace(f.Name)
+		switch {
+		case name == "":
+			bad("name", "give the section a name, e.g. name = \"Waiting on us\"")
+			continue
+		case strings.ContainsFunc(name, unicode.IsControl) || len(name) > 64:
+			bad("name", "a name on one line, at most 64 bytes")
+			continue
+		case names[strings.ToLower(name)]:
+			bad("name", "%q: another section has this name", name)
+			continue
+		}
+		names[strings.ToLower(name)] = true
+		q, err := state.ParseQuery(f.Query)
+		if err != nil {
+			bad("query", "%v", err)
+			continue
+		}
+		if strings.TrimSpace(f.Query) == "" {
+			bad("query", "give a query, e.g. query = \"window:closing -assignee:none\" (mbx help)")
+			continue
+		}
+		sort, err := state.ParseQuerySort(f.Sort)
+		if err != nil {
+			bad("sort", "%q: give \"window\", \"waiting\" or \"activity\"", f.Sort)
+			continue
+		}
+		out = append(out, ui.Section{Name: name, Query: q.Sorted(sort)})
+	}
+	return out, probs
+}
+
+// printSections is mbx config's part: each section as loaded.
+func printSections(w io.Writer, secs []ui.Section) {
+	for _, sec := range secs {
+		sort := map[state.QuerySort]string{state.SortActivity: "activity", state.SortWindow: "window", state.SortWaiting: "waiting"}[sec.Query.Sort()]
+		fmt.Fprintf(w, "\n[[sections]]\n  name  = %q\n  query = %q\n  sort  = %q\n",
+			state.SanitizeLine(sec.Name), state.SanitizeLine(sec.Query.String()), sort)
+	}
+}
+
+// sectionLines is, for each [[sections]] table in order, the line of its
+// header ("") and of each of its keys.
+func sectionLines(data []byte) (out []map[string]int) {
+	defer func() {
+		if recover() != nil { // positions only improve messages
+			out = nil
+		}
+	}()
+	lineOf := func(off int) int { return bytes.Count(data[:off], []byte("\n")) + 1 }
+	var p unstable.Parser
+	p.Reset(data)
+	in := false
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			it := e.Key()
+			var path []string
+			var first *unstable.Node
+			for it.Next() {
+				if first == nil {
+					first = it.Node()
+				}
+				path = append(path, string(it.Node().Data))
+			}
+			in = e.Kind == unstable.ArrayTable && len(path) == 1 && path[0] == "sections"
+			if in {
+				out = append(out, map[string]int{"": lineOf(int(first.Raw.Offset))})
+			}
+		case unstable.KeyValue:
+			if !in {
+				continue
+			}
+			it := e.Key()
+			if it.Next() {
+				out[len(out)-1][string(it.Node().Data)] = lineOf(int(it.Node().Raw.Offset))
+			}
+		}
+	}
+	return out
 }

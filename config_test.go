@@ -277,6 +277,8 @@ func FuzzParseConfig(f *testing.F) {
 		"[keys]\nquit = [\"q\", 1]\n",
 		"x.y.z = 1\n[theme]\nmode = \"dark\"\n",
 		"[accounts.w]\n\"base_url\" = \"https://a\"\n",
+		"[[sections]]\nname = \"N\"\nquery = 'team:\"Night Shift\" -assignee:none waiting:>1h'\nsort = \"waiting\"\n",
+		"[[sections]]\nquery = \"windw:x\"\n[[sections]]\nname = 1\n",
 	} {
 		f.Add([]byte(s))
 	}

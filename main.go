@@ -57,6 +57,9 @@ Usage:
                            log in once and store the token (keyring, else a 0600 file)
   mbx logout [the same flags as login]   remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
+  mbx list [--query Q] [--json | --csv | -q] [--sort window|waiting|activity] [--account NAME]
+                           print the stored conversations a query selects (README "Scripting");
+                           no network; exit 0 listed (even none), 1 store unreadable, 2 bad usage/query
   mbx version
 
 Scripting (the account's flags as for the inbox; --json for JSON lines):
@@ -195,6 +198,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return runAssign(ctx, args[1:], stdout, stderr, e)
 	case "webhooks", "broadcasts":
 		return runAdmin(ctx, cmd, args[1:], stdout, stderr, e)
+	case "list":
+		return runList(ctx, args[1:], stdout, stderr) // cmd_list.go
 	case "":
 		return runInbox(ctx, args, stdout, stderr, e)
 	}
@@ -421,7 +426,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:   conf.theme, notify: conf.notify, ui: conf.ui,
+			theme:   conf.theme, notify: conf.notify, ui: conf.ui, sections: conf.sections,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 			responses: "demo",
 		})
@@ -522,7 +527,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
-				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui,
+				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui, sections: cfg.sections,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -915,9 +920,10 @@ type inboxParams struct {
 	// (responses.go); "" for none.
 	responses string
 	// From the config file: the palette and notifications.
-	theme  string
-	notify notifySettings
-	ui     uiSettings
+	theme    string
+	notify   notifySettings
+	ui       uiSettings
+	sections []ui.Section // [[sections]]
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -980,6 +986,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener(),
 		Preview: p.ui.Preview, Mouse: p.ui.Mouse}
+	deps.Sections = p.sections
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}

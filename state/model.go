@@ -319,6 +319,12 @@ type View struct {
 	// Failed: conversations with a failed reply (an outbox item in state
 	// failed), in every folder; Folder and the other fields are ignored.
 	Failed bool
+
+	// Query, when set, chooses the conversations (ParseQuery) in its
+	// order; of the other fields only Unread, Now and Me apply.
+	Query *Query
+	// Me is who assignee:me is in Query (the engine's Me).
+	Me string
 }
 
 // SearchHit is one thing a search found: a conversation by its

@@ -55,6 +55,9 @@ type Deps struct {
 	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
 	// [ui] mouse); without it the terminal selects text as usual.
 	Preview, Mouse bool
+	// Sections are the config's [[sections]]: named queries in the
+	// sidebar under the views.
+	Sections []Section
 }
 
 type focus int
@@ -86,6 +89,9 @@ type App struct {
 	keptPlace  place  // what the store holds
 	placeDue   bool   // a write of the place is on its way
 	sideLoaded bool
+
+	// sectionWarned: the section problem last said in the status bar.
+	sectionWarned string
 
 	// Frames paced while a burst of keys is typed (frames.go).
 	lastView    *tea.View
@@ -190,7 +196,7 @@ func New(d Deps, keys KeyMap) *App {
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.thread.retryKey = a.retryKey() // under the failed reply the retry key acts on (failed.go)
 	a.sub = d.Core.Subscribe()
-	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps), nil, ""), nil, nil)
+	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps, d.Sections), nil, ""), nil, nil)
 	a.side.Activate("inbox")
 	a.list.Reset(state.View{Folder: state.FolderInbox})
 	a.bar.conn = d.Core.Status()

@@ -212,7 +212,7 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return tea.Batch(a.handleConversationStarted(act.m), a.afterDialogs())
 
 	case runSearch:
-		return to(e.id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query))
+		return to(e.id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query, a.d.Now()))
 	case openHit:
 		a.popTo(e.id)
 		return tea.Batch(a.openHit(), a.afterDialogs())

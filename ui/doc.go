@@ -49,6 +49,19 @@
 // the send waits for one key, send anyway or look first, the text kept
 // (sendguard.go; keys typed before the prompt showed never answer it).
 //
+// # Sections and queries
+//
+// Deps.Sections are the config's [[sections]]: a name and a parsed
+// state.Query with its order. The sidebar lists them under the views
+// (folders.go, entrySection, keyed by name so the place kept comes back
+// to them) with the same unread/total counts; chosen, the list shows
+// state.View{Query, Me} like any view, reloaded each minute since
+// window: and waiting: follow the clock. The sidebar scrolls to keep its
+// cursor in sight when the entries outgrow it. The / box takes a query
+// when the text starts with a key (state.LooksLikeQuery): its first
+// conversations are the hits, so enter opens one and the mark-matches key
+// marks them all; a bad query shows the parser's words (commands.go).
+//
 // # The list's rows
 //
 // A row reads as in WhatsApp (convlist.go): the name, the window and the
