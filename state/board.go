@@ -64,6 +64,9 @@ type Board struct {
 	Users      []BoardRow // most waiting first, then most open, then name
 	Teams      []BoardRow
 	Unassigned BoardRow
+	// Total is every open conversation once (a conversation with an agent
+	// and a team is in both rows).
+	Total BoardRow
 }
 
 // Rows are the board's rows in the order drawn: agents, teams, nobody.
@@ -76,7 +79,7 @@ func (b Board) Rows() []BoardRow {
 
 // Board reads the board at now (local midnight is now's).
 func (s *Store) Board(now time.Time) (Board, error) {
-	b := Board{Now: now, Unassigned: BoardRow{Kind: BoardUnassigned, Name: "Unassigned"}}
+	b := Board{Now: now, Unassigned: BoardRow{Kind: BoardUnassigned, Name: "Unassigned"}, Total: BoardRow{Kind: BoardUnassigned, Name: "Total"}}
 	y, m, d := now.Date()
 	midnight := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
 	n := toNanos(now)
@@ -125,6 +128,7 @@ GROUP BY user_id, team_id, h`,
 		if user == "" && team == "" {
 			targets = append(targets, &b.Unassigned)
 		}
+		targets = append(targets, &b.Total)
 		for _, r := range targets {
 			r.Open += int(open)
 			r.Waiting += int(waiting)
@@ -212,5 +216,5 @@ func (s *Store) BoardIDs(r BoardRow) ([]string, error) {
 }
 
 // Board and BoardIDs for the UI (ui.Core).
-func (s *Service) Board(now time.Time) (Board, error)      { return s.st.Board(now) }
+func (s *Service) Board(now time.Time) (Board, error)    { return s.st.Board(now) }
 func (s *Service) BoardIDs(r BoardRow) ([]string, error) { return s.st.BoardIDs(r) }

@@ -49,6 +49,8 @@ type Deps struct {
 	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
 	// [ui] mouse); without it the terminal selects text as usual.
 	Preview, Mouse bool
+	// Board opens the inbox on the supervisor board (mbx board; board.go).
+	Board bool
 }
 
 type focus int
@@ -208,6 +210,7 @@ func (a *App) Init() tea.Cmd {
 		loadPlaceCmd(a.core),
 		a.minuteCmd(),
 		a.startSpinner(),
+		a.boardAtStart(),
 	)
 }
 
