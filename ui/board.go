@@ -70,6 +70,7 @@ type (
 		what string
 	}
 	boardShow struct{ row state.BoardRow } // list the row's conversations
+	boardUndo struct{}                     // take back the last move or assignment
 )
 
 func newBoard(km KeyMap, me string) *boardDialog {
@@ -153,6 +154,8 @@ func (d *boardDialog) handleKey(k tea.KeyPressMsg) (tea.Cmd, action) {
 		d.cursor = 0
 	case key.Matches(k, km.Bottom):
 		d.cursor = len(d.rows) - 1
+	case key.Matches(k, km.Undo): // the last reassignment, from here
+		return nil, boardUndo{}
 	case key.Matches(k, km.Open, km.Choose):
 		if r, ok := d.selected(); ok {
 			return nil, boardShow{row: r}
@@ -192,16 +195,16 @@ type boardCols struct {
 }
 
 func boardLayout(w int) boardCols {
-	// marker 2, open 5+bar, waiting 5+bar, longest 8, closing 5, lost 5,
-	// sparkline BoardHours, and a gap of 2 between columns.
-	fixed := 2 + 5 + 5 + 8 + 5 + 5 + 2*6
+	// marker 2, name, 2, open 5+bar, 2, waiting 5+bar, 2, longest 7, 1,
+	// closing 4, 1, lost 4, and 2 and the sparkline where it fits.
+	fixed := 2 + 2 + 5 + 2 + 5 + 2 + 7 + 1 + 4 + 1 + 4
 	c := boardCols{spark: true}
-	if w-fixed-state.BoardHours-2 < 10+2*4 {
+	if w-fixed-state.BoardHours-2 < 12+2*4 {
 		c.spark = false
 	} else {
 		fixed += state.BoardHours + 2
 	}
-	c.name = min(22, max(8, (w-fixed)/3))
+	c.name = min(22, max(8, (w-fixed)*5/9))
 	c.bar = max(0, (w-fixed-c.name)/2)
 	return c
 }
@@ -266,7 +269,7 @@ func (d *boardDialog) View(v viewCtx) string {
 	default:
 		lines = d.table(v, w, h, title)
 	}
-	foot := hint([]key.Binding{d.km.Down, d.km.Up}, "move", d.km.Mark, "mark row", d.km.Open, "list", d.km.Assign, "reassign", d.km.Close, "back")
+	foot := hint([]key.Binding{d.km.Down, d.km.Up}, "move", d.km.Mark, "mark row", d.km.Open, "list", d.km.Assign, "reassign", d.km.Undo, "undo", d.km.Close, "back")
 	if d.asking != "" {
 		foot = d.asking
 	}
@@ -290,11 +293,14 @@ func (d *boardDialog) table(v viewCtx, w, h int, title string) []string {
 	}
 	t := b.Total
 	totals := fmt.Sprintf("%d open · %d waiting · %d closing <2h · %d lost today · %s", t.Open, t.Waiting, t.Closing, t.LostToday, b.Now.Format("15:04"))
+	if lipWidth(totals)+lipWidth(title)+1 > w {
+		totals = fmt.Sprintf("%d open · %d waiting · %d <2h · %d lost", t.Open, t.Waiting, t.Closing, t.LostToday)
+	}
 	head := spread(title, st.muted.Render(totals), w)
 	c := boardLayout(w)
 	cols := func(mark, name, openN, openBar, waitN, waitBar, longest, closingS, lostS, spark string) string {
 		s := fit(mark, 2) + fit(name, c.name) + "  " + padLeft(openN, 4) + " " + fit(openBar, c.bar) + "  " +
-			padLeft(waitN, 4) + " " + fit(waitBar, c.bar) + "  " + padLeft(longest, 8) + "  " + padLeft(closingS, 5) + "  " + padLeft(lostS, 5)
+			padLeft(waitN, 4) + " " + fit(waitBar, c.bar) + "  " + padLeft(longest, 7) + " " + padLeft(closingS, 4) + " " + padLeft(lostS, 4)
 		if c.spark {
 			s += "  " + spark
 		}
@@ -316,9 +322,12 @@ func (d *boardDialog) table(v viewCtx, w, h int, title string) []string {
 				body = append(body, st.bold.Render(s))
 			}
 		}
-		mark := ""
+		mark := " "
+		if i == d.cursor {
+			mark = "▸"
+		}
 		if d.marked[boardRowKey(r)] {
-			mark = glyphSent
+			mark += glyphSent
 		}
 		longest := ""
 		if !r.OldestWait.IsZero() && r.Waiting > 0 {
@@ -409,6 +418,8 @@ func (a *App) handleBoardAction(e *dialogEntry, act action) tea.Cmd {
 	case boardMark:
 		added := a.list.Mark(act.refs)
 		return a.flash(fmt.Sprintf("Marked %s (%s; %d newly)", act.what, plural(len(act.refs), "conversation"), added), false)
+	case boardUndo:
+		return a.undoLast()
 	case boardShow:
 		a.popTo(e.id)
 		return tea.Batch(a.showBoardRow(act.row), a.afterDialogs())
