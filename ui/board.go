@@ -391,7 +391,15 @@ func (a *App) boardAtStart() tea.Cmd {
 	if !a.d.Board {
 		return nil
 	}
-	return a.openBoard()
+	cmd := a.openBoard()
+	// Under a dialog already open (the login prompt the platform asked
+	// for): that one is answered first, then the board shows.
+	if n := len(a.dialogs); n > 1 {
+		b := a.dialogs[n-1]
+		copy(a.dialogs[1:], a.dialogs[:n-1])
+		a.dialogs[0] = b
+	}
+	return cmd
 }
 
 // refreshBoard reads the open board again (a change, the minute).
