@@ -24,15 +24,17 @@ func TestE2EBoardReassign(t *testing.T) {
 	term.waitScreen("Log in", e2eFirstFrame)
 	term.typeText(pass)
 	term.keys("Enter")
-	// The selected row (▸) is the first agent's: the most waiting customers.
-	var from string
-	term.waitFor("the board online, an agent with open conversations selected", func(s string) bool {
-		if !synced(s) || !strings.Contains(s, "Supervisor board") {
-			return false
-		}
-		from = boardSelected(s)
-		return from != ""
+	term.waitFor("the board online with its agents", func(s string) bool {
+		return synced(s) && strings.Contains(s, "Supervisor board") && strings.Contains(s, "Agents")
 	}, e2eFirstFrame)
+	// The first row (g) is the agent with the most waiting customers.
+	term.keys("g")
+	var from string
+	term.waitFor("the first agent selected", func(s string) bool {
+		from = boardSelected(s)
+		return from != "" && from != "Unassigned"
+	}, e2eStep)
+	t.Logf("the board:\n%s", term.screen())
 	snap := srv.Snapshot()
 	users := map[string]sandbox.SnapshotUser{}
 	for _, u := range snap.Users {
