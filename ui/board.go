@@ -30,10 +30,14 @@ type boardDialog struct {
 	loaded bool
 	err    string
 	reqID  int // the read asked last; older answers are dropped
-	cursor int // the selected row
-	first  int // the first line of the rows drawn
-	asking string
-	marked map[string]bool // rows whose conversations were marked
+	// One read at a time: changes while one is under way ask for one
+	// more when it ends (a burst of changes is a read or two, not one a
+	// change: a read of 100k conversations takes a tenth of a second).
+	reading, again bool
+	cursor         int // the selected row
+	first          int // the first line of the rows drawn
+	asking         string
+	marked         map[string]bool // rows whose conversations were marked
 }
 
 // boardLoadedMsg is a read of the board, for the dialog.
@@ -69,8 +73,9 @@ type (
 		refs []state.MarkRef
 		what string
 	}
-	boardShow struct{ row state.BoardRow } // list the row's conversations
-	boardUndo struct{}                     // take back the last move or assignment
+	boardShow   struct{ row state.BoardRow } // list the row's conversations
+	boardUndo   struct{}                     // take back the last move or assignment
+	boardReread struct{}                     // read the board again (changes came meanwhile)
 )
 
 func newBoard(km KeyMap, me string) *boardDialog {
@@ -117,7 +122,15 @@ func (d *boardDialog) set(m boardLoadedMsg) {
 func (d *boardDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 	switch m := msg.(type) {
 	case boardLoadedMsg:
+		if m.reqID != d.reqID {
+			return nil, nil
+		}
+		d.reading = false
 		d.set(m)
+		if d.again {
+			d.again = false
+			return nil, boardReread{}
+		}
 		return nil, nil
 	case boardRowReadMsg:
 		d.asking = ""
@@ -382,6 +395,7 @@ func (a *App) openBoard() tea.Cmd {
 	}
 	d := newBoard(a.keys, a.core.Me())
 	d.reqID++
+	d.reading = true
 	core, now, req := a.core, a.d.Now(), d.reqID
 	return a.push(d, func(id int) tea.Cmd { return to(id, loadBoardCmd(core, now, req)) })
 }
@@ -406,7 +420,12 @@ func (a *App) boardAtStart() tea.Cmd {
 func (a *App) refreshBoard() tea.Cmd {
 	for _, e := range a.dialogs {
 		if d, ok := e.d.(*boardDialog); ok {
+			if d.reading {
+				d.again = true
+				return nil
+			}
 			d.reqID++
+			d.reading = true
 			return to(e.id, loadBoardCmd(a.core, a.d.Now(), d.reqID))
 		}
 	}
@@ -428,6 +447,8 @@ func (a *App) handleBoardAction(e *dialogEntry, act action) tea.Cmd {
 		return a.flash(fmt.Sprintf("Marked %s (%s; %d newly)", act.what, plural(len(act.refs), "conversation"), added), false)
 	case boardUndo:
 		return a.undoLast()
+	case boardReread:
+		return a.refreshBoard()
 	case boardShow:
 		a.popTo(e.id)
 		return tea.Batch(a.showBoardRow(act.row), a.afterDialogs())

@@ -208,3 +208,32 @@ func TestGoldenBoardFrames(t *testing.T) {
 		})
 	}
 }
+
+// Changes while a read is under way: one more read when it ends, not a
+// read a change.
+func TestBoardReadsOneAtATime(t *testing.T) {
+	ti := newBoardInbox(t, 120, 40)
+	_, open := ti.app.Update(keyMsgs("b")[0]) // the read not run yet
+	d := ti.board()
+	if !d.reading {
+		t.Fatal("no read under way")
+	}
+	for range 3 {
+		if _, cmd := ti.app.Update(changesMsg{changes: state.Changes{List: true}, ok: true}); cmd != nil {
+			ti.drive(cmd) // the inbox's own reloads; no board read
+		}
+	}
+	if !d.again || d.reqID != 1 {
+		t.Fatalf("again %v, reqID %d: want one more read asked, none started", d.again, d.reqID)
+	}
+	if _, err := ti.st.SetConversationMeta("c2", state.FolderInbox, "u-me", ""); err != nil {
+		t.Fatal(err)
+	}
+	ti.drive(open) // the first read, then the one more
+	if d.reading || d.again || d.reqID != 2 {
+		t.Errorf("reading %v again %v reqID %d, want the second read done", d.reading, d.again, d.reqID)
+	}
+	if r := d.rows[1]; r.ID != "u-me" || r.Open != 1 {
+		t.Errorf("Alex's row %+v, want the change read", r)
+	}
+}

@@ -169,7 +169,7 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 			a.afterDialogs(),
 		)
 
-	case boardRead, boardAssign, boardMark, boardShow, boardUndo: // board.go
+	case boardRead, boardAssign, boardMark, boardShow, boardUndo, boardReread: // board.go
 		return a.handleBoardAction(e, act)
 	case chooseAssignee:
 		a.popTo(e.id)
