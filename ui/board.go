@@ -157,7 +157,7 @@ func (d *boardDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 func (d *boardDialog) handleKey(k tea.KeyPressMsg) (tea.Cmd, action) {
 	km := d.km
 	switch {
-	case key.Matches(k, km.Close, km.Back, km.Board):
+	case key.Matches(k, km.Close, km.Back, km.Board, km.Quit):
 		return nil, closeDialog{}
 	case key.Matches(k, km.Down, km.PickerDown):
 		d.cursor++
