@@ -102,6 +102,8 @@ func defaultKeyMap() ui.KeyMap {
 		// reply of the conversation (looked for on the platform first).
 		Failed: b("7", "failed", "7"),
 		Retry:  b("R", "retry failed", "R"),
+		// The supervisor board: every agent's and team's open conversations.
+		Board: b("b", "supervisor board", "b"),
 	}
 }
 
@@ -147,6 +149,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("undo", &km.Undo),
 		c("send", &km.Send), c("newline", &km.Newline), c("editor", &km.Editor), c("saved_response", &km.SavedResponse), c("attach", &km.Attach), c("composer_help", &km.ComposerHelp), c("leave_composer", &km.LeaveComposer),
 		g("failed", &km.Failed), g("retry", &km.Retry), // failed replies
+		g("board", &km.Board), // the supervisor board
 	}
 }
 

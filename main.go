@@ -50,6 +50,7 @@ const usage = `mbx — a terminal inbox for WhatsApp Business conversations on m
 
 Usage:
   mbx                      open the inbox for the default account
+  mbx board                the inbox, opened on the supervisor board (agents, teams, waiting customers)
   mbx demo                 start the embedded sandbox with demo data and open the inbox against it
   mbx sandbox [flags]      serve the sandbox (a local msgboxx API) alone; mbx sandbox -h for flags
   mbx sandbox --platform getchat [flags]   the same for get.chat (REST and websocket)
@@ -196,6 +197,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return runSend(ctx, args[1:], stdout, stderr, e)
 	case "assign":
 		return runAssign(ctx, args[1:], stdout, stderr, e)
+	case "board":
+		return runBoard(ctx, args[1:], stdout, stderr, e) // cmd_board.go
 	case "webhooks", "broadcasts":
 		return runAdmin(ctx, cmd, args[1:], stdout, stderr, e)
 	case "list":
@@ -489,7 +492,16 @@ func firstRunHint(path string) string {
 // runInbox opens the inbox for an account, and then for each account the
 // agent switches to inside it.
 func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
-	fs, fl, debug := accountFlagSet("mbx", stderr, true)
+	return runInboxWith(ctx, "mbx", args, stderr, e, inboxOptions{})
+}
+
+// inboxOptions are how a command opens the inbox (cmd_board.go).
+type inboxOptions struct {
+	board bool // on the supervisor board
+}
+
+func runInboxWith(ctx context.Context, name string, args []string, stderr io.Writer, e env, opt inboxOptions) int {
+	fs, fl, debug := accountFlagSet(name, stderr, true)
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -536,7 +548,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 				},
 				login: sess.login, username: sess.acc.Username, userID: sess.acc.UserID,
 				accounts: cfg.accountNames(), current: sess.acc.Name,
-				responses: sess.acc.Name,
+				responses: sess.acc.Name, board: opt.board,
 			})
 			return code
 		}()
@@ -924,6 +936,7 @@ type inboxParams struct {
 	notify   notifySettings
 	ui       uiSettings
 	sections []ui.Section // [[sections]]
+	board    bool         // open on the supervisor board (mbx board)
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -985,7 +998,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener(),
-		Preview: p.ui.Preview, Mouse: p.ui.Mouse}
+		Preview: p.ui.Preview, Mouse: p.ui.Mouse, Board: p.board}
 	deps.Sections = p.sections
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)

@@ -511,4 +511,21 @@
 // a window or waiting sort over rows that all have an open window or all
 // wait is last_inbound itself, read in index order. Free words scan the
 // table (LIKE on three columns): about 120-140 ms at 100k.
+//
+// # The supervisor board
+//
+// Store.Board (board.go) sums the open conversations (folder inbox, which
+// is get.chat's open) by agent, by team and for nobody, in one scan of
+// the conversations table: open; waiting (last_inbound > 0 and
+// last_inbound >= last_outbound, as Closing soon reads "the customer's is
+// the last message") with the oldest such last_inbound; closing (the
+// window's end, last_inbound + 24h, in (now, now+2h) for a waiting
+// customer); lost today (that end in [local midnight, now] for a waiting
+// customer); and the hour of each conversation's latest customer message
+// over the last BoardHours hours. A conversation with an agent and a team
+// is in both rows, once in Board.Total. No index serves it without a
+// lookup of every row: the scan in table order with the sums in Go is
+// the fastest read the schema allows (BenchmarkBoard, 100k
+// conversations). BoardIDs are a row's open conversations, the longest
+// waiting first: what the board reassigns.
 package state

@@ -58,6 +58,8 @@ type Deps struct {
 	// Sections are the config's [[sections]]: named queries in the
 	// sidebar under the views.
 	Sections []Section
+	// Board opens the inbox on the supervisor board (mbx board; board.go).
+	Board bool
 }
 
 type focus int
@@ -221,6 +223,7 @@ func (a *App) Init() tea.Cmd {
 		loadPlaceCmd(a.core),
 		a.minuteCmd(),
 		a.startSpinner(),
+		a.boardAtStart(),
 	)
 }
 

@@ -94,4 +94,9 @@ type Core interface {
 	// CollisionSince says what others did in a conversation since the
 	// agent saw it (sendguard.go).
 	CollisionSince(g state.Glimpse) (state.Collision, error)
+
+	// The supervisor board (board.go) at now, and the open conversations
+	// of one of its rows, waiting customers first.
+	Board(now time.Time) (state.Board, error)
+	BoardIDs(r state.BoardRow) ([]string, error)
 }

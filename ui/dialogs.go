@@ -169,6 +169,8 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 			a.afterDialogs(),
 		)
 
+	case boardRead, boardAssign, boardMark, boardShow, boardUndo, boardReread: // board.go
+		return a.handleBoardAction(e, act)
 	case chooseAssignee:
 		a.popTo(e.id)
 		verb := "assigning"

@@ -30,6 +30,14 @@
 // undoWindow (state.UndoOf works out how, where the platform can). The
 // mouse (mouse.go) focuses, selects, opens and scrolls the pane under it.
 //
+// The supervisor board (board.go) is a dialog the size of the screen
+// over state.Board: read when it opens, on the changes and the minute, a
+// read at a time. It does no IO: its row actions (reassign, mark, list,
+// undo) are actions the root carries out with the inbox's own machinery
+// — the assign picker, applyTo, the marks, the views — so closing it
+// leaves the inbox exactly as it was; mbx board starts on it (Deps.Board;
+// under a login prompt already open).
+//
 // Where the agent was (view, cursor, open conversation) is kept through
 // Core.SetUIPlace, at most once a second and at quit, and restored at the
 // next start unless a key came first (place.go).

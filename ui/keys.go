@@ -84,6 +84,8 @@ type KeyMap struct {
 	// Failed replies (failed.go): the Failed view, and retrying the newest
 	// failed reply of the conversation.
 	Failed, Retry key.Binding
+	// The supervisor board (board.go).
+	Board key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -104,6 +106,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer},
 		// Bulk work (bulk.go).
 		{k.MarkAll, k.ClearMarks, k.BulkResults, k.MessageLog, k.MarkMatches},
+		{k.Board}, // the supervisor board (board.go)
 	}
 }
 

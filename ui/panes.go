@@ -174,6 +174,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if listChanged || ch.Reference || ch.Outbox {
 		cmds = append(cmds, a.reloadSidebar())
 	}
+	if listChanged || len(ch.Conversations) > 0 || ch.Reference { // the supervisor board (board.go)
+		cmds = append(cmds, a.refreshBoard())
+	}
 	id := a.thread.conv.ID
 	if _, ok := ch.Rehomed[id]; ok && id != "" {
 		// A new conversation the platform accepted: follow it to its real id.
@@ -194,7 +197,7 @@ func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
 	a.thread.retryClosed = a.comp.closed // failed.go
-	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar()}
+	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), a.refreshBoard()}
 	if a.list.view.ClosingSoon || a.list.view.Query != nil { // a section's window: and waiting: follow the clock
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
@@ -329,6 +332,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return tea.Batch(syncNowCmd(a.core), a.flash("Syncing…", false)), true
 	case key.Matches(k, km.SwitchAccount):
 		return a.openAccounts(), true
+	case key.Matches(k, km.Board): // the supervisor board (board.go)
+		return a.openBoard(), true
 	case key.Matches(k, km.NextPane):
 		a.cycleFocus(1)
 		return nil, true
