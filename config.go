@@ -23,6 +23,7 @@ import (
 
 	"github.com/mbx-inbox/mbx/api/getchat"
 	"github.com/mbx-inbox/mbx/api/msgboxx"
+	"github.com/mbx-inbox/mbx/state"
 	"github.com/mbx-inbox/mbx/ui"
 )
 
@@ -49,6 +50,16 @@ poll_interval = "5s"              # how often to ask for news while active (1sâ€
 [notifications]
 enabled = true
 bell = false
+desktop = "off"                   # off, osc9 or osc777: desktop notifications through the terminal
+tmux = true                       # inside tmux, through its passthrough (set -g allow-passthrough on)
+
+[hooks]                           # a command per event, as an argv array: the event is JSON on its stdin
+# on_inbound = ["notify-send", "mbx", "a new message"]
+# on_assigned = ["/home/you/bin/mbx-assigned"]
+# window_closing = ["/home/you/bin/mbx-closing"]
+# send_failed = ["/home/you/bin/mbx-failed"]
+window_closing_minutes = 30       # window_closing fires this long before the window closes (1â€“120)
+timeout = "10s"                   # then the hook's process group is killed
 
 [theme]
 mode = "auto"                     # auto, dark or light
@@ -81,9 +92,12 @@ type fileConfig struct {
 		PollInterval *string `toml:"poll_interval"`
 	} `toml:"sync"`
 	Notifications struct {
-		Enabled *bool `toml:"enabled"`
-		Bell    *bool `toml:"bell"`
+		Enabled *bool   `toml:"enabled"`
+		Bell    *bool   `toml:"bell"`
+		Desktop *string `toml:"desktop"` // config_hooks.go
+		Tmux    *bool   `toml:"tmux"`
 	} `toml:"notifications"`
+	Hooks fileHooks `toml:"hooks"`
 	Theme struct {
 		Mode string `toml:"mode"`
 	} `toml:"theme"`
@@ -92,6 +106,8 @@ type fileConfig struct {
 		Mouse   *bool `toml:"mouse"`
 	} `toml:"ui"`
 	Keys map[string]any `toml:"keys"`
+	// [[sections]]: see parseSections.
+	Sections []fileSection `toml:"sections"`
 }
 
 type fileAccount struct {
@@ -119,6 +135,7 @@ type config struct {
 	theme          string // auto, dark or light
 	ui             uiSettings
 	keys           ui.KeyMap
+	sections       []ui.Section // [[sections]], in the file's order
 }
 
 // uiSettings is the [ui] table: the thread following the list's cursor,
@@ -142,7 +159,9 @@ type syncSettings struct {
 }
 
 type notifySettings struct {
-	Enabled, Bell bool
+	Enabled, Bell   bool
+	desktopSettings              // config_hooks.go
+	hooks           hookSettings // [hooks]: told of events too
 }
 
 // configPath is the config file: $XDG_CONFIG_HOME/mbx/config.toml. Unlike
@@ -277,10 +296,11 @@ func parseConfig(path string, data []byte) (*config, error) {
 		path:     path,
 		accounts: map[string]accountConfig{},
 		sync:     syncSettings{HistoryDays: defaultHistoryDays, PollInterval: defaultPollInterval},
-		notify:   notifySettings{Enabled: true},
-		theme:    "auto",
-		ui:       uiSettings{Preview: true, Mouse: true},
-		keys:     defaultKeyMap(),
+		notify: notifySettings{Enabled: true, desktopSettings: desktopSettings{Tmux: true},
+			hooks: hookSettings{timeout: defaultHookTimeout, closing: defaultHookClosing}},
+		theme: "auto",
+		ui:    uiSettings{Preview: true, Mouse: true},
+		keys:  defaultKeyMap(),
 	}
 	var fc fileConfig
 	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&fc)
@@ -388,6 +408,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 	if p := fc.Notifications.Bell; p != nil {
 		c.notify.Bell = *p
 	}
+	c.notify.hooks, c.notify.desktopSettings = parseHooks(&fc, bad)
 	switch m := strings.ToLower(strings.TrimSpace(fc.Theme.Mode)); m {
 	case "":
 	case "auto", "dark", "light":
@@ -401,6 +422,7 @@ func parseConfig(path string, data []byte) (*config, error) {
 	if p := fc.UI.Mouse; p != nil {
 		c.ui.Mouse = *p
 	}
+	c.sections, probs = parseSections(data, fc.Sections, probs)
 	if len(probs) > 0 {
 		sort.SliceStable(probs, func(i, j int) bool { return probs[i].line < probs[j].line })
 		return c, &configError{path: path, problems: probs}
@@ -440,7 +462,7 @@ func decodeProblems(data []byte, err error) []problem {
 			key := joinKey(de.Key())
 			msg := unknownKey(de.Key())
 			if strings.Contains(de.Error(), "missing table") {
-				msg = "unknown table; the tables are accounts.NAME, sync, notifications, theme, ui and keys"
+				msg = "unknown table; the tables are accounts.NAME, sync, notifications, hooks, theme, ui and keys"
 			}
 			probs = append(probs, problem{line: line, key: key, msg: msg})
 		}
@@ -471,13 +493,15 @@ func unknownKey(k toml.Key) string {
 	case len(k) == 2 && k[0] == "sync":
 		return "unknown setting; [sync] has history_days and poll_interval"
 	case len(k) == 2 && k[0] == "notifications":
-		return "unknown setting; [notifications] has enabled and bell"
+		return "unknown setting; [notifications] has enabled, bell, desktop and tmux"
+	case len(k) == 2 && k[0] == "hooks":
+		return "unknown setting; [hooks] has on_inbound, on_assigned, window_closing, window_closing_minutes, send_failed and timeout"
 	case len(k) == 2 && k[0] == "theme":
 		return "unknown setting; [theme] has mode"
 	case len(k) == 2 && k[0] == "ui":
 		return "unknown setting; [ui] has preview and mouse"
 	case len(k) == 1:
-		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, theme, ui and keys"
+		return "unknown setting; the top level has default_account, then the tables accounts.NAME, sync, notifications, hooks, theme, ui and keys"
 	}
 	return "unknown setting"
 }
@@ -493,7 +517,7 @@ func expectation(k toml.Key) string {
 		return `a string, the name of an account: default_account = "work"`
 	case len(k) == 1 && last == "accounts":
 		return "a table per account: [accounts.work]"
-	case len(k) == 1 && (last == "sync" || last == "notifications" || last == "theme" || last == "keys"):
+	case len(k) == 1 && (last == "sync" || last == "notifications" || last == "hooks" || last == "theme" || last == "keys"):
 		return "a table: [" + last + "]"
 	case len(k) == 2 && k[0] == "accounts":
 		return "a table: [accounts." + keyPart(last) + "] with base_url and username"
@@ -507,7 +531,15 @@ func expectation(k toml.Key) string {
 		return "a whole number of days: history_days = 7"
 	case last == "poll_interval":
 		return `a duration string: poll_interval = "5s"`
-	case last == "enabled" || last == "bell":
+	case last == "on_inbound" || last == "on_assigned" || last == "window_closing" || last == "send_failed":
+		return `an array of strings, the program and its arguments: ` + last + ` = ["notify-send", "mbx"]`
+	case last == "window_closing_minutes":
+		return "a whole number of minutes: window_closing_minutes = 30"
+	case last == "timeout":
+		return `a duration string: timeout = "10s"`
+	case last == "desktop":
+		return `"off", "osc9" or "osc777"`
+	case last == "enabled" || last == "bell" || last == "tmux":
 		return "true or false"
 	case last == "mode":
 		return `"auto", "dark" or "light"`
@@ -889,8 +921,10 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer, e e
 	}
 	fmt.Fprintf(w, "\n[sync]\n  history_days  = %d\n  poll_interval = %q\n", c.sync.HistoryDays, c.sync.PollInterval.String())
 	fmt.Fprintf(w, "\n[notifications]\n  enabled = %t\n  bell    = %t\n", c.notify.Enabled, c.notify.Bell)
+	printHooks(w, c.notify.hooks, c.notify.desktopSettings)
 	fmt.Fprintf(w, "\n[theme]\n  mode = %q\n", c.theme)
 	fmt.Fprintf(w, "\n[ui]\n  preview = %t\n  mouse   = %t\n", c.ui.Preview, c.ui.Mouse)
+	printSections(w, c.sections)
 	fmt.Fprintf(w, "\n[keys]\n")
 	def := defaultKeyMap()
 	defs := keyActions(&def)
@@ -937,4 +971,117 @@ func quotedOr(s, none string) string {
 		return none
 	}
 	return strconv.Quote(s)
+}
+
+// ---- [[sections]] ----
+
+// fileSection is one [[sections]] table: a named query in the sidebar.
+type fileSection struct {
+	Name  string `toml:"name"`
+	Query string `toml:"query"`
+	Sort  string `toml:"sort"` // window, waiting or activity (the default)
+}
+
+// parseSections checks each [[sections]] table and returns the sections,
+// adding to probs what is wrong, each at its line (a query that does not
+// parse: the parser's words and the column).
+func parseSections(data []byte, fs []fileSection, probs []problem) ([]ui.Section, []problem) {
+	lines := sectionLines(data)
+	at := func(i int, key string) int {
+		if i < len(lines) {
+			if n, ok := lines[i][key]; ok {
+				return n
+			}
+			return lines[i][""]
+		}
+		return 0
+	}
+	var out []ui.Section
+	names := map[string]bool{}
+	for i, f := range fs {
+		key := fmt.Sprintf("sections[%d]", i+1)
+		bad := func(field, format string, args ...any) {
+			probs = append(probs, problem{line: at(i, field), key: key + "." + field, msg: fmt.Sprintf(format, args...)})
+		}
+		name := strings.TrimSpace(f.Name)
+		switch {
+		case name == "":
+			bad("name", "give the section a name, e.g. name = \"Waiting on us\"")
+			continue
+		case strings.ContainsFunc(name, unicode.IsControl) || len(name) > 64:
+			bad("name", "a name on one line, at most 64 bytes")
+			continue
+		case names[strings.ToLower(name)]:
+			bad("name", "%q: another section has this name", name)
+			continue
+		}
+		names[strings.ToLower(name)] = true
+		q, err := state.ParseQuery(f.Query)
+		if err != nil {
+			bad("query", "%v", err)
+			continue
+		}
+		if strings.TrimSpace(f.Query) == "" {
+			bad("query", "give a query, e.g. query = \"window:closing -assignee:none\" (mbx help)")
+			continue
+		}
+		sort, err := state.ParseQuerySort(f.Sort)
+		if err != nil {
+			bad("sort", "%q: give \"window\", \"waiting\" or \"activity\"", f.Sort)
+			continue
+		}
+		out = append(out, ui.Section{Name: name, Query: q.Sorted(sort)})
+	}
+	return out, probs
+}
+
+// printSections is mbx config's part: each section as loaded.
+func printSections(w io.Writer, secs []ui.Section) {
+	for _, sec := range secs {
+		sort := map[state.QuerySort]string{state.SortActivity: "activity", state.SortWindow: "window", state.SortWaiting: "waiting"}[sec.Query.Sort()]
+		fmt.Fprintf(w, "\n[[sections]]\n  name  = %q\n  query = %q\n  sort  = %q\n",
+			state.SanitizeLine(sec.Name), state.SanitizeLine(sec.Query.String()), sort)
+	}
+}
+
+// sectionLines is, for each [[sections]] table in order, the line of its
+// header ("") and of each of its keys.
+func sectionLines(data []byte) (out []map[string]int) {
+	defer func() {
+		if recover() != nil { // positions only improve messages
+			out = nil
+		}
+	}()
+	lineOf := func(off int) int { return bytes.Count(data[:off], []byte("\n")) + 1 }
+	var p unstable.Parser
+	p.Reset(data)
+	in := false
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			it := e.Key()
+			var path []string
+			var first *unstable.Node
+			for it.Next() {
+				if first == nil {
+					first = it.Node()
+				}
+				path = append(path, string(it.Node().Data))
+			}
+			in = e.Kind == unstable.ArrayTable && len(path) == 1 && path[0] == "sections"
+			if in {
+				out = append(out, map[string]int{"": lineOf(int(first.Raw.Offset))})
+			}
+		case unstable.KeyValue:
+			if !in {
+				continue
+			}
+			it := e.Key()
+			if it.Next() {
+				out[len(out)-1][string(it.Node().Data)] = lineOf(int(it.Node().Raw.Offset))
+			}
+		}
+	}
+	return out
 }

@@ -55,7 +55,7 @@ func TestParseConfig(t *testing.T) {
 			if w.baseURL != "https://api.msgboxx.io" || w.username != "you@example.com" || w.passwordCmd != "pass show msgboxx/work" {
 				t.Errorf("work = %+v", w)
 			}
-			if c.sync != (syncSettings{HistoryDays: 7, PollInterval: 5 * time.Second}) || c.notify != (notifySettings{Enabled: true}) || c.theme != "auto" {
+			if c.sync != (syncSettings{HistoryDays: 7, PollInterval: 5 * time.Second}) || !c.notify.Enabled || c.notify.Bell || c.notify.desktopSettings != (desktopSettings{Tmux: true}) || c.theme != "auto" {
 				t.Errorf("sync %+v notify %+v theme %q", c.sync, c.notify, c.theme)
 			}
 			if !key.Matches(keyString("E"), c.keys.MoveArchive) {
@@ -277,6 +277,8 @@ func FuzzParseConfig(f *testing.F) {
 		"[keys]\nquit = [\"q\", 1]\n",
 		"x.y.z = 1\n[theme]\nmode = \"dark\"\n",
 		"[accounts.w]\n\"base_url\" = \"https://a\"\n",
+		"[[sections]]\nname = \"N\"\nquery = 'team:\"Night Shift\" -assignee:none waiting:>1h'\nsort = \"waiting\"\n",
+		"[[sections]]\nquery = \"windw:x\"\n[[sections]]\nname = 1\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -109,6 +109,8 @@ func defaultKeyMap() ui.KeyMap {
 		Snooze:     b("z", "snooze…", "z"),
 		Snoozed:    b("9", "snoozed", "9"),
 		Unsnooze:   b("Z", "wake (unsnooze)", "Z"),
+		// The supervisor board: every agent's and team's open conversations.
+		Board: b("b", "supervisor board", "b"),
 	}
 }
 
@@ -156,6 +158,7 @@ func keyActions(km *ui.KeyMap) []keyAction {
 		g("failed", &km.Failed), g("retry", &km.Retry), // failed replies
 		g("rescue", &km.Rescue), g("rescue_send", &km.RescueSend), // rescue
 		g("snooze", &km.Snooze), g("snoozed", &km.Snoozed), g("unsnooze", &km.Unsnooze),
+		g("board", &km.Board), // the supervisor board
 	}
 }
 

@@ -50,6 +50,7 @@ const usage = `mbx — a terminal inbox for WhatsApp Business conversations on m
 
 Usage:
   mbx                      open the inbox for the default account
+  mbx board                the inbox, opened on the supervisor board (agents, teams, waiting customers)
   mbx demo                 start the embedded sandbox with demo data and open the inbox against it
   mbx sandbox [flags]      serve the sandbox (a local msgboxx API) alone; mbx sandbox -h for flags
   mbx sandbox --platform getchat [flags]   the same for get.chat (REST and websocket)
@@ -57,6 +58,9 @@ Usage:
                            log in once and store the token (keyring, else a 0600 file)
   mbx logout [the same flags as login]   remove the stored token
   mbx config               print the config path and effective settings (secrets masked)
+  mbx list [--query Q] [--json | --csv | -q] [--sort window|waiting|activity] [--account NAME]
+                           print the stored conversations a query selects (README "Scripting");
+                           no network; exit 0 listed (even none), 1 store unreadable, 2 bad usage/query
   mbx version
 
 Scripting (the account's flags as for the inbox; --json for JSON lines):
@@ -193,8 +197,12 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, e env
 		return runSend(ctx, args[1:], stdout, stderr, e)
 	case "assign":
 		return runAssign(ctx, args[1:], stdout, stderr, e)
+	case "board":
+		return runBoard(ctx, args[1:], stdout, stderr, e) // cmd_board.go
 	case "webhooks", "broadcasts":
 		return runAdmin(ctx, cmd, args[1:], stdout, stderr, e)
+	case "list":
+		return runList(ctx, args[1:], stdout, stderr) // cmd_list.go
 	case "":
 		return runInbox(ctx, args, stdout, stderr, e)
 	}
@@ -421,7 +429,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			title: title, conn: c, dbPath: filepath.Join(dir, platform+".db"),
 			keys: conf.keys, sync: conf.sync, logger: logger, stderr: stderr, loginAtStart: true,
 			refused: func(err error) string { return fmt.Sprintf("login refused: %v", err) },
-			theme:   conf.theme, notify: conf.notify, ui: conf.ui,
+			theme:   conf.theme, notify: conf.notify, ui: conf.ui, sections: conf.sections,
 			accounts: []string{platformMsgboxx, platformGetchat}, current: platform,
 			responses: "demo",
 		})
@@ -484,7 +492,16 @@ func firstRunHint(path string) string {
 // runInbox opens the inbox for an account, and then for each account the
 // agent switches to inside it.
 func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
-	fs, fl, debug := accountFlagSet("mbx", stderr, true)
+	return runInboxWith(ctx, "mbx", args, stderr, e, inboxOptions{})
+}
+
+// inboxOptions are how a command opens the inbox (cmd_board.go).
+type inboxOptions struct {
+	board bool // on the supervisor board
+}
+
+func runInboxWith(ctx context.Context, name string, args []string, stderr io.Writer, e env, opt inboxOptions) int {
+	fs, fl, debug := accountFlagSet(name, stderr, true)
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -522,7 +539,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 			code, next = openInbox(ctx, inboxParams{
 				title: sess.acc.Name + " · " + sess.acc.Username, conn: sess.conn(), dbPath: db,
 				keys: cfg.keys, sync: sess.acc.Sync, logger: logger, stderr: stderr,
-				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui,
+				theme: cfg.theme, notify: cfg.notify, ui: cfg.ui, sections: cfg.sections,
 				// With a usable token there is nothing to ask; without a
 				// password source the inbox opens and asks (Deps.Login).
 				loginAtStart: !usable && sess.hasPassword(),
@@ -531,7 +548,7 @@ func runInbox(ctx context.Context, args []string, stdout, stderr io.Writer, e en
 				},
 				login: sess.login, username: sess.acc.Username, userID: sess.acc.UserID,
 				accounts: cfg.accountNames(), current: sess.acc.Name,
-				responses: sess.acc.Name,
+				responses: sess.acc.Name, board: opt.board,
 			})
 			return code
 		}()
@@ -915,9 +932,11 @@ type inboxParams struct {
 	// (responses.go); "" for none.
 	responses string
 	// From the config file: the palette and notifications.
-	theme  string
-	notify notifySettings
-	ui     uiSettings
+	theme    string
+	notify   notifySettings
+	ui       uiSettings
+	sections []ui.Section // [[sections]]
+	board    bool         // open on the supervisor board (mbx board)
 }
 
 // openInbox wires api → state → ui and runs the program until the user
@@ -979,10 +998,15 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	deps := ui.Deps{Core: state.NewService(store, engine), Account: p.title, Editor: editor,
 		Username: p.username, Platform: p.conn.Name(), Accounts: p.accounts, Current: p.current,
 		Theme: p.theme, Notify: p.notify.Enabled, Bell: p.notify.Enabled && p.notify.Bell, Open: desktopOpener(),
-		Preview: p.ui.Preview, Mouse: p.ui.Mouse}
+		Preview: p.ui.Preview, Mouse: p.ui.Mouse, Board: p.board}
+	deps.Sections = p.sections
 	if p.login != nil {
 		deps.Login = loginAgain(p.login, p.conn, engine)
 	}
+	if r := newHookRunner(p.notify.hooks, p.logger); r != nil { // hooks.go
+		deps.Hooks = r
+	}
+	deps.Desktop, deps.Tmux = p.notify.Desktop, p.notify.Tmux && os.Getenv("TMUX") != ""
 	// 120 frames a second: a key's frame waits at most ~8 ms for its tick
 	// (the renderer writes only what changed, so idle frames cost nothing).
 	app := ui.New(deps, p.keys)

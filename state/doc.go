@@ -481,4 +481,85 @@
 // in, and keeps what was there); no "{{" or "}}" (the platform would take
 // it for a placeholder); no run of more than four spaces; at most
 // MaxParamLength characters; the filled text at most MaxMessageLength.
+//
+// # Queries
+//
+// One language chooses a set of conversations everywhere: the config's
+// [[sections]], mbx list --query and the / prompt. ParseQuery makes the
+// tree (Query: QueryTerms in the order written) and checks every value;
+// a View with Query set compiles it, at each read, to a WHERE clause over
+// the conversations table with every value a parameter (query.go), so
+// ListConversations, CountConversations, IndexOf, NextUnread and
+// ViewMarkRefs take it as they take a built-in view. No migration: the
+// terms are conditions on existing columns.
+//
+// Words are separated by spaces and all must hold; a leading '-' negates
+// one. A value with spaces is quoted whole: team:"Night Shift",
+// assignee:@"Ana Lima". Keys and the fixed values are case-insensitive.
+//
+//	folder:inbox|archive|spam|any   the folder ("any": every folder)
+//	status:open|resolved            get.chat's words: open is the inbox, resolved Archive
+//	assignee:me|none|@name          me: View.Me (the engine's Me); none: no agent;
+//	                                @name: an agent by full name, first name or id
+//	team:name|none                  a team by name or id; none: no team
+//	tag:name                        a conversation tag (get.chat), any case
+//	window:open|closing|closed      open: the window is open (closing ones too);
+//	                                closing: the Closing soon view exactly (under
+//	                                2 h left and the last message the customer's);
+//	                                closed: no freeform reply possible
+//	unread:yes|no                   unread or marked unread, as the counts read it
+//	waiting:yes|no|>D|<D            the customer's last message is unanswered
+//	                                (last_inbound > last_outbound), for longer (>)
+//	                                or shorter (<) than D: 30m, 2h, 1h30m, 2d
+//	account:name                    an account by name, id or phone number
+//	word                            in the contact's name or number (also with
+//	                                its spaces, dashes and '+' left out) or the
+//	                                last message's preview, any ASCII case
+//
+// A query without folder: or status: looks in the inbox, as the views do
+// (folder:any for all). Names are resolved in the SQL, so a team synced
+// later is found without parsing again; unknown agent, team or account
+// names select nothing, and Query.UnknownName (Store.CheckQueryNames)
+// says which word names nobody, with names it knows — once the store
+// knows some of that kind (before the first sync it cannot tell). Errors are *QueryError: the word, its column and what
+// would be valid there ("window:soon" at column 1: window: is open,
+// closing or closed).
+//
+// The built-in views are queries: Inbox folder:inbox, Archive
+// folder:archive, Spam folder:spam (get.chat: Open status:open, Resolved
+// status:resolved), Mine folder:inbox assignee:me, Unassigned folder:inbox
+// assignee:none team:none, a team's view folder:inbox team:NAME, Closing
+// soon folder:inbox window:closing sorted by window (TestBuiltinViewsAsQueries
+// checks the same rows, order and counts).
+//
+// A Query's order (Query.Sorted): activity (the views' order, the
+// default), window (open windows closing first, then the closed by
+// activity) or waiting (the longest-waiting customer first, then the rest
+// by activity); ties by id. window: and waiting: are measured from
+// View.Now at each read, so counts follow the clock.
+//
+// Cost at 100k conversations (BenchmarkSectionCount, BenchmarkQueryPage):
+// a query of folder, assignee and team terms (and unread:yes) is counted
+// from conversation_counts, as the views are; waiting terms repeat the
+// WHERE of the partial index conversations_closing so that it is walked;
+// a window or waiting sort over rows that all have an open window or all
+// wait is last_inbound itself, read in index order. Free words scan the
+// table (LIKE on three columns): about 120-140 ms at 100k.
+//
+// # The supervisor board
+//
+// Store.Board (board.go) sums the open conversations (folder inbox, which
+// is get.chat's open) by agent, by team and for nobody, in one scan of
+// the conversations table: open; waiting (last_inbound > 0 and
+// last_inbound >= last_outbound, as Closing soon reads "the customer's is
+// the last message") with the oldest such last_inbound; closing (the
+// window's end, last_inbound + 24h, in (now, now+2h) for a waiting
+// customer); lost today (that end in [local midnight, now] for a waiting
+// customer); and the hour of each conversation's latest customer message
+// over the last BoardHours hours. A conversation with an agent and a team
+// is in both rows, once in Board.Total. No index serves it without a
+// lookup of every row: the scan in table order with the sums in Go is
+// the fastest read the schema allows (BenchmarkBoard, 100k
+// conversations). BoardIDs are a row's open conversations, the longest
+// waiting first: what the board reassigns.
 package state

@@ -330,6 +330,12 @@ type View struct {
 	// Snoozed: snoozed conversations of every folder, most recent
 	// activity first (snooze.go); Folder and the other fields are ignored.
 	Snoozed bool
+
+	// Query, when set, chooses the conversations (ParseQuery) in its
+	// order; of the other fields only Unread, Now and Me apply.
+	Query *Query
+	// Me is who assignee:me is in Query (the engine's Me).
+	Me string
 }
 
 // SearchHit is one thing a search found: a conversation by its

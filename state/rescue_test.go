@@ -8,14 +8,6 @@ import (
 	"time"
 )
 
-func ids(cs []Conversation) []string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.ID)
-	}
-	return out
-}
-
 // checkView checks that a view's list, count and IndexOf agree with want.
 func checkView(t *testing.T, s *Store, name string, v View, want []string) {
 	t.Helper()
@@ -134,6 +126,24 @@ func TestSnoozeLeavesViewsAndWakes(t *testing.T) {
 	checkView(t, s, "snoozed", View{Snoozed: true}, []string{"k", "a", "b"})
 	must(t, s.MarkRead("k", t0))
 	checkView(t, s, "snoozed unread", View{Snoozed: true, Unread: true}, []string{"a", "b"})
+	// Queries leave them out too, counted from the counts table or not.
+	for src, want := range map[string][]string{
+		"":                          inbox,
+		"folder:any":                {"l", "d", "g", "c", "h", "n", "o", "f", "e", "j", "m", "i"},
+		"assignee:none":             {"d", "c", "h", "n", "o", "f"},
+		"folder:any window:closing": {"c", "h", "n", "o", "f", "i"},
+		"folder:any -assignee:none": {"l", "g", "e", "m"},
+	} {
+		qq, err := ParseQuery(src)
+		must(t, err)
+		got, err := s.ListConversations(View{Query: qq, Now: t0}, 0, 100)
+		must(t, err)
+		n, err := s.CountConversations(View{Query: qq, Now: t0})
+		must(t, err)
+		if !sameSet(ids(got), want) || n != len(want) {
+			t.Errorf("query %q: %v (count %d), want %v", src, ids(got), n, want)
+		}
+	}
 	counts, err := s.FolderCounts()
 	must(t, err)
 	if counts[FolderInbox] != len(inbox) {

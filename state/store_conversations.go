@@ -475,9 +475,21 @@ type viewQuery struct {
 	// uncounted: the conversation_counts table does not hold this view.
 	uncounted bool
 	unread    bool
+	// query: a Query's view, ordered by key (an SQL expression over the
+	// row, DESC when desc) then id.
+	query bool
+	key   string
+	desc  bool
+	// count, when set, counts the query's rows from conversation_counts
+	// (with countArgs).
+	count     string
+	countArgs []any
 }
 
 func buildView(v View) viewQuery {
+	if v.Query != nil {
+		return compileQuery(v)
+	}
 	if v.Failed {
 		// Every folder: a failed reply is the agent's to settle wherever
 		// the conversation is filed. Not in the counts table: counted here.
@@ -544,6 +556,16 @@ func (q viewQuery) countBefore() string {
 	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
 }
 
+// before counts the rows of a query's view before a row, given the row's
+// key twice and its id after the view's arguments.
+func (q viewQuery) before() string {
+	cmp := "<"
+	if q.desc {
+		cmp = ">"
+	}
+	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND (" + q.key + " " + cmp + " ? OR (" + q.key + " = ? AND id < ?))"
+}
+
 // ListConversations returns the conversations of view v from offset, at
 // most limit of them, in the view's order: most recent activity first
 // (then id), or for ClosingSoon the window closing first (then id).
@@ -553,6 +575,14 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 	}
 	offset = max(offset, 0)
 	q := buildView(v)
+	if q.query {
+		dir := ""
+		if q.desc {
+			dir = " DESC"
+		}
+		return s.rowsOf(`SELECT *, `+q.key+` AS qkey FROM conversations WHERE `+q.where+` ORDER BY qkey`+dir+`, id LIMIT ? OFFSET ?`,
+			"c.qkey"+dir+", c.id", append(q.args, limit, offset)...)
+	}
 	// The page of the view, then for each row its last message (by
 	// preview_key: a platform id, or "local:" and an outbox id) and its
 	// draft, each found by a unique index.
@@ -672,7 +702,9 @@ func (s *Store) CountConversations(v View) (int, error) {
 	q := buildView(v)
 	query := "SELECT count(*) FROM conversations WHERE " + q.where
 	switch {
-	case q.closing || q.rescue || q.uncounted:
+	case q.count != "":
+		query, q.args = q.count, q.countArgs
+	case q.closing || q.rescue || q.uncounted || q.query:
 		// Counted over the conversations themselves.
 	case !q.unread:
 		// The same WHERE over the counts table: a few rows to add up.
@@ -696,6 +728,24 @@ func (s *Store) CountConversations(v View) (int, error) {
 func (s *Store) IndexOf(v View, conversationID string) (int, error) {
 	q := buildView(v)
 	idx := -1
+	if q.query {
+		err := s.read("index of "+conversationID, func(tx *sql.Tx) error {
+			var key int64
+			err := tx.QueryRow("SELECT "+q.key+" FROM conversations WHERE id = ? AND "+q.where,
+				append([]any{conversationID}, q.args...)...).Scan(&key)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return nil
+			case err != nil:
+				return err
+			}
+			return tx.QueryRow(q.before(), append(q.args, key, key, conversationID)...).Scan(&idx)
+		})
+		if err != nil {
+			return -1, err
+		}
+		return idx, nil
+	}
 	err := s.read("index of "+conversationID, func(tx *sql.Tx) error {
 		var act, in int64
 		err := tx.QueryRow("SELECT last_activity, last_inbound FROM conversations WHERE id = ? AND "+q.where,
@@ -730,7 +780,13 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 	err = s.read("next unread", func(tx *sql.Tx) error {
 		var act, in int64
 		found := false
-		if afterID != "" {
+		if afterID != "" && q.query {
+			err := tx.QueryRow("SELECT "+q.key+" FROM conversations WHERE id = ?", afterID).Scan(&act)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			found = err == nil
+		} else if afterID != "" {
 			err := tx.QueryRow("SELECT last_activity, last_inbound FROM conversations WHERE id = ?", afterID).Scan(&act, &in)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -740,7 +796,12 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 		if found {
 			after := " AND (last_activity < ? OR (last_activity = ? AND id > ?))"
 			key := act
-			if q.closing {
+			switch {
+			case q.query && q.desc:
+				after = " AND (" + q.key + " < ? OR (" + q.key + " = ? AND id > ?))"
+			case q.query:
+				after = " AND (" + q.key + " > ? OR (" + q.key + " = ? AND id > ?))"
+			case q.closing:
 				after, key = " AND (last_inbound > ? OR (last_inbound = ? AND id > ?))", in
 			}
 			if q.rescue {

@@ -42,6 +42,12 @@ type Deps struct {
 	// Notify counts new customer messages in the window title and names
 	// them in the status bar; Bell also rings the terminal bell.
 	Notify, Bell bool
+	// Hooks runs the config's [hooks] commands (hooks.go); nil: none.
+	// Desktop is the desktop notifications' form (desktop.go: "osc9",
+	// "osc777"; anything else: off); Tmux wraps them for tmux.
+	Hooks   Hooks
+	Desktop string
+	Tmux    bool
 	// Open hands a saved file to the desktop's opener (xdg-open, open);
 	// nil: files are saved only, and the status bar says where.
 	Open func(path string) error
@@ -49,6 +55,11 @@ type Deps struct {
 	// preview). Mouse: clicks and the wheel are the inbox's (mouse.go;
 	// [ui] mouse); without it the terminal selects text as usual.
 	Preview, Mouse bool
+	// Sections are the config's [[sections]]: named queries in the
+	// sidebar under the views.
+	Sections []Section
+	// Board opens the inbox on the supervisor board (mbx board; board.go).
+	Board bool
 }
 
 type focus int
@@ -80,6 +91,9 @@ type App struct {
 	keptPlace  place  // what the store holds
 	placeDue   bool   // a write of the place is on its way
 	sideLoaded bool
+
+	// sectionWarned: the section problem last said in the status bar.
+	sectionWarned string
 
 	// Frames paced while a burst of keys is typed (frames.go).
 	lastView    *tea.View
@@ -129,7 +143,8 @@ type App struct {
 	previewSeq  int    // the preview scheduled last; earlier ones are dropped
 	previewWant string // the row it is for
 	undo        *undoable
-	inFlight    int // moves and assignments not yet done
+	inFlight    int       // moves and assignments not yet done
+	hk          hookState // hooks and desktop notifications (hooks.go, desktop.go)
 }
 
 // New builds the inbox. Call it once per program.
@@ -183,7 +198,7 @@ func New(d Deps, keys KeyMap) *App {
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	a.thread.retryKey = a.retryKey() // under the failed reply the retry key acts on (failed.go)
 	a.sub = d.Core.Subscribe()
-	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps), nil, ""), nil, nil)
+	a.side.SetEntries(shownEntries(sidebarEntries(nil, d.Core.Me(), caps, d.Sections), nil, ""), nil, nil)
 	a.side.Activate("inbox")
 	a.list.Reset(state.View{Folder: state.FolderInbox})
 	a.bar.conn = d.Core.Status()
@@ -208,6 +223,7 @@ func (a *App) Init() tea.Cmd {
 		loadPlaceCmd(a.core),
 		a.minuteCmd(),
 		a.startSpinner(),
+		a.boardAtStart(),
 	)
 }
 
@@ -338,7 +354,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case conversationStartedMsg:
 		return a.handleConversationStarted(msg)
 	case minuteMsg:
-		return a.handleMinute()
+		return tea.Batch(a.handleMinute(), a.hookMinute()) // hooks.go
 	case labelReadMsg:
 		return a.handleLabelRead(msg)
 	case flashExpiredMsg:
@@ -358,6 +374,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleNextUnread(msg)
 	case markedUnreadMsg:
 		return a.handleMarkedUnread(msg)
+	case hookSeededMsg: // hooks.go
+		return a.handleHookSeeded(msg)
+	case hookFactsMsg:
+		return a.handleHookFacts(msg)
+	case hookClosingMsg:
+		return a.handleHookClosing(msg)
+	case hookDoneMsg:
+		return a.handleHookDone(msg)
 	case draftsFlushedMsg: // the rows show the drafts
 		return a.reloadList(a.list.Following())
 	}

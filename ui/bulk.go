@@ -160,6 +160,7 @@ func (a *App) handleMarksChecked(m marksCheckedMsg) tea.Cmd {
 func (a *App) runApply(ids []string, ch state.Change, assignee, verb string) tea.Cmd {
 	a.bar.busy = fmt.Sprintf("%s %s…", verb, plural(len(ids), "conversation"))
 	a.undo, a.inFlight = nil, a.inFlight+1 // the undo offered is this one's, once done
+	a.hookOwnAssignment(ids, ch)           // hooks.go: not news to the agent
 	back, next := a.moveOn(ids, ch)        // from the open thread: on to the next (triage.go)
 	return tea.Batch(applyCmd(a.ctx, a.core, ids, ch, assignee, verb, a.caps, back), next)
 }

@@ -45,7 +45,7 @@ func loadListCmd(core Core, reqID int, v state.View, offset, limit int, focusID 
 	}
 }
 
-func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
+func loadSidebarCmd(core Core, caps state.Capabilities, sections []Section, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		me := core.Me()
 		msg := sidebarLoadedMsg{views: map[string]int{}}
@@ -66,8 +66,14 @@ func loadSidebarCmd(core Core, caps state.Capabilities, now time.Time) tea.Cmd {
 			msg.err = err
 			return msg
 		}
+		for _, sec := range sections {
+			if err := sec.Query.UnknownName(msg.users, msg.teams, msg.accounts); err != nil {
+				msg.sectionErr = "Section " + sec.Name + ": " + err.Error()
+				break
+			}
+		}
 		msg.unread = map[string]int{}
-		for _, e := range sidebarEntries(msg.teams, me, caps) {
+		for _, e := range sidebarEntries(msg.teams, me, caps, sections) {
 			v := e.view
 			v.Now = now
 			if e.kind != entryFolder {
@@ -208,13 +214,34 @@ func loadOlderCmd(ctx context.Context, core Core, convID string, before time.Tim
 	}
 }
 
+// queryHits are the first searchLimit conversations a query selects, as
+// hits by contact.
+func queryHits(core Core, src string, now time.Time) ([]state.SearchHit, error) {
+	q, err := state.ParseQuery(src)
+	if err != nil {
+		return nil, err
+	}
+	convs, err := core.ListConversations(state.View{Query: q, Now: now, Me: core.Me()}, 0, searchLimit)
+	hits := make([]state.SearchHit, len(convs))
+	for i, c := range convs {
+		hits[i] = state.SearchHit{Conversation: c, ByContact: true}
+	}
+	return hits, err
+}
+
 // searchLimit is the most results a search lists.
 const searchLimit = 100
 
 // searchCmd runs / 's search; one the next key superseded answers
-// nothing.
-func searchCmd(ctx context.Context, core Core, reqID int, query string) tea.Cmd {
+// nothing. Text that starts with a query's key (window:, assignee:, …)
+// is a query (state.ParseQuery): its conversations, in the inbox's
+// order, at now.
+func searchCmd(ctx context.Context, core Core, reqID int, query string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
+		if state.LooksLikeQuery(query) {
+			hits, err := queryHits(core, query, now)
+			return searchDoneMsg{reqID: reqID, query: query, hits: hits, err: err}
+		}
 		hits, err := core.Search(ctx, query, searchLimit)
 		if ctx.Err() != nil {
 			return nil

@@ -104,4 +104,8 @@ type Core interface {
 	Snooze(convID string, r state.SnoozeRequest) (state.SnoozePlan, error)
 	Unsnooze(convID string) error
 	WakeDue(now time.Time) (int, error)
+	// The supervisor board (board.go) at now, and the open conversations
+	// of one of its rows, waiting customers first.
+	Board(now time.Time) (state.Board, error)
+	BoardIDs(r state.BoardRow) ([]string, error)
 }

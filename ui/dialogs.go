@@ -178,6 +178,8 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 	case rescueAction, snoozeAction: // rescue.go, snooze.go
 		return a.handleRescueAction(e, act)
 
+	case boardRead, boardAssign, boardMark, boardShow, boardUndo, boardReread: // board.go
+		return a.handleBoardAction(e, act)
 	case chooseAssignee:
 		a.popTo(e.id)
 		verb := "assigning"
@@ -221,7 +223,7 @@ func (a *App) handleAction(e *dialogEntry, act action) tea.Cmd {
 		return tea.Batch(a.handleConversationStarted(act.m), a.afterDialogs())
 
 	case runSearch:
-		return to(e.id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query))
+		return to(e.id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query, a.d.Now()))
 	case openHit:
 		a.popTo(e.id)
 		return tea.Batch(a.openHit(), a.afterDialogs())

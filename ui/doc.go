@@ -30,6 +30,14 @@
 // undoWindow (state.UndoOf works out how, where the platform can). The
 // mouse (mouse.go) focuses, selects, opens and scrolls the pane under it.
 //
+// The supervisor board (board.go) is a dialog the size of the screen
+// over state.Board: read when it opens, on the changes and the minute, a
+// read at a time. It does no IO: its row actions (reassign, mark, list,
+// undo) are actions the root carries out with the inbox's own machinery
+// — the assign picker, applyTo, the marks, the views — so closing it
+// leaves the inbox exactly as it was; mbx board starts on it (Deps.Board;
+// under a login prompt already open).
+//
 // Where the agent was (view, cursor, open conversation) is kept through
 // Core.SetUIPlace, at most once a second and at quit, and restored at the
 // next start unless a key came first (place.go).
@@ -48,6 +56,19 @@
 // (threadView.seen): another agent's reply or a reassignment since, and
 // the send waits for one key, send anyway or look first, the text kept
 // (sendguard.go; keys typed before the prompt showed never answer it).
+//
+// # Sections and queries
+//
+// Deps.Sections are the config's [[sections]]: a name and a parsed
+// state.Query with its order. The sidebar lists them under the views
+// (folders.go, entrySection, keyed by name so the place kept comes back
+// to them) with the same unread/total counts; chosen, the list shows
+// state.View{Query, Me} like any view, reloaded each minute since
+// window: and waiting: follow the clock. The sidebar scrolls to keep its
+// cursor in sight when the entries outgrow it. The / box takes a query
+// when the text starts with a key (state.LooksLikeQuery): its first
+// conversations are the hits, so enter opens one and the mark-matches key
+// marks them all; a bad query shows the parser's words (commands.go).
 //
 // # The list's rows
 //
@@ -105,6 +126,22 @@
 // main fills it (keymap.go: defaults and [keys] overrides). No update or
 // view code matches a literal key, and every hint is drawn from the
 // bindings (hint, keyName), so a rebound key is rebound in its hints too.
+//
+// # Hooks and desktop notifications
+//
+// hooks.go turns the engine's changes and the minute tick into hook
+// events (a customer message, an assignment to the agent, a window about
+// to close while the customer waits, a failed reply), each once: what was
+// true when the engine first came online (every inbox conversation and
+// whose it is, those whose assignee is not known yet, the failed
+// replies) is read first and is not news; a conversation that comes
+// later with the history, or whose assignee the store learns for the
+// first time, is no assignment, nor is one the agent makes to
+// themselves; a window is told of once per conversation and window end. Each event's command runs through
+// Deps.Hooks in a command of its own (main's hooks.go: argv, JSON on
+// stdin, timeout, four at once and a bounded queue), never in Update; a failure
+// flashes. desktop.go writes OSC 9 or OSC 777 through tea.Raw (wrapped
+// for tmux), rate-limited, its text sanitized and stripped of ';'.
 //
 // # Text
 //

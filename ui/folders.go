@@ -12,7 +12,15 @@ type entryKind int
 const (
 	entryFolder entryKind = iota
 	entryView
+	entrySection // a [[sections]] query of the config file
 )
+
+// Section is a named query shown in the sidebar under the views, with
+// its count, and listed in the query's order when chosen.
+type Section struct {
+	Name  string
+	Query *state.Query
+}
 
 // sidebarEntry is one line of the folder and view sidebar.
 type sidebarEntry struct {
@@ -24,8 +32,8 @@ type sidebarEntry struct {
 
 // sidebarEntries lists folders (Archive and Spam where the platform has
 // folders), then views: Mine, Unassigned, Closing soon, Failed, then one
-// per team.
-func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []sidebarEntry {
+// per team; then the config's sections.
+func sidebarEntries(teams []state.Team, me string, caps state.Capabilities, sections []Section) []sidebarEntry {
 	out := []sidebarEntry{
 		{key: "inbox", label: "Inbox", kind: entryFolder, view: state.View{Folder: state.FolderInbox}},
 	}
@@ -50,6 +58,10 @@ func sidebarEntries(teams []state.Team, me string, caps state.Capabilities) []si
 	out = append(out, rescueEntries()...)                                                                            // rescue.go, snooze.go
 	for _, t := range teams {
 		out = append(out, sidebarEntry{key: "team:" + t.ID, label: line(t.Name), kind: entryView, view: state.View{Folder: state.FolderInbox, TeamID: t.ID}})
+	}
+	for _, sec := range sections { // by name (unique): the next start comes back to it (place.go)
+		out = append(out, sidebarEntry{key: "section:" + sec.Name, label: line(sec.Name), kind: entrySection,
+			view: state.View{Query: sec.Query, Me: me}})
 	}
 	return out
 }
@@ -107,11 +119,48 @@ func (s *sidebar) label(key string) string {
 	return key
 }
 
+// entryRows is the line of each entry: a blank line and a heading come
+// before the first view and the first section.
+func (s *sidebar) entryRows() []int {
+	rows := make([]int, len(s.entries))
+	row := 0
+	for i, e := range s.entries {
+		if i > 0 && e.kind != s.entries[i-1].kind {
+			row += 2
+		}
+		rows[i] = row
+		row++
+	}
+	return rows
+}
+
+// top is the first line drawn: 0, or as far down as keeps the cursor's
+// entry (or the listed one) on screen when the entries outgrow the pane.
+func (s *sidebar) top() int {
+	rows := s.entryRows()
+	at := s.cursor
+	if !s.focused {
+		for i, e := range s.entries {
+			if e.key == s.active {
+				at = i
+			}
+		}
+	}
+	if at < 0 || at >= len(rows) || s.height <= 0 {
+		return 0
+	}
+	return max(0, rows[at]-s.height+1)
+}
+
 func (s sidebar) View(st styles) string {
 	w := s.width
 	var b strings.Builder
-	row := 0
+	row, skip := 0, s.top()
 	put := func(text string) {
+		if skip > 0 {
+			skip--
+			return
+		}
 		if row >= s.height {
 			return
 		}
@@ -125,7 +174,11 @@ func (s sidebar) View(st styles) string {
 	for i, e := range s.entries {
 		if i > 0 && e.kind != s.entries[i-1].kind {
 			put("")
-			put(st.title.Render("Views"))
+			if e.kind == entrySection {
+				put(st.title.Render("Sections"))
+			} else {
+				put(st.title.Render("Views"))
+			}
 		}
 		n := s.viewCounts[e.key]
 		if e.kind == entryFolder {
@@ -158,17 +211,14 @@ func (s sidebar) View(st styles) string {
 }
 
 // entryAt is the index of the entry drawn at line y of the sidebar (View
-// puts a blank line and "Views" before the first view), for the mouse.
+// puts a blank line and a heading before the first view and section, and
+// scrolls by top), for the mouse.
 func (s *sidebar) entryAt(y int) (int, bool) {
-	row := 0
-	for i, e := range s.entries {
-		if i > 0 && e.kind != s.entries[i-1].kind {
-			row += 2
-		}
+	y += s.top()
+	for i, row := range s.entryRows() {
 		if row == y {
 			return i, true
 		}
-		row++
 	}
 	return 0, false
 }

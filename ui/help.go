@@ -33,6 +33,7 @@ func helpSections(k KeyMap, f focus) []helpSection {
 	act.keys = append(act.keys, k.MarkAll, k.ClearMarks, k.BulkResults)
 	global.keys = append(global.keys, k.MessageLog)
 	dialogs.keys = append(dialogs.keys, k.MarkMatches)
+	goTo.keys = append(goTo.keys, k.Board) // the supervisor board (board.go)
 	switch f {
 	case focusComposer:
 		return []helpSection{comp, dialogs, act, move, goTo, global}

@@ -90,6 +90,8 @@ type KeyMap struct {
 	// conversation, the Snoozed view, wake a snoozed one.
 	Rescue, RescueSend        key.Binding
 	Snooze, Snoozed, Unsnooze key.Binding
+	// The supervisor board (board.go).
+	Board key.Binding
 }
 
 // ShortHelp is the one-line help of the status bar.
@@ -110,6 +112,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Send, k.Newline, k.Editor, k.SavedResponse, k.Attach, k.ComposerHelp, k.LeaveComposer},
 		// Bulk work (bulk.go).
 		{k.MarkAll, k.ClearMarks, k.BulkResults, k.MessageLog, k.MarkMatches},
+		{k.Board}, // the supervisor board (board.go)
 	}
 }
 

@@ -29,7 +29,10 @@ type sidebarLoadedMsg struct {
 	teams    []state.Team
 	users    []state.User
 	accounts []state.Account
-	err      error
+	// sectionErr: the first section naming an agent, team or account
+	// the store does not know ("" none).
+	sectionErr string
+	err        error
 }
 
 // threadLoadedMsg: a conversation and a page of its messages were read.

@@ -37,7 +37,7 @@ func (a *App) reloadList(focusID string) tea.Cmd {
 }
 
 func (a *App) reloadSidebar() tea.Cmd {
-	return loadSidebarCmd(a.core, a.caps, a.d.Now())
+	return loadSidebarCmd(a.core, a.caps, a.d.Sections, a.d.Now())
 }
 
 func (a *App) reloadThread() tea.Cmd {
@@ -85,11 +85,17 @@ func (a *App) handleSidebarLoaded(m sidebarLoadedMsg) tea.Cmd {
 	for _, u := range m.users {
 		a.list.users[u.ID] = u.Name()
 	}
-	a.side.SetEntries(shownEntries(sidebarEntries(m.teams, a.core.Me(), a.caps), m.views, a.side.active), m.counts, m.views)
+	a.side.SetEntries(shownEntries(sidebarEntries(m.teams, a.core.Me(), a.caps, a.d.Sections), m.views, a.side.active), m.counts, m.views)
 	a.side.unread, a.list.accounts = m.unread, accountShortNames(m.accounts)
 	a.side.Activate(a.side.active)
 	a.updateThreadHeader()
 	a.sideLoaded = true
+	if m.sectionErr != a.sectionWarned { // said once, not at each reload
+		a.sectionWarned = m.sectionErr
+		if m.sectionErr != "" {
+			return tea.Batch(a.restorePlace(), a.flash(line(m.sectionErr), true))
+		}
+	}
 	return a.restorePlace()
 }
 
@@ -148,6 +154,7 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	if len(ch.Inbound) > 0 && wasLive {
 		cmds = append(cmds, a.notify(ch.Inbound))
 	}
+	cmds = append(cmds, a.hookChanges(ch, wasLive)) // hooks.go
 	listChanged := ch.List
 	for _, c := range a.list.rows {
 		_, row := ch.Conversations[c.ID]
@@ -166,6 +173,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	}
 	if listChanged || ch.Reference || ch.Outbox {
 		cmds = append(cmds, a.reloadSidebar())
+	}
+	if listChanged || len(ch.Conversations) > 0 || ch.Reference { // the supervisor board (board.go)
+		cmds = append(cmds, a.refreshBoard())
 	}
 	id := a.thread.conv.ID
 	if _, ok := ch.Rehomed[id]; ok && id != "" {
@@ -186,9 +196,9 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
 	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
-	a.thread.retryClosed = a.comp.closed                                               // failed.go
-	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), wakeDueCmd(a.core, a.d.Now())} // snooze.go
-	if a.list.view.ClosingSoon || a.list.view.Rescue {
+	a.thread.retryClosed = a.comp.closed                                                                 // failed.go
+	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), a.refreshBoard(), wakeDueCmd(a.core, a.d.Now())} // snooze.go
+	if a.list.view.ClosingSoon || a.list.view.Rescue || a.list.view.Query != nil {                       // a section's window: and waiting: follow the clock
 		cmds = append(cmds, a.reloadList(a.list.Following()))
 	}
 	return tea.Batch(cmds...)
@@ -322,6 +332,8 @@ func (a *App) handleGlobalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return tea.Batch(syncNowCmd(a.core), a.flash("Syncing…", false)), true
 	case key.Matches(k, km.SwitchAccount):
 		return a.openAccounts(), true
+	case key.Matches(k, km.Board): // the supervisor board (board.go)
+		return a.openBoard(), true
 	case key.Matches(k, km.NextPane):
 		a.cycleFocus(1)
 		return nil, true
@@ -771,7 +783,9 @@ func (a *App) openSearch() tea.Cmd {
 	var load func(id int) tea.Cmd
 	if a.srch.stale() { // its search was abandoned with the box: again
 		if act, ok := a.srch.ask().(runSearch); ok {
-			load = func(id int) tea.Cmd { return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query)) }
+			load = func(id int) tea.Cmd {
+				return to(id, searchCmd(a.contactSearch(), a.core, act.reqID, act.query, a.d.Now()))
+			}
 		}
 	}
 	return tea.Batch(a.push(&searchDialog{km: a.keys, s: &a.srch}, load), a.srch.Open())

@@ -161,7 +161,7 @@ func (a *App) barView() string {
 // are read again), an assignment starts.
 func (a *App) handleMeChosen(act meChosen) tea.Cmd {
 	a.who.id = state.Identity{UserID: act.user.ID, Source: state.IdentityChosen}
-	entries := sidebarEntries(nil, act.user.ID, a.caps)
+	entries := sidebarEntries(nil, act.user.ID, a.caps, a.d.Sections)
 	for _, e := range a.side.entries {
 		if strings.HasPrefix(e.key, "team:") {
 			entries = append(entries, e)
