@@ -38,6 +38,19 @@
 // leaves the inbox exactly as it was; mbx board starts on it (Deps.Board;
 // under a login prompt already open).
 //
+// Rescue (rescue.go): the Rescue view lists windows lost while the
+// customer waited; its bulk send reuses the template picker and form (a
+// rescue's: the name fields take {name} or {first_name}, filled per
+// conversation by state), then a dialog shows the dry run
+// (Core.RescuePlan, which sends nothing) and, confirmed, the real run's
+// results (Core.RescueSend, exactly once through the outbox), its
+// progress in the status bar. Snooze (snooze.go): a small dialog of
+// presets and a typed time or duration, which says when the conversation
+// will wake (state.PlanSnooze, capped by the window); the Snoozed view
+// shows each row's wake time in place of its window badge; the minute
+// tick wakes those due. Rescue and Snoozed show in the sidebar while they
+// hold conversations, as Failed does.
+//
 // Where the agent was (view, cursor, open conversation) is kept through
 // Core.SetUIPlace, at most once a second and at quit, and restored at the
 // next start unless a key came first (place.go).
