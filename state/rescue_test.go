@@ -168,7 +168,9 @@ func TestSnoozeLeavesViewsAndWakes(t *testing.T) {
 		t.Errorf("woke %v, want [b]", woke)
 	}
 	// The customer writes in k: it wakes at once, in the same write.
-	apply(t, s, inMsg("in-k2", "k", "hello?", at(2*time.Hour)))
+	if res := apply(t, s, inMsg("in-k2", "k", "hello?", at(2*time.Hour))); !slices.Contains(res.Changed, "k") {
+		t.Errorf("the woken k is not in Changed: %v", res.Changed)
+	}
 	checkIntegrity(t, s)
 	checkView(t, s, "snoozed after", View{Snoozed: true}, []string{"a"})
 	checkView(t, s, "mine after", View{UserID: "u1"}, []string{"l", "g", "b"})
