@@ -224,3 +224,44 @@ func TestRescueDialogScrolls(t *testing.T) {
 		t.Errorf("after j:\n%s", v)
 	}
 }
+
+func TestParseSnooze(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC) // a Monday
+	tests := []struct {
+		in   string
+		want time.Time
+		err  string
+	}{
+		{"90m", now.Add(90 * time.Minute), ""},
+		{" 2h30m ", now.Add(150 * time.Minute), ""},
+		{"14:30", time.Date(2025, 3, 10, 14, 30, 0, 0, time.UTC), ""},
+		{"09:00", time.Date(2025, 3, 11, 9, 0, 0, 0, time.UTC), ""}, // passed today: tomorrow
+		{"12:00", time.Date(2025, 3, 11, 12, 0, 0, 0, time.UTC), ""},
+		{"-5m", time.Time{}, "not ahead"},
+		{"25:00", time.Time{}, "neither"},
+		{"soon\x1b[2J", time.Time{}, "neither"},
+	}
+	for _, tt := range tests {
+		got, err := parseSnooze(tt.in, now)
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) || strings.Contains(err.Error(), "\x1b") {
+				t.Errorf("%q: err %v, want %q", tt.in, err, tt.err)
+			}
+		case err != nil || !got.Equal(tt.want):
+			t.Errorf("%q = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	// The presets, and what the dialog says of them.
+	if r := snoozeRequest(2, now); !r.Until.Equal(time.Date(2025, 3, 11, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("tomorrow 9:00 = %v", r.Until)
+	}
+	if r := snoozeRequest(3, now); !r.UntilReply {
+		t.Errorf("until the customer writes = %+v", r)
+	}
+	waiting := state.Conversation{LastInbound: now.Add(-20 * time.Hour)}
+	p, err := state.PlanSnooze(waiting, state.SnoozeRequest{UntilReply: true}, now)
+	if err != nil || describeSnooze(p, now) != "wakes when the customer writes, or at 15:30, 30 min before the window closes" {
+		t.Errorf("until they write: %q %v", describeSnooze(p, now), err)
+	}
+}
