@@ -306,8 +306,8 @@ func shoot(screen string) inboxShot {
 	}
 	for _, l := range strings.Split(screen, "\n") {
 		if side, list, _, ok := panes(l); ok {
-			// Closing soon counts by the clock, not by keys.
-			if side = strings.TrimSpace(side); side != "" && !strings.HasPrefix(side, "Closing soon") {
+			// Closing soon and Rescue count by the clock, not by keys.
+			if side = strings.TrimSpace(side); side != "" && !strings.HasPrefix(side, "Closing soon") && !strings.HasPrefix(side, "Rescue") {
 				s.side = append(s.side, side)
 			}
 			if strings.HasPrefix(list, glyphMarkedText) {
