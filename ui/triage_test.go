@@ -157,7 +157,7 @@ func TestMoveOnAndUndo(t *testing.T) {
 	if ti.conv("c2").Unread != 0 {
 		t.Error("Ben was moved on to but not opened (still unread)")
 	}
-	if got := ti.app.bar.flash + ti.app.bar.tail; got != "Resolved Ana Lima · u undo" { // a platform that resolves (get.chat): its word
+	if got := ti.app.bar.flash + ti.app.bar.tail; got != "Resolved Ana Lima · u undo" { // a platform that resolves: its word
 		t.Errorf("flash = %q", got)
 	}
 	ti.now = ti.now.Add(9 * time.Second)
