@@ -137,6 +137,10 @@ type Engine struct {
 	me       string     // the current user (SetMe), read from the store once
 	meRead   bool
 	status   ConnStatus
+	// newsFrom: during the first sync, customer messages older than its
+	// first window are history, however they come (a platform whose
+	// "since" lists whole chats returns their older messages too).
+	newsFrom time.Time
 	lastNews time.Time
 	// The pushed-event stream (EventStreamer): streaming from its
 	// Connected batch until it ends; streamGen counts connections;
@@ -505,6 +509,9 @@ func (e *Engine) firstWindow(ctx context.Context) error {
 	if err := e.setFloor(from); err != nil {
 		return err
 	}
+	e.mu.Lock()
+	e.newsFrom = from
+	e.mu.Unlock()
 	e.setFill(now, from)
 	e.bus.publish(Changes{List: true})
 	e.online()
@@ -743,10 +750,28 @@ func (e *Engine) applyPage(b Batch, page int, history bool) (ApplyResult, error)
 		Rehomed:       res.Rehomed,
 	}
 	if !history {
-		ch.Inbound = idSet(res.NewInbound)
+		ch.Inbound = idSet(e.news(b, res.NewInbound))
 	}
 	e.bus.publish(ch)
 	return res, nil
+}
+
+// news are the conversations of inbound whose new customer messages are
+// news: during the first sync, only those newer than its first window.
+func (e *Engine) news(b Batch, inbound []string) []string {
+	e.mu.Lock()
+	from := e.newsFrom
+	e.mu.Unlock()
+	if from.IsZero() || len(inbound) == 0 {
+		return inbound
+	}
+	recent := map[string]bool{}
+	for _, m := range b.Messages {
+		if m.Direction == Inbound && !m.Time.Before(from) {
+			recent[m.ConversationID] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(inbound), func(id string) bool { return !recent[id] })
 }
 
 // readable drops the messages the store cannot take (no platform id),

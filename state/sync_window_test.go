@@ -476,3 +476,40 @@ func BenchmarkStatusRequestsPerStart(b *testing.B) {
 	b.ReportMetric(float64(first), "status-requests/start")
 	b.ReportMetric(float64(minute), "status-requests/first-minute")
 }
+
+// During the first sync, a customer message older than its first window
+// is history even when it comes in a poll (a platform whose "since"
+// lists whole chats returns their older messages too): only the newer
+// one is news.
+func TestFirstSyncOldMessagesInAPollAreNotNews(t *testing.T) {
+	clock := &testClock{now: t0}
+	be := newPaged(clock.Now)
+	history(be.coreBackend, t0, 2, 50*time.Minute, 10)
+	s := openTest(t)
+	e := NewEngine(s, be, Config{Now: clock.Now, HistoryDays: 2})
+	sub := e.Subscribe()
+	defer sub.Close()
+	if err := e.backfill(e.countSkips(context.Background()), false); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, ok := sub.Poll(); !ok {
+			break
+		}
+	}
+	old := inMsg("old1", "cold", "from yesterday", t0.Add(-20*time.Hour))
+	recent := inMsg("new1", "cnew", "just now", t0.Add(time.Minute))
+	if _, err := e.applyPage(Batch{Messages: []Message{old, recent}}, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	ch, ok := sub.Poll()
+	if !ok {
+		t.Fatal("nothing published")
+	}
+	if _, news := ch.Inbound["cold"]; news {
+		t.Errorf("a message from before the first window was announced: %v", ch.Inbound)
+	}
+	if _, news := ch.Inbound["cnew"]; !news {
+		t.Errorf("the new message was not announced: %v", ch.Inbound)
+	}
+}
