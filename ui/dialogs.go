@@ -100,11 +100,23 @@ func (a *App) openAccounts() tea.Cmd {
 func (a *App) offerLogin() tea.Cmd {
 	// Never while the agent types a reply: their keys would go into the
 	// password field. The status bar says; leaving the composer opens it.
-	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || len(a.dialogs) > 0 || a.loginDismissed ||
+	if a.d.Login == nil || a.bar.conn.State != state.LoginRequired || !a.onlyBoardOpen() || a.loginDismissed ||
 		a.focus == focusComposer {
 		return nil
 	}
 	return a.push(newLoginPrompt(a.keys, a.d.Username, a.d.Platform), nil)
+}
+
+// onlyBoardOpen reports no dialog open but the supervisor board, which
+// takes no text: the login prompt may open over it (mbx board logged out,
+// whichever came first).
+func (a *App) onlyBoardOpen() bool {
+	for _, e := range a.dialogs {
+		if _, ok := e.d.(*boardDialog); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // handleAction carries out what dialog e asked for.

@@ -29,6 +29,23 @@ func TestLoginPromptWaitsForComposer(t *testing.T) {
 	}
 }
 
+// mbx board logged out: the login prompt opens over the board whichever
+// came first (the board at start, the platform's "log in" after).
+func TestLoginPromptOverTheBoard(t *testing.T) {
+	a := notifyApp(t, Deps{Account: "work", Username: "agent", Board: true, Login: func(context.Context, string) error { return nil }})
+	if _, ok := isOpen[*boardDialog](a); !ok {
+		a.openBoard()
+	}
+	a.bar.conn.State = state.LoginRequired
+	a.offerLogin()
+	if _, ok := isOpen[*loginPrompt](a); !ok {
+		t.Fatal("the login prompt did not open over the board")
+	}
+	if _, ok := a.dialogs[len(a.dialogs)-1].d.(*loginPrompt); !ok {
+		t.Error("the login prompt is not on top")
+	}
+}
+
 // The login-again key works from the composer: it opens the prompt the
 // agent asked for, over the composer, and the draft stays.
 func TestLoginAgainFromComposer(t *testing.T) {
