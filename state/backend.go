@@ -431,7 +431,6 @@ func KindOf(err error) ErrorKind {
 	return KindTemporary
 }
 
-// Words is a failure as the agent reads it: what happened and what to do.
 // Cause is why the platform cannot be reached, in a few words for the
 // status bar ("connection refused", "no answer in time", "cannot find
 // api.example.com"), never a raw "dial tcp …" line; what it cannot name
@@ -473,6 +472,7 @@ func Cause(err error) string {
 	return Words(err)
 }
 
+// Words is a failure as the agent reads it: what happened and what to do.
 func Words(err error) string {
 	var be *BackendError
 	if !errors.As(err, &be) {

@@ -43,13 +43,10 @@ func (s *Service) Teams() ([]Team, error)       { return s.st.Teams() }
 func (s *Service) Users() ([]User, error)       { return s.st.Users() }
 func (s *Service) Accounts() ([]Account, error) { return s.st.Accounts() }
 func (s *Service) Conversation(id string) (Conversation, bool, error) {
-	return s.st.Conversation(id)
+	return s.st.ConversationRow(id) // as the list shows it
 }
 func (s *Service) Thread(convID string, before time.Time, limit int) ([]Message, error) {
 	return s.st.Thread(convID, before, limit)
-}
-func (s *Service) SearchMessages(q string, limit int) ([]SearchHit, error) {
-	return s.st.SearchMessages(q, limit)
 }
 func (s *Service) Search(ctx context.Context, q string, limit int) ([]SearchHit, error) {
 	return s.st.Search(ctx, q, limit)

@@ -274,8 +274,27 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 
 // Conversation returns the conversation with that id.
 func (s *Store) Conversation(id string) (Conversation, bool, error) {
-	// As a list row (its last message's tick and sender, its draft): a
-	// row replaced by this one reads the same.
+	var c convRow
+	var marked bool
+	var snoozed int64
+	var reply bool
+	err := c.scan(s.db.QueryRow("SELECT "+convCols+", marked_unread, snoozed_until, snooze_reply FROM conversations WHERE id = ?", id), &marked, &snoozed, &reply)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Conversation{}, false, nil
+	case err != nil:
+		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)
+	}
+	conv := c.conversation()
+	conv.MarkedUnread, conv.SnoozedUntil, conv.SnoozeReply = marked, fromNanos(snoozed), reply
+	s.rule().judge(&conv)
+	return conv, true, nil
+}
+
+// ConversationRow is the conversation as a list row (its last message's
+// tick and sender, its draft), as ListConversations reads it: what the UI
+// puts in place of a row. The engine's own reads take Conversation.
+func (s *Store) ConversationRow(id string) (Conversation, bool, error) {
 	out, err := s.rowsOf(`SELECT * FROM conversations WHERE id = ?`, "", id)
 	if err != nil {
 		return Conversation{}, false, fmt.Errorf("store: conversation %s: %w", id, err)

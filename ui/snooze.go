@@ -202,10 +202,10 @@ func (d *snoozeDialog) View(v viewCtx) string {
 	case d.err != "":
 		lines = append(lines, st.errorS.Render(fit(line(d.err), inner)))
 	case err != nil:
-		lines = append(lines, st.warning.Render(fit(err.Error(), inner)))
+		lines = append(lines, st.warning.Render(fit(line(err.Error()), inner)))
 	default:
 		if p, err := state.PlanSnooze(d.conv, r, d.now); err != nil {
-			lines = append(lines, st.warning.Render(fit(err.Error(), inner)))
+			lines = append(lines, st.warning.Render(fit(line(err.Error()), inner)))
 		} else {
 			lines = append(lines, st.accent.Render(fit(describeSnooze(p, d.now), inner)))
 		}

@@ -378,7 +378,7 @@ func TestNoOpChangeSendsNothing(t *testing.T) {
 	if st := r.srv.Stats(); len(st.Requests) != 0 {
 		t.Errorf("requests for a change that changes nothing: %v", st.Requests)
 	}
-	if got, _, _ := r.store.Conversation(conv.ID); !reflect.DeepEqual(got, conv) {
+	if got, _, _ := r.store.ConversationRow(conv.ID); !reflect.DeepEqual(got, conv) {
 		t.Errorf("the store changed: %+v → %+v", conv, got)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
