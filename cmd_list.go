@@ -129,7 +129,8 @@ func runList(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		_ = w.Write([]string{"id", "account", "contact", "number", "folder", "assignee", "team", "window",
 			"window_left_seconds", "window_left", "unread", "unread_count", "last_message"})
 		for _, r := range rows {
-			_ = w.Write([]string{r.ID, r.Account, r.Contact, r.Number, r.Folder, r.Assignee, r.Team, r.Window,
+			_ = w.Write([]string{csvCell(r.ID), csvCell(r.Account), csvCell(r.Contact), csvCell(r.Number), r.Folder,
+				csvCell(r.Assignee), csvCell(r.Team), r.Window,
 				strconv.FormatInt(r.LeftSeconds, 10), r.Left, strconv.FormatBool(r.Unread), strconv.Itoa(r.UnreadCount), r.LastMessage})
 		}
 		w.Flush()
@@ -254,4 +255,19 @@ func queryProblem(cmd, src string, err error) string {
 		}
 	}
 	return msg + "  " + src + "\n  " + strings.Repeat(" ", qe.Pos) + "^\n"
+}
+
+// csvCell keeps a spreadsheet from running a cell as a formula: text
+// that starts with = + - @, a tab or a carriage return (a customer may
+// name themselves "=HYPERLINK(…)") is written after a single quote, as
+// OWASP advises for CSV exports. A phone number ("+44 7902 111123": a
+// '+' then digits and phone punctuation) stays as it is.
+func csvCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if s[0] == '+' && strings.Trim(s[1:], "0123456789 -().") == "" {
+		return s
+	}
+	return "'" + s
 }

@@ -208,3 +208,25 @@ func TestListExitCodes(t *testing.T) {
 		t.Errorf("broken store: exit %d: %s", code, errOut)
 	}
 }
+
+// A CSV cell a spreadsheet would run as a formula is quoted; numbers and
+// plain text are kept.
+func TestCSVCell(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Ana Silva", "Ana Silva"},
+		{"", ""},
+		{"+44 7902 111123", "+44 7902 111123"},
+		{"+1 (555) 010-0100", "+1 (555) 010-0100"},
+		{`=HYPERLINK("http://x","y")`, `'=HYPERLINK("http://x","y")`},
+		{"+SUM(A1:A9)", "'+SUM(A1:A9)"},
+		{"-2+3", "'-2+3"},
+		{"@cmd", "'@cmd"},
+		{"\tfoo", "'\tfoo"},
+		{"\r=1", "'\r=1"},
+		{"a=1", "a=1"},
+	} {
+		if got := csvCell(tt.in); got != tt.want {
+			t.Errorf("csvCell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
