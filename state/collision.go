@@ -11,8 +11,14 @@ import "time"
 type Glimpse struct {
 	ConversationID string
 	Last           string    // Message.Key of the newest message shown; "" none
-	LastTime       time.Time // its time
+	LastTime       time.Time // its time; with no Last, what was seen ends there
 	UserID, TeamID string    // the assignee shown
+}
+
+// GlimpseOfMark is what a mark saw of its conversation (its assignee,
+// and every reply up to its last one): the glimpse a bulk action checks.
+func GlimpseOfMark(m MarkRef) Glimpse {
+	return Glimpse{ConversationID: m.ID, LastTime: m.LastOutbound, UserID: m.UserID, TeamID: m.TeamID}
 }
 
 // GlimpseOf is the glimpse of conv showing msgs (oldest first).
@@ -79,7 +85,7 @@ func (s *Service) CollisionSince(g Glimpse) (Collision, error) {
 			start = i + 1
 		}
 	}
-	if start == 0 && g.Last != "" {
+	if start == 0 && (g.Last != "" || !g.LastTime.IsZero()) {
 		for start < len(msgs) && !msgs[start].Time.After(g.LastTime) {
 			start++
 		}

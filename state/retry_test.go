@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -243,25 +244,31 @@ func TestCollisionSince(t *testing.T) {
 		}, 0, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t)
-			actAsAgent(t, s)
-			apply(t, s, inMsg("i1", "c1", "hi", t0))
-			_, err := s.SetConversationMeta("c1", FolderInbox, "u-agent", "")
-			must(t, err)
-			svc := NewService(s, NewEngine(s, nil, Config{Now: func() time.Time { return at(time.Hour) }}))
-			msgs, err := s.Thread("c1", time.Time{}, 50)
-			must(t, err)
-			g := GlimpseOf(getConv(t, s, "c1"), msgs)
-			tt.then(t, s)
-			c, err := svc.CollisionSince(g)
-			must(t, err)
-			if len(c.Replies) != tt.replies || c.Reassigned != tt.reassigned || c.Any() != (tt.replies > 0 || tt.reassigned) {
-				t.Errorf("collision %+v; want %d replies, reassigned %v", c, tt.replies, tt.reassigned)
-			}
-			if tt.reassigned && (c.UserID != "u-sam" || c.WasUser != "u-agent") {
-				t.Errorf("reassigned %q → %q", c.WasUser, c.UserID)
-			}
-		})
+		for _, mark := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/mark=%v", tt.name, mark), func(t *testing.T) {
+				s := openTest(t)
+				actAsAgent(t, s)
+				// A colleague's reply before the glimpse is no news.
+				apply(t, s, inMsg("i1", "c1", "hi", t0), sentBy(outMsg("o0", "c1", "Hello", at(30*time.Second), StatusRead), "Sam Lee"))
+				_, err := s.SetConversationMeta("c1", FolderInbox, "u-agent", "")
+				must(t, err)
+				svc := NewService(s, NewEngine(s, nil, Config{Now: func() time.Time { return at(time.Hour) }}))
+				msgs, err := s.Thread("c1", time.Time{}, 50)
+				must(t, err)
+				g := GlimpseOf(getConv(t, s, "c1"), msgs)
+				if mark { // what a bulk action's mark saw
+					g = GlimpseOfMark(MarkRefOf(getConv(t, s, "c1")))
+				}
+				tt.then(t, s)
+				c, err := svc.CollisionSince(g)
+				must(t, err)
+				if len(c.Replies) != tt.replies || c.Reassigned != tt.reassigned || c.Any() != (tt.replies > 0 || tt.reassigned) {
+					t.Errorf("collision %+v; want %d replies, reassigned %v", c, tt.replies, tt.reassigned)
+				}
+				if tt.reassigned && (c.UserID != "u-sam" || c.WasUser != "u-agent") {
+					t.Errorf("reassigned %q → %q", c.WasUser, c.UserID)
+				}
+			})
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ func (a *App) applyTo(ids []string, ch state.Change, assignee, verb string) tea.
 	if ch.UserID != "" || ch.TeamID != "" || ch.Unassign {
 		if was, ok := a.markedRefs(ids); ok {
 			a.bar.busy = fmt.Sprintf("checking %s…", plural(len(ids), "marked conversation"))
-			return checkMarksCmd(a.core, was, pendingApply{ids: ids, change: ch, assignee: assignee, verb: verb}, a.core.Me())
+			return checkMarksCmd(a.core, was, pendingApply{ids: ids, change: ch, assignee: assignee, verb: verb}, a.assignees())
 		}
 	}
 	return a.runApply(ids, ch, assignee, verb)
@@ -241,15 +242,17 @@ const bulkLogItems = 100
 
 // changedWords says what changed in a marked conversation, for the
 // question before a bulk reassignment.
-func changedWords(was, now state.MarkRef, names func(userID, teamID string) string, replier string, replyAt time.Time, replied bool) string {
+func changedWords(col state.Collision, names assigneeNamer) string {
 	var parts []string
-	if reassigned, _ := was.Changed(now); reassigned {
-		parts = append(parts, "reassigned to "+names(now.UserID, now.TeamID)+" (was "+names(was.UserID, was.TeamID)+")")
+	if col.Reassigned {
+		name := func(userID, teamID string) string { return cmp.Or(names.words(userID, teamID), "nobody") }
+		parts = append(parts, "reassigned to "+name(col.UserID, col.TeamID)+" (was "+name(col.WasUser, col.WasTeam)+")")
 	}
-	if replied {
-		when := replyAt.Local().Format("15:04")
-		if replier != "" {
-			parts = append(parts, "answered by "+replier+" at "+when)
+	if n := len(col.Replies); n > 0 {
+		last := col.Replies[n-1]
+		when := last.Time.Local().Format("15:04")
+		if last.Sender != "" {
+			parts = append(parts, "answered by "+line(last.Sender)+" at "+when)
 		} else {
 			parts = append(parts, "answered at "+when)
 		}

@@ -471,7 +471,7 @@ const collisionListed = 100
 
 // checkMarksCmd reads the marked conversations again and finds those
 // reassigned or answered since they were marked (was), with who did it.
-func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) tea.Cmd {
+func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, names assigneeNamer) tea.Cmd {
 	return func() tea.Msg {
 		msg := marksCheckedMsg{apply: p}
 		now, err := core.MarkRefs(p.ids)
@@ -483,32 +483,19 @@ func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) te
 		for _, r := range now {
 			byID[r.ID] = r
 		}
-		var names func(userID, teamID string) string
-		myName := ""
 		for _, w := range was {
 			n, ok := byID[w.ID]
 			if !ok {
 				continue // gone from the store: the action says so
 			}
-			reassigned, replied := w.Changed(n)
-			if !reassigned && !replied {
+			if reassigned, replied := w.Changed(n); !reassigned && !replied {
+				continue // the common case, without reading the thread
+			}
+			// As the send guard decides: the agent's own replies and
+			// assignments to them are no news.
+			col, err := core.CollisionSince(state.GlimpseOfMark(w))
+			if err != nil || !col.Any() {
 				continue
-			}
-			if names == nil {
-				names, myName = assigneeNames(core, me)
-			}
-			replier, replyAt := "", time.Time{}
-			if replied { // by someone else: the agent's own replies are no news
-				replied = false
-				msgs, _ := core.Thread(w.ID, time.Time{}, 20)
-				for _, m := range msgs {
-					if m.Direction != state.Inbound && m.Time.After(w.LastOutbound) && m.LocalID == "" && (m.Sender == "" || m.Sender != myName) {
-						replied, replier, replyAt = true, m.Sender, m.Time
-					}
-				}
-				if !reassigned && !replied {
-					continue
-				}
 			}
 			msg.skip = append(msg.skip, w.ID)
 			if len(msg.changed) >= collisionListed {
@@ -519,44 +506,8 @@ func checkMarksCmd(core Core, was []state.MarkRef, p pendingApply, me string) te
 			if c, ok, err := core.Conversation(w.ID); err == nil && ok {
 				label = c.Label()
 			}
-			msg.changed = append(msg.changed, markChange{label: label, what: changedWords(w, n, names, replier, replyAt, replied)})
+			msg.changed = append(msg.changed, markChange{label: label, what: changedWords(col, names)})
 		}
 		return msg
 	}
-}
-
-// assigneeNames names an assignee in words: "you", "Sam Regular",
-// "team Sales", "Sam Regular · team Sales", "nobody"; and the agent.
-func assigneeNames(core Core, me string) (func(userID, teamID string) string, string) {
-	users, teams := map[string]string{}, map[string]string{}
-	if us, err := core.Users(); err == nil {
-		for _, u := range us {
-			users[u.ID] = u.Name()
-		}
-	}
-	if ts, err := core.Teams(); err == nil {
-		for _, t := range ts {
-			teams[t.ID] = t.Name
-		}
-	}
-	user := func(id string) string {
-		switch {
-		case id == me:
-			return "you"
-		case users[id] != "":
-			return users[id]
-		}
-		return "someone else"
-	}
-	return func(userID, teamID string) string {
-		switch {
-		case userID != "" && teamID != "":
-			return user(userID) + " · team " + cmp.Or(teams[teamID], "?")
-		case userID != "":
-			return user(userID)
-		case teamID != "":
-			return "team " + cmp.Or(teams[teamID], "?")
-		}
-		return "nobody"
-	}, users[me]
 }

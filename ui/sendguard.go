@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"strings"
 	"time"
 
@@ -91,7 +92,8 @@ func (a *App) collisionWords(c state.Collision, now time.Time) (replied, reassig
 		}
 	}
 	if c.Reassigned {
-		now, was := a.assigneeWords(c.UserID, c.TeamID), a.assigneeWords(c.WasUser, c.WasTeam)
+		names := a.assignees()
+		now, was := names.words(c.UserID, c.TeamID), names.words(c.WasUser, c.WasTeam)
 		s := "reassigned to " + now
 		if now == "" {
 			s = "unassigned"
@@ -104,22 +106,35 @@ func (a *App) collisionWords(c state.Collision, now time.Time) (replied, reassig
 	return replied, reassigned
 }
 
-// assigneeWords names an assignee: "you", a user's or a team's name;
-// "" for nobody.
-func (a *App) assigneeWords(userID, teamID string) string {
+// assigneeNamer names assignees in words for questions and notices:
+// "you", an agent's or a team's name, "Sam Lee · team Sales"; "" for
+// nobody. It holds its own copy of the names, so a command may use it off
+// the Update loop.
+type assigneeNamer struct {
+	users, teams map[string]string
+	me           string
+}
+
+// assignees is the namer of the names the inbox knows now.
+func (a *App) assignees() assigneeNamer {
+	return assigneeNamer{users: maps.Clone(a.list.users), teams: maps.Clone(a.list.teams), me: a.core.Me()}
+}
+
+// words names an assignee (sanitized).
+func (n assigneeNamer) words(userID, teamID string) string {
 	var parts []string
-	switch me := a.core.Me(); {
+	switch {
 	case userID == "":
-	case userID == me:
+	case userID == n.me:
 		parts = append(parts, "you")
-	case a.list.users[userID] != "":
-		parts = append(parts, line(a.list.users[userID]))
+	case n.users[userID] != "":
+		parts = append(parts, line(n.users[userID]))
 	default:
 		parts = append(parts, "another agent")
 	}
 	if teamID != "" {
-		if n := a.list.teams[teamID]; n != "" {
-			parts = append(parts, "team "+line(n))
+		if t := n.teams[teamID]; t != "" {
+			parts = append(parts, "team "+line(t))
 		} else {
 			parts = append(parts, "a team")
 		}
