@@ -219,8 +219,8 @@ func sortBoard(m map[string]*BoardRow) []BoardRow {
 // customers first (longest waiting first), then the rest by activity:
 // what the board reassigns.
 func (s *Store) BoardIDs(r BoardRow) ([]string, error) {
-	q := buildView(r.View())
-	rows, err := s.db.Query("SELECT id FROM conversations WHERE "+q.where+
+	q := s.plan(r.View(), false)
+	rows, err := s.db.Query("SELECT id FROM "+q.table()+" WHERE "+q.where+
 		" ORDER BY (last_inbound > 0 AND last_inbound >= last_outbound) DESC, CASE WHEN last_inbound >= last_outbound THEN last_inbound END, last_activity DESC, id", q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: board conversations: %w", err)

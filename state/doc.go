@@ -152,8 +152,10 @@
 // main resolves under the XDG state directory: WAL, a busy timeout,
 // migrations numbered by PRAGMA user_version, full-text search with FTS5
 // (unicode61, remove_diacritics 2: "cafe" finds "café") over message
-// bodies and contact names and numbers. Reads for the UI are pages ordered
-// in SQL. The directory is 0700 and the file 0600: it holds customer data.
+// bodies, contact names and numbers, and each conversation's name, number
+// and last message (conversations_fts, for a query's free words). Reads
+// for the UI are pages ordered in SQL. Each connection caches up to
+// 32 MiB of pages. The directory is 0700 and the file 0600: it holds customer data.
 //
 // # The list's rows
 //
@@ -512,9 +514,16 @@
 //	                                (last_inbound > last_outbound), for longer (>)
 //	                                or shorter (<) than D: 30m, 2h, 1h30m, 2d
 //	account:name                    an account by name, id or phone number
-//	word                            in the contact's name or number (also with
-//	                                its spaces, dashes and '+' left out) or the
-//	                                last message's preview, any ASCII case
+//	word                            starts a word of the contact's name or of the
+//	                                last message's preview, any case and accents
+//	                                ("joao" finds "João", "refund" "Refunded");
+//	                                a word of one letter matches only itself; a
+//	                                word of digits and phone punctuation is a run
+//	                                of the number's digits, leading zeros left out
+//	                                ("111-123", "07902" and "+44" find
+//	                                "+447902111123"); a quoted "ana silva" needs
+//	                                both words; a word with no letter or digit
+//	                                ("%", "?") is looked for as written
 //
 // A query without folder: or status: looks in the inbox, as the views do
 // (folder:any for all). Names are resolved in the SQL, so a team synced
@@ -543,8 +552,18 @@
 // from conversation_counts, as the views are; waiting terms repeat the
 // WHERE of the partial index conversations_closing so that it is walked;
 // a window or waiting sort over rows that all have an open window or all
-// wait is last_inbound itself, read in index order. Free words scan the
-// table (LIKE on three columns): about 120-140 ms at 100k.
+// wait is last_inbound itself, read in index order.
+//
+// Free words go through conversations_fts (migration 9: the contact's
+// name, the number's digits and every suffix of them, the preview;
+// contentless, kept in step by the store's code, not triggers: see
+// reindexConversations). Store.plan first counts the conversations
+// matching the positive words (one index read, capped): when they are
+// few (12,000 for a count or a position, 1,000 for a page) the rows are
+// read through them (FROM conversations NOT INDEXED: rowid lookups of
+// the matches only); else the view's index is walked in order and each
+// row tested against the words, which finds a common word's first page
+// early. A negated word is always such a test.
 //
 // # The supervisor board
 //

@@ -28,8 +28,8 @@ func MarkRefOf(c Conversation) MarkRef {
 // ViewMarkRefs returns the marks of every conversation of a view, in the
 // view's order: what "mark all in view" keeps.
 func (s *Store) ViewMarkRefs(v View) ([]MarkRef, error) {
-	q := buildView(v)
-	rows, err := s.db.Query("SELECT id, user_id, team_id, last_outbound FROM conversations WHERE "+q.where+
+	q := s.plan(v, false)
+	rows, err := s.db.Query("SELECT id, user_id, team_id, last_outbound FROM "+q.table()+" WHERE "+q.where+
 		" ORDER BY "+q.order, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: marks of a view: %w", err)

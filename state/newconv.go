@@ -148,6 +148,16 @@ func (t *convTracker) rehome(from, to string) error {
 		delete(t.rows, from)
 		t.order = slices.DeleteFunc(t.order, func(id string) bool { return id == from })
 	}
+	// The row goes, and its entry in conversations_fts with it.
+	var old convText
+	err := t.queryRow(`SELECT contact_name, contact_number, preview FROM conversations WHERE id = ?`, from).
+		Scan(&old.name, &old.number, &old.preview)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("rehome %s to %s: %w", from, to, err)
+	}
+	if err := reindexConversations(t, []convReindex{{id: from, old: old}}); err != nil {
+		return err
+	}
 	for _, st := range []struct {
 		q    string
 		args []any

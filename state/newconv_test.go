@@ -117,6 +117,7 @@ func checkRehomed(t *testing.T, s *Store) Conversation {
 	if total := counts[FolderInbox] + counts[FolderArchive] + counts[FolderSpam]; total != 1 {
 		t.Errorf("folder counts %v", counts)
 	}
+	checkConvIndex(t, s)
 	return c
 }
 

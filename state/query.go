@@ -405,6 +405,7 @@ func compileQuery(v View) viewQuery {
 	countable, unread := true, v.Unread
 	var countParts []string
 	var countArgs []any
+	var words []string // the positive free words' MATCHes
 	assigned := false
 	for _, t := range q.terms {
 		assigned = assigned || !t.Neg && (t.Key == "assignee" || t.Key == "team")
@@ -433,6 +434,11 @@ func compileQuery(v View) viewQuery {
 		if !t.Neg && t.Key == "window" && t.Value != "closed" {
 			allOpen = true
 		}
+		if t.Key == "" && !t.Neg {
+			if m := wordsMatch(t.Value); m != "" {
+				words = append(words, "("+m+")")
+			}
+		}
 		if t.Neg {
 			sql = "NOT (" + sql + ")"
 		}
@@ -450,7 +456,7 @@ func compileQuery(v View) viewQuery {
 	// Snoozed conversations are in no query until they wake (snooze.go);
 	// conversation_counts files them under the folder key 'snoozed'.
 	parts = append(parts, "snoozed_until = 0")
-	vq := viewQuery{where: strings.Join(parts, " AND "), args: args, query: true}
+	vq := viewQuery{where: strings.Join(parts, " AND "), args: args, query: true, words: strings.Join(words, " AND ")}
 	if countable {
 		if !hasFolder {
 			countParts = append([]string{"folder = ?"}, countParts...)
@@ -558,31 +564,27 @@ func termSQL(t QueryTerm, assigned bool) (string, []any) {
 		return "account_id IN (SELECT id FROM accounts WHERE id = ? OR name = ? COLLATE NOCASE OR phone = ?)",
 			[]any{t.Value, t.Value, t.Value}
 	}
-	// A free word: in the contact's name or number, or the preview.
-	like := "%" + escapeLike(t.Value) + "%"
-	cond := "(contact_name LIKE ? ESCAPE '\\' OR contact_number LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\'"
-	args := []any{like, like, like}
-	if d := digitsOf(t.Value); d != "" && len(d) == len(strings.TrimPrefix(t.Value, "+")) {
-		// A number written without its spaces or dashes.
-		cond += " OR replace(replace(replace(contact_number, ' ', ''), '-', ''), '+', '') LIKE ?"
-		args = append(args, "%"+d+"%")
+	// A free word: every word in it starts a word of the contact's name
+	// or of the preview, or is a run of the number's digits, through
+	// conversations_fts (wordsMatch).
+	if m := wordsMatch(t.Value); m != "" {
+		return "seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?)", []any{m}
 	}
-	return cond + ")", args
+	// Only punctuation or symbols, which the index has no words for: a
+	// scan for the text itself.
+	like := "%" + escapeLike(t.Value) + "%"
+	return "(contact_name LIKE ? ESCAPE '\\' OR contact_number LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')",
+		[]any{like, like, like}
 }
+
+// wordsMatch is a free word of a query (quoted, it may hold several) as
+// a conversations_fts MATCH: ftsQuery's conversation mode. "" when it has
+// no letter or digit.
+func wordsMatch(w string) string { return ftsQuery(w, conversationQuery) }
 
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
-}
-
-func digitsOf(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // Me is the current user's id as the engine last recorded it (Engine.Me),

@@ -15,6 +15,14 @@ var benchQueries = []struct {
 	{"team_unread", "team:Sales unread:yes", SortActivity},
 	{"agent_any_folder", "folder:any assignee:@" + benchFirst[0], SortActivity},
 	{"free_word", "folder:any smith -window:closed", SortActivity},
+	{"free_word_inbox", "smith", SortActivity},
+	{"free_common_word", "thanks", SortActivity},
+	{"free_digits", "1123", SortActivity},
+	{"free_two_words", "folder:any ana silva", SortWindow},
+	{"free_letter", "window:open s", SortWindow},
+	{"free_two_letters", "sm", SortActivity},
+	{"free_not_word", "-thanks unread:yes", SortActivity},
+	{"free_common_prefix", "th", SortActivity}, // a fifth of the conversations
 }
 
 // BenchmarkSectionCount is a section's count in the sidebar: one

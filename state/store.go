@@ -99,7 +99,11 @@ func prepareFile(path string) error {
 
 // dsn is the driver's connection string: a file: URI (so any path works)
 // with the pragmas every connection runs. Writes begin IMMEDIATE so that a
-// write transaction never has to upgrade a read lock.
+// write transaction never has to upgrade a read lock. Each connection
+// caches up to 32 MiB of pages (SQLite's default is 2 MiB), filled as
+// they are read: a query's free words read conversations by rowid, and at
+// 100k conversations the table no longer fits the default (a section's
+// count of a common word: 22 ms with 16 MiB, 13 ms with 32 MiB).
 func dsn(path string) string {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	q := url.Values{}
@@ -107,6 +111,7 @@ func dsn(path string) string {
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-32768)")
 	q.Set("_txlock", "immediate")
 	u.RawQuery = q.Encode()
 	return u.String()
@@ -132,6 +137,12 @@ func (s *Store) migrate() error {
 		if _, err := tx.Exec(migrations[i]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if fill := migrationFills[i+1]; fill != nil {
+			if err := fill(tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
 		}
 		if _, err := tx.Exec("PRAGMA user_version = " + strconv.Itoa(i+1)); err != nil {
 			tx.Rollback()

@@ -410,6 +410,9 @@ func generateBenchStore(path string) error {
 			return err
 		}
 	}
+	if err := fillConversationsFTS(tx); err != nil {
+		return err
+	}
 	phase("full-text indexes")
 	if err := tx.Commit(); err != nil {
 		return err

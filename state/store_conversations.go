@@ -87,6 +87,11 @@ func (c convRow) listRow() convRow {
 	return c
 }
 
+// text is what conversations_fts indexes of the row.
+func (c convRow) text() convText {
+	return convText{name: c.contactName, number: c.contactNumber, preview: c.preview}
+}
+
 // collapseBlanks turns every run of spaces and tabs into one space.
 func collapseBlanks(s string) string {
 	var b strings.Builder
@@ -232,6 +237,7 @@ func recomputeAggregates(q *stmtCache, c *convRow) error {
 // the ids of the rows created and of those whose list row changed (created
 // ones included), in the order they were first touched.
 func (t *convTracker) flush() (created, changed []string, err error) {
+	var reindex []convReindex
 	for _, id := range t.order {
 		tc := t.rows[id]
 		if tc.recompute {
@@ -247,6 +253,7 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 				c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown, c.tags); err != nil {
 				return nil, nil, fmt.Errorf("insert conversation %s: %w", id, err)
 			}
+			reindex = append(reindex, convReindex{id: id, cur: c.text()})
 			created = append(created, id)
 			changed = append(changed, id)
 		case tc.cur != tc.orig:
@@ -257,6 +264,7 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 				c.preview, c.previewOut, c.previewKey, c.unread, id); err != nil {
 				return nil, nil, fmt.Errorf("update conversation %s: %w", id, err)
 			}
+			reindex = append(reindex, convReindex{id: id, old: tc.orig.text(), cur: c.text()})
 			woke := false
 			if tc.cur.lastIn > tc.orig.lastIn {
 				// The customer wrote: a snoozed conversation wakes (doc.go).
@@ -268,6 +276,10 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 				changed = append(changed, id)
 			}
 		}
+	}
+	// After every row (reindexConversations says why).
+	if err := reindexConversations(t, reindex); err != nil {
+		return nil, nil, err
 	}
 	return created, changed, nil
 }
@@ -494,6 +506,11 @@ type viewQuery struct {
 	// uncounted: the conversation_counts table does not hold this view.
 	uncounted bool
 	unread    bool
+	// words: the query's positive free words as one conversations_fts
+	// MATCH (every row of the view matches it); byWords: read the rows
+	// through it (Store.plan).
+	words   string
+	byWords bool
 	// query: a Query's view, ordered by key (an SQL expression over the
 	// row, DESC when desc) then id.
 	query bool
@@ -503,6 +520,49 @@ type viewQuery struct {
 	// (with countArgs).
 	count     string
 	countArgs []any
+}
+
+// table is the FROM of the view's reads of a set of rows: the table,
+// with no index but its rowid when the rows are read through the
+// query's free words (the planner would otherwise walk a folder's index
+// and test every row against the words).
+func (q viewQuery) table() string {
+	if q.byWords {
+		return "conversations NOT INDEXED"
+	}
+	return "conversations"
+}
+
+// Free-word reads (Store.plan): through the words when they match at
+// most this many conversations. A count or position visits every row of
+// the view: through the words each match costs a rowid lookup (~2 µs),
+// through the folder's index each row of the folder a test (~0.2 µs).
+// A page stops at its last row: walking the folder's index in order
+// finds a common word's rows early, while a rare word's rows are read
+// and sorted sooner than the folder is walked.
+const (
+	wordsDriveCount = 12000
+	wordsDriveRows  = 1000
+)
+
+// plan is buildView with the access path of a query's free words chosen
+// by how many conversations they match (one index read, capped): rows,
+// for reads that stop after a page; else for counts and positions.
+func (s *Store) plan(v View, rows bool) viewQuery {
+	q := buildView(v)
+	if q.words == "" {
+		return q
+	}
+	limit := wordsDriveCount
+	if rows {
+		limit = wordsDriveRows
+	}
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM conversations_fts WHERE conversations_fts MATCH ? LIMIT ?)`,
+		q.words, limit+1).Scan(&n)
+	// On an error the read itself reports it.
+	q.byWords = err == nil && n <= limit
+	return q
 }
 
 func buildView(v View) viewQuery {
@@ -567,12 +627,12 @@ func buildView(v View) viewQuery {
 // the part of the index before the row.
 func (q viewQuery) countBefore() string {
 	if q.closing {
-		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound <= ? AND (last_inbound < ? OR id < ?)"
+		return "SELECT count(*) FROM " + q.table() + " WHERE " + q.where + " AND last_inbound <= ? AND (last_inbound < ? OR id < ?)"
 	}
 	if q.rescue {
-		return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_inbound >= ? AND (last_inbound > ? OR id > ?)"
+		return "SELECT count(*) FROM " + q.table() + " WHERE " + q.where + " AND last_inbound >= ? AND (last_inbound > ? OR id > ?)"
 	}
-	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
+	return "SELECT count(*) FROM " + q.table() + " WHERE " + q.where + " AND last_activity >= ? AND (last_activity > ? OR id < ?)"
 }
 
 // before counts the rows of a query's view before a row, given the row's
@@ -582,7 +642,7 @@ func (q viewQuery) before() string {
 	if q.desc {
 		cmp = ">"
 	}
-	return "SELECT count(*) FROM conversations WHERE " + q.where + " AND (" + q.key + " " + cmp + " ? OR (" + q.key + " = ? AND id < ?))"
+	return "SELECT count(*) FROM " + q.table() + " WHERE " + q.where + " AND (" + q.key + " " + cmp + " ? OR (" + q.key + " = ? AND id < ?))"
 }
 
 // ListConversations returns the conversations of view v from offset, at
@@ -593,19 +653,19 @@ func (s *Store) ListConversations(v View, offset, limit int) ([]Conversation, er
 		return nil, nil
 	}
 	offset = max(offset, 0)
-	q := buildView(v)
+	q := s.plan(v, true)
 	if q.query {
 		dir := ""
 		if q.desc {
 			dir = " DESC"
 		}
-		return s.rowsOf(`SELECT *, `+q.key+` AS qkey FROM conversations WHERE `+q.where+` ORDER BY qkey`+dir+`, id LIMIT ? OFFSET ?`,
+		return s.rowsOf(`SELECT *, `+q.key+` AS qkey FROM `+q.table()+` WHERE `+q.where+` ORDER BY qkey`+dir+`, id LIMIT ? OFFSET ?`,
 			"c.qkey"+dir+", c.id", append(q.args, limit, offset)...)
 	}
 	// The page of the view, then for each row its last message (by
 	// preview_key: a platform id, or "local:" and an outbox id) and its
 	// draft, each found by a unique index.
-	return s.rowsOf(`SELECT * FROM conversations WHERE `+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?`,
+	return s.rowsOf(`SELECT * FROM `+q.table()+` WHERE `+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?`,
 		qualified("c", q.order), append(q.args, limit, offset)...)
 }
 
@@ -718,8 +778,8 @@ func qualified(alias, cols string) string {
 
 // CountConversations returns how many conversations view v holds.
 func (s *Store) CountConversations(v View) (int, error) {
-	q := buildView(v)
-	query := "SELECT count(*) FROM conversations WHERE " + q.where
+	q := s.plan(v, false)
+	query := "SELECT count(*) FROM " + q.table() + " WHERE " + q.where
 	switch {
 	case q.count != "":
 		query, q.args = q.count, q.countArgs
@@ -745,7 +805,7 @@ func (s *Store) CountConversations(v View) (int, error) {
 // IndexOf returns the position of the conversation in ListConversations(v)
 // order, or -1 when the view does not hold it.
 func (s *Store) IndexOf(v View, conversationID string) (int, error) {
-	q := buildView(v)
+	q := s.plan(v, false)
 	idx := -1
 	if q.query {
 		err := s.read("index of "+conversationID, func(tx *sql.Tx) error {
@@ -795,7 +855,7 @@ func (s *Store) IndexOf(v View, conversationID string) (int, error) {
 func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrapped, ok bool, err error) {
 	uv := v
 	uv.Unread = true
-	q := buildView(uv)
+	q := s.plan(uv, true)
 	err = s.read("next unread", func(tx *sql.Tx) error {
 		var act, in int64
 		found := false
@@ -826,7 +886,7 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 			if q.rescue {
 				after, key = " AND (last_inbound < ? OR (last_inbound = ? AND id < ?))", in
 			}
-			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
+			err := tx.QueryRow("SELECT id FROM "+q.table()+" WHERE "+q.where+after+" ORDER BY "+q.order+" LIMIT 1",
 				append(q.args, key, key, afterID)...).Scan(&id)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -834,7 +894,7 @@ func (s *Store) NextUnread(v View, afterID string) (id string, index int, wrappe
 		}
 		if id == "" {
 			wrapped = found
-			err := tx.QueryRow("SELECT id FROM conversations WHERE "+q.where+" ORDER BY "+q.order+" LIMIT 1", q.args...).Scan(&id)
+			err := tx.QueryRow("SELECT id FROM "+q.table()+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT 1", q.args...).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) || err == nil && id == afterID {
 				id = ""
 				return nil

@@ -354,7 +354,7 @@ func upsertContacts(tx *sql.Tx, cs []Contact, partial bool) ([]string, error) {
 	if len(cs) == 0 {
 		return nil, nil
 	}
-	var st struct{ sel, ins, upd, ftsIns, ftsDel, ren *sql.Stmt }
+	var st struct{ sel, ins, upd, ftsIns, ftsDel, ren, renSel *sql.Stmt }
 	var err error
 	prep := func(dst **sql.Stmt, q string) {
 		if err == nil {
@@ -373,9 +373,11 @@ func upsertContacts(tx *sql.Tx, cs []Contact, partial bool) ([]string, error) {
 	prep(&st.ftsIns, ftsContactInsert)
 	prep(&st.ftsDel, ftsContactDelete)
 	prep(&st.ren, `UPDATE conversations SET contact_name = ?2, contact_number = ?3
-		WHERE contact_id = ?1 AND (contact_name <> ?2 OR contact_number <> ?3) RETURNING id`)
+		WHERE contact_id = ?1 AND (contact_name <> ?2 OR contact_number <> ?3)`)
+	prep(&st.renSel, `SELECT id, contact_name, contact_number, preview FROM conversations
+		WHERE contact_id = ?1 AND (contact_name <> ?2 OR contact_number <> ?3)`)
 	defer func() {
-		for _, s := range []*sql.Stmt{st.sel, st.ins, st.upd, st.ftsIns, st.ftsDel, st.ren} {
+		for _, s := range []*sql.Stmt{st.sel, st.ins, st.upd, st.ftsIns, st.ftsDel, st.ren, st.renSel} {
 			if s != nil {
 				s.Close()
 			}
@@ -385,6 +387,7 @@ func upsertContacts(tx *sql.Tx, cs []Contact, partial bool) ([]string, error) {
 		return nil, err
 	}
 	var changed idList
+	var reindex []convReindex // conversations_fts, after the rows (store_search.go)
 	for _, c := range cs {
 		if c.ID == "" {
 			return nil, errors.New("contact without an id")
@@ -429,24 +432,36 @@ func upsertContacts(tx *sql.Tx, cs []Contact, partial bool) ([]string, error) {
 				}
 			}
 		}
-		rows, err := st.ren.Query(c.ID, c.Name, c.Number)
+		// The conversations showing the contact, renamed, and their
+		// entries in conversations_fts (store_search.go) with them.
+		rows, err := st.renSel.Query(c.ID, c.Name, c.Number)
 		if err != nil {
 			return nil, fmt.Errorf("contact %s: conversations: %w", c.ID, err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+		type renamed struct {
+			id  string
+			old convText
+		}
+		ren, err := scanAll(rows, func(r *sql.Rows) (renamed, error) {
+			var x renamed
+			err := r.Scan(&x.id, &x.old.name, &x.old.number, &x.old.preview)
+			return x, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("contact %s: conversations: %w", c.ID, err)
+		}
+		if len(ren) > 0 {
+			if _, err := st.ren.Exec(c.ID, c.Name, c.Number); err != nil {
 				return nil, fmt.Errorf("contact %s: conversations: %w", c.ID, err)
 			}
-			changed.add(id)
 		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("contact %s: conversations: %w", c.ID, err)
+		for _, r := range ren {
+			reindex = append(reindex, convReindex{id: r.id, old: r.old, cur: convText{c.Name, c.Number, r.old.preview}})
+			changed.add(r.id)
 		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("contact %s: conversations: %w", c.ID, err)
-		}
+	}
+	if err := reindexConversations(txExec{tx}, reindex); err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
 	}
 	return changed.ids, nil
 }

@@ -1,5 +1,7 @@
 package state
 
+import "database/sql"
+
 // The store's schema, as an ordered list of migrations. Each step runs in
 // its own transaction together with the PRAGMA user_version that records
 // it, so a database is always at exactly one version. Steps are never
@@ -363,6 +365,27 @@ INSERT INTO conversation_counts(folder, user_id, team_id, n, u)
 	SELECT folder, user_id, team_id, count(*), sum(unread > 0 OR marked_unread = 1)
 	FROM conversations GROUP BY folder, user_id, team_id;
 `,
+	// 9: a query's free words (query.go) through an index instead of a
+	// scan: each conversation's contact name, its number's digits and
+	// every suffix of them (as contacts.digits), and its preview. The
+	// index is contentless (rowid conversations.seq): it keeps no text,
+	// and an entry is removed with the text it was written with. The
+	// store's code keeps it in step (reindexConversation in
+	// store_search.go) and fills it here (migrationFills).
+	`
+CREATE VIRTUAL TABLE conversations_fts USING fts5(
+	name, digits, preview,
+	content='',
+	tokenize='unicode61 remove_diacritics 2'
+);
+`,
+}
+
+// migrationFills are Go steps of migrations (by the version they make),
+// run in the migration's transaction after its SQL: what SQL alone cannot
+// compute.
+var migrationFills = map[int]func(tx *sql.Tx) error{
+	9: fillConversationsFTS,
 }
 
 // The schema writes these statuses as literals; a uint conversion of a
