@@ -101,7 +101,7 @@ func checkTarget(name, target string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: give the target: --url https://…\n", name)
 	case err != nil || u.Host == "":
 		fmt.Fprintf(stderr, "%s: --url %s is not an absolute URL (https://host/path)\n", name, state.SanitizeLine(msgboxx.SafeURL(target)))
-	case u.Scheme == "https", u.Scheme == "http" && msgboxx.IsLoopbackHost(u.Hostname()):
+	case (u.Scheme == "https" || u.Scheme == "http") && msgboxx.SecureURL(u):
 		return exitDone
 	default:
 		fmt.Fprintf(stderr, "%s: --url %s: a webhook target must be https (http only on this machine)\n", name, state.SanitizeLine(msgboxx.SafeURL(target)))

@@ -3,10 +3,11 @@ package getchat
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mbx-inbox/mbx/api/internal/httpkit"
 )
 
 // Paths of the endpoints mbx uses, relative to the account's base URL
@@ -57,14 +58,9 @@ func SavedResponsePath(id Int) string {
 func MediaPath(id string) string { return PathMedia + url.PathEscape(id) + "/" }
 
 // IsLoopback reports whether host (without port) is 127.0.0.0/8, ::1 or
-// localhost: the only hosts spoken to over plain http or ws.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
+// localhost: the only hosts spoken to over plain http or ws
+// (httpkit.IsLoopbackHost, the one rule).
+func IsLoopback(host string) bool { return httpkit.IsLoopbackHost(host) }
 
 // ErrUnsafeLink is wrapped by CheckLink's refusals.
 var ErrUnsafeLink = errors.New("link refused")

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mbx-inbox/mbx/api/internal/httpkit"
 )
 
 // Config says where and as whom a Client talks to the platform.
@@ -162,14 +163,12 @@ func ValidateBaseURL(raw string) (*url.URL, error) {
 }
 
 // IsLoopbackHost reports whether host names this machine: localhost or an
-// address in 127.0.0.0/8 or ::1.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// address in 127.0.0.0/8 or ::1 (httpkit.IsLoopbackHost, the one rule).
+func IsLoopbackHost(host string) bool { return httpkit.IsLoopbackHost(host) }
+
+// SecureURL reports whether u obeys the transport rule: https (wss), or
+// plain http (ws) on a loopback host only (httpkit.SecureURL).
+func SecureURL(u *url.URL) bool { return httpkit.SecureURL(u) }
 
 // SafeURL is a base URL as it may be shown or logged: a user, password,
 // query or fragment, which can all carry secrets, are replaced by "…".

@@ -348,7 +348,7 @@ func checkWebhook(route string, in WebhookInput) error {
 		return invalid(route, "webhook type %q is not one of %s", truncate(in.Type, 20), strings.Join(webhookTypes, ", "))
 	}
 	u, err := url.Parse(in.TargetURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && IsLoopbackHost(u.Hostname()))) {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !SecureURL(u) {
 		return invalid(route, "webhook target %q must be an absolute https URL", truncate(in.TargetURL, 80))
 	}
 	return nil

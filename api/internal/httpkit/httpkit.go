@@ -171,3 +171,28 @@ func SleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// IsLoopbackHost reports whether host (a URL's Hostname: no port, no
+// brackets, though brackets are taken) names this machine: localhost, or
+// an address in 127.0.0.0/8 or ::1. The transport rule's "loopback",
+// decided here for every client.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// SecureURL reports whether u may carry an account's traffic, a webhook's
+// deliveries or a file: https or wss, or plain http or ws to a loopback
+// host only. Credentials, hosts and paths are the callers' to check.
+func SecureURL(u *url.URL) bool {
+	switch strings.ToLower(u.Scheme) {
+	case "https", "wss":
+		return u.Host != ""
+	case "http", "ws":
+		return u.Host != "" && IsLoopbackHost(u.Hostname())
+	}
+	return false
+}
