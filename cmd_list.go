@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -89,8 +88,8 @@ func runList(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mbx list: %v\n", err)
 		return 2
 	}
-	// The inbox's store (main.go's path), looked up, not created.
-	path, err := xdg.SearchStateFile(filepath.Join("mbx", acc.Name+".db"))
+	// The inbox's store, looked up, not created.
+	path, err := xdg.SearchStateFile(storeFile(acc.Name))
 	if err != nil {
 		fmt.Fprintf(stderr, "mbx list: account %s has no local store yet: open the inbox once (mbx --account %s) to sync it\n", acc.Name, acc.Name)
 		return 1

@@ -25,7 +25,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -94,7 +93,7 @@ func openScript(ctx context.Context, name string, fl accountFlags, debug bool, s
 // process syncs the store and sends its replies, and this one only
 // queues them (s.owner false).
 func (s *script) openStore() int {
-	db, err := xdg.StateFile(filepath.Join("mbx", s.sess.acc.Name+".db"))
+	db, err := xdg.StateFile(storeFile(s.sess.acc.Name))
 	if err != nil {
 		fmt.Fprintf(s.stderr, "%s: cannot create the data directory: %v\n", s.name, err)
 		return exitFailed

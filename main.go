@@ -530,7 +530,7 @@ func runInboxWith(ctx context.Context, name string, args []string, stderr io.Wri
 			if sess == nil {
 				return code
 			}
-			db, err := xdg.StateFile(filepath.Join("mbx", sess.acc.Name+".db"))
+			db, err := xdg.StateFile(storeFile(sess.acc.Name))
 			if err != nil {
 				fmt.Fprintf(stderr, "mbx: cannot create the data directory: %v\n", err)
 				return 1
@@ -1043,6 +1043,12 @@ func loginAgain(login func(context.Context, string) error, c conn, engine *state
 		return nil
 	}
 }
+
+// storeFile is the account's store, relative to the XDG state directory
+// (xdg.StateFile creates its directory; xdg.SearchStateFile finds it):
+// the inbox, mbx send, assign and list all read this one file. The name
+// is a validName.
+func storeFile(account string) string { return filepath.Join("mbx", account+".db") }
 
 // validName accepts account names: letters, digits, '-' and '_' (they
 // name files and keyring entries).
