@@ -337,6 +337,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.handleActionDone(msg)
 	case bulkMsg:
 		return a.handleBulk(msg)
+	case bulkSnoozedMsg: // snooze.go
+		return a.handleBulkSnoozed(msg)
 	case unsnoozedMsg: // snooze.go
 		return a.handleUnsnoozed(msg)
 	case previewDueMsg:

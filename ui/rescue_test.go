@@ -168,6 +168,71 @@ func TestSnoozeDialog(t *testing.T) {
 	}
 }
 
+// z on marked conversations snoozes them all, each capped by its own
+// window; the snoozed are unmarked.
+func TestSnoozeMarked(t *testing.T) {
+	ti := newRescueInbox(t, 120, 40)
+	ti.selectRow("Ana Lima")
+	var marked []string
+	for range 2 {
+		c, _ := ti.app.list.Selected()
+		marked = append(marked, c.ID)
+		ti.keys("x")
+	}
+	ti.keys("z", "30h")
+	if f := ti.frame(); !strings.Contains(f, "Snooze 2 marked conversations") || !strings.Contains(f, "they wake at Mon 18:00 or when their customers write") {
+		t.Errorf("dialog:\n%s", f)
+	}
+	ti.keys("enter")
+	for _, id := range marked {
+		c := ti.conv(id)
+		cap, ok := state.SnoozeCap(c, teamNow)
+		if !ok || !c.SnoozedUntil.Equal(cap) {
+			t.Errorf("%s snoozed until %v, want its window's cap %v", id, c.SnoozedUntil, cap)
+		}
+	}
+	if f := ti.frame(); ti.app.top() != nil || !strings.Contains(f, "Snoozed 2 conversations till Mon 18:00 or a reply (2 capped by their windows)") {
+		t.Errorf("frame:\n%s", f)
+	}
+	if n := len(ti.app.list.Targets()); n != 1 {
+		t.Errorf("marks left: %d targets", n)
+	}
+	// One whose window closes within the margin is not snoozed, stays
+	// marked, and is named.
+	_, err := ti.st.ApplyMessages(state.Batch{
+		Contacts: []state.Contact{{ID: "k9", AccountID: "a1", Name: "Hal Late", Number: "+447902111130"}},
+		Messages: []state.Message{{ID: "m9", ConversationID: "c9", AccountID: "a1", ContactID: "k9", Direction: state.Inbound,
+			Body: "still there?", Time: teamNow.Add(-23*time.Hour - 40*time.Minute)}},
+	}, teamNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti.drive(ti.app.reloadList(""))
+	ti.app.list.Unmark(ti.app.list.Targets())
+	ti.selectRow("Chloé Martin")
+	ti.keys("x")
+	ti.selectRow("Hal Late")
+	ti.keys("x", "z", "enter")
+	if c := ti.conv("c9"); !c.SnoozedUntil.IsZero() {
+		t.Errorf("Hal snoozed until %v, 20 min before the window closes", c.SnoozedUntil)
+	}
+	if c := ti.conv("c3"); c.SnoozedUntil.IsZero() {
+		t.Errorf("Chloé not snoozed")
+	}
+	if f := ti.frame(); !strings.Contains(f, "1 conversation not snoozed (still marked): Hal Late") {
+		t.Errorf("frame:\n%s", f)
+	}
+	if got := ti.app.list.Targets(); len(got) != 1 || got[0] != "c9" {
+		t.Errorf("marked after: %v, want [c9]", got)
+	}
+	ti.app.list.Unmark(ti.app.list.Targets())
+	// In the Snoozed view, z on marks says Z wakes them.
+	ti.keys("9", "x", "x", "z")
+	if f := ti.frame(); ti.app.top() != nil || !strings.Contains(f, "These are snoozed: Z wakes them") {
+		t.Errorf("frame:\n%s", f)
+	}
+}
+
 func TestGoldenRescueFrames(t *testing.T) {
 	for _, sz := range []struct {
 		name string
@@ -182,6 +247,7 @@ func TestGoldenRescueFrames(t *testing.T) {
 			{"rescue_results", []string{"8", "V", "W", "enter", "enter", "enter"}},
 			{"snooze_dialog", []string{"z", "\x0e", "\x0e"}}, // two downs (below)
 			{"snooze_typed", []string{"z", "90m"}},
+			{"snooze_marked", []string{"x", "x", "z"}},
 			{"snoozed_view", []string{"z", "90m", "enter", "j", "z", "\x0e", "\x0e", "\x0e", "enter", "9"}},
 		} {
 			t.Run(sc.name+"_"+sz.name, func(t *testing.T) {

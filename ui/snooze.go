@@ -58,15 +58,28 @@ func parseSnooze(s string, now time.Time) (time.Time, error) {
 	return at, nil
 }
 
+// snoozeClock is a wake time as the dialog says it: "14:30" today, else
+// "Tue 09:00".
+func snoozeClock(t, now time.Time) string {
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}
+
+// describeBulkSnooze says when marked conversations wake, before each is
+// capped by its window.
+func describeBulkSnooze(r state.SnoozeRequest, now time.Time) string {
+	if r.UntilReply {
+		return "they wake when their customers write"
+	}
+	return "they wake at " + snoozeClock(r.Until, now) + " or when their customers write"
+}
+
 // describeSnooze says when a snooze wakes, in the agent's words.
 func describeSnooze(p state.SnoozePlan, now time.Time) string {
-	at := func(t time.Time) string {
-		t = t.In(now.Location())
-		if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-			return t.Format("15:04")
-		}
-		return t.Format("Mon 15:04")
-	}
+	at := func(t time.Time) string { return snoozeClock(t, now) }
 	margin := fmt.Sprintf("%d min before the window closes", int(state.SnoozeMargin.Minutes()))
 	switch {
 	case p.UntilReply && p.Capped:
@@ -92,10 +105,13 @@ func snoozeWindowLine(conv state.Conversation, now time.Time) string {
 	return "The window is closed: it sleeps until the time chosen or the customer's next message."
 }
 
-// snoozeDialog chooses when a conversation wakes.
+// snoozeDialog chooses when a conversation wakes, or the marked ones
+// (ids: more than one; conv is then zero): each wakes at the time chosen
+// or its customer's next message, capped by its own window.
 type snoozeDialog struct {
 	km      KeyMap
 	conv    state.Conversation
+	ids     []string
 	now     time.Time // when it opened: presets count from here
 	cursor  int
 	input   textinput.Model
@@ -103,10 +119,19 @@ type snoozeDialog struct {
 	sending bool
 }
 
-// snoozeAction: snooze the conversation as asked.
+// snoozeAction: snooze the conversations as asked.
 type snoozeAction struct {
-	convID string
-	req    state.SnoozeRequest
+	ids []string
+	req state.SnoozeRequest
+}
+
+// bulkSnoozedMsg: marked conversations were snoozed, some perhaps not.
+type bulkSnoozedMsg struct {
+	req     state.SnoozeRequest
+	plans   map[string]state.SnoozePlan // by id, the snoozed
+	failed  []string                    // ids, in the order asked
+	reasons map[string]error
+	now     time.Time
 }
 
 // snoozedMsg: the snooze was written (or refused).
@@ -157,14 +182,17 @@ func (d *snoozeDialog) Update(msg tea.Msg) (tea.Cmd, action) {
 		case key.Matches(m, d.km.Choose):
 			r, err := d.request()
 			if err == nil {
-				_, err = state.PlanSnooze(d.conv, r, d.now)
+				_, err = state.PlanSnooze(d.conv, r, d.now) // several: each is capped when written
 			}
 			if err != nil {
 				d.err = err.Error()
 				return nil, nil
 			}
 			d.sending, d.err = true, ""
-			return nil, snoozeAction{convID: d.conv.ID, req: r}
+			if len(d.ids) > 1 {
+				return nil, snoozeAction{ids: d.ids, req: r}
+			}
+			return nil, snoozeAction{ids: []string{d.conv.ID}, req: r}
 		}
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(m)
@@ -185,8 +213,14 @@ func (d *snoozeDialog) Waiting() (bool, bool) { return d.sending, false }
 func (d *snoozeDialog) View(v viewCtx) string {
 	st, w, h := v.st, v.w, v.h
 	inner := max(10, w-4)
-	lines := []string{st.title.Render(fit("Snooze "+line(d.conv.Label()), inner))}
-	for _, l := range wrap(snoozeWindowLine(d.conv, d.now), inner) {
+	title, window := "Snooze "+line(d.conv.Label()), snoozeWindowLine(d.conv, d.now)
+	if len(d.ids) > 1 {
+		title = "Snooze " + plural(len(d.ids), "marked conversation")
+		window = fmt.Sprintf("Each sleeps until the time chosen or its customer's next message; one whose customer is waiting wakes %d min before its window closes, if that is sooner.",
+			int(state.SnoozeMargin.Minutes()))
+	}
+	lines := []string{st.title.Render(fit(title, inner))}
+	for _, l := range wrap(window, inner) {
 		lines = append(lines, st.muted.Render(l))
 	}
 	typed := strings.TrimSpace(d.input.Value()) != ""
@@ -207,15 +241,28 @@ func (d *snoozeDialog) View(v viewCtx) string {
 		if p, err := state.PlanSnooze(d.conv, r, d.now); err != nil {
 			lines = append(lines, st.warning.Render(fit(line(err.Error()), inner)))
 		} else {
-			lines = append(lines, st.accent.Render(fit(describeSnooze(p, d.now), inner)))
+			text := describeSnooze(p, d.now)
+			if len(d.ids) > 1 {
+				text = describeBulkSnooze(r, d.now)
+			}
+			lines = append(lines, st.accent.Render(fit(text, inner)))
 		}
 	}
 	lines = append(lines, "", st.muted.Render(fit(hint([]key.Binding{d.km.PickerUp, d.km.PickerDown}, "choose", d.km.Choose, "snooze", d.km.Close, "close"), inner)))
 	return st.dialog.Render(fitBlock(lines, inner, min(max(1, h-2), len(lines))))
 }
 
-// openSnooze opens the snooze dialog for the open or selected conversation.
+// openSnooze opens the snooze dialog for the open conversation, else the
+// marked ones, else the selected one.
 func (a *App) openSnooze() tea.Cmd {
+	if ids := a.targets(); len(ids) > 1 {
+		if a.list.view.Snoozed {
+			return a.flash("These are snoozed: "+keyName(a.keys.Unsnooze)+" wakes them", false)
+		}
+		d := newSnoozeDialog(a.keys, state.Conversation{}, a.d.Now())
+		d.ids = ids
+		return a.push(d, nil)
+	}
 	conv, ok := a.target()
 	if !ok {
 		return a.flash("Open or select a conversation first", true)
@@ -228,10 +275,69 @@ func (a *App) openSnooze() tea.Cmd {
 
 func (a *App) handleSnoozeAction(e *dialogEntry, act snoozeAction) tea.Cmd {
 	core := a.core
-	return to(e.id, func() tea.Msg {
-		p, err := core.Snooze(act.convID, act.req)
-		return snoozedMsg{plan: p, err: err}
-	})
+	if len(act.ids) == 1 {
+		return to(e.id, func() tea.Msg {
+			p, err := core.Snooze(act.ids[0], act.req)
+			return snoozedMsg{plan: p, err: err}
+		})
+	}
+	// Several: the dialog closes; the list says how it went.
+	a.popTo(e.id)
+	a.bar.busy = "snoozing " + plural(len(act.ids), "conversation") + "…"
+	now := a.d.Now()
+	return tea.Batch(func() tea.Msg {
+		m := bulkSnoozedMsg{req: act.req, plans: map[string]state.SnoozePlan{}, reasons: map[string]error{}, now: now}
+		for _, id := range act.ids {
+			p, err := core.Snooze(id, act.req)
+			if err != nil {
+				m.failed = append(m.failed, id)
+				m.reasons[id] = err
+				continue
+			}
+			m.plans[id] = p
+		}
+		return m
+	}, a.afterDialogs())
+}
+
+// handleBulkSnoozed unmarks the snoozed conversations (the others stay
+// marked) and says how it went.
+func (a *App) handleBulkSnoozed(m bulkSnoozedMsg) tea.Cmd {
+	a.bar.busy = ""
+	capped := 0
+	snoozed := make([]string, 0, len(m.plans))
+	for id, p := range m.plans {
+		snoozed = append(snoozed, id)
+		if p.Capped {
+			capped++
+		}
+	}
+	a.list.Unmark(snoozed)
+	text := ""
+	if n := len(m.plans); n > 0 {
+		text = "Snoozed " + plural(n, "conversation") + " till their customers write"
+		if !m.req.UntilReply {
+			text = "Snoozed " + plural(n, "conversation") + " till " + snoozeClock(m.req.Until, m.now) + " or a reply"
+		}
+		if capped > 0 {
+			text += fmt.Sprintf(" (%d capped by their windows)", capped)
+		}
+	}
+	if len(m.failed) > 0 {
+		id := m.failed[0]
+		label := id
+		for _, c := range a.list.rows {
+			if c.ID == id {
+				label = c.Label()
+			}
+		}
+		why := fmt.Sprintf("%s not snoozed (still marked): %s — %s", plural(len(m.failed), "conversation"), line(label), line(state.Cause(m.reasons[id])))
+		if text != "" {
+			why = text + "; " + why
+		}
+		return a.flash(why, true)
+	}
+	return a.flash(text, false)
 }
 
 // unsnoozedMsg: conversations were woken by the agent.
