@@ -219,7 +219,7 @@ func TestSnoozeMarked(t *testing.T) {
 	if c := ti.conv("c3"); c.SnoozedUntil.IsZero() {
 		t.Errorf("Chloé not snoozed")
 	}
-	if f := ti.frame(); !strings.Contains(f, "1 conversation not snoozed (still marked): Hal Late") {
+	if f := ti.frame(); !strings.Contains(f, "Not snoozed (still marked): Hal Late — the window closes in 20m") {
 		t.Errorf("frame:\n%s", f)
 	}
 	if got := ti.app.list.Targets(); len(got) != 1 || got[0] != "c9" {

@@ -331,9 +331,15 @@ func (a *App) handleBulkSnoozed(m bulkSnoozedMsg) tea.Cmd {
 				label = c.Label()
 			}
 		}
-		why := fmt.Sprintf("%s not snoozed (still marked): %s — %s", plural(len(m.failed), "conversation"), line(label), line(state.Cause(m.reasons[id])))
+		who := line(label)
+		if n := len(m.failed); n > 1 {
+			who += fmt.Sprintf(" and %d more", n-1)
+		}
+		// What needs the agent first: the status bar may cut the rest
+		// (the message log, f2, keeps it whole).
+		why := "Not snoozed (still marked): " + who + " — " + line(state.Cause(m.reasons[id]))
 		if text != "" {
-			why = text + "; " + why
+			why += "; " + text
 		}
 		return a.flash(why, true)
 	}
