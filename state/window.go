@@ -58,13 +58,22 @@ func (w Window) Open() bool { return w.State != WindowClosed }
 // String is the badge text: "23h 12m left", "closed 3h 00m ago — template
 // only", "closed — template only".
 func (w Window) String() string {
+	if w.Open() {
+		return w.Short()
+	}
+	return w.Short() + " — template only"
+}
+
+// Short is the badge without what a closed window means (for places
+// that say it elsewhere): "23h 12m left", "closed 3h 00m ago", "closed".
+func (w Window) Short() string {
 	switch {
 	case w.Open():
 		return FormatDuration(w.Left) + " left"
 	case w.Opened:
-		return "closed " + FormatDuration(w.Closed) + " ago — template only"
+		return "closed " + FormatDuration(w.Closed) + " ago"
 	}
-	return "closed — template only"
+	return "closed"
 }
 
 // FormatDuration writes a duration the way the inbox shows it: "23h 12m",

@@ -130,8 +130,7 @@ func (a *App) handleThreadLoaded(m threadLoadedMsg) tea.Cmd {
 		a.thread.seekMark(a.st, a.d.Now())
 	}
 	a.updateThreadHeader()
-	a.comp.closed = !state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open()
-	a.thread.retryClosed = a.comp.closed // failed.go
+	a.setWindowClosed(!state.WindowAt(m.conv.WindowExpiry(), a.d.Now()).Open())
 	a.setReadOnly(m.conv)
 	return a.releaseThreadKeys()
 }
@@ -193,10 +192,17 @@ func (a *App) handleChanges(m changesMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// setWindowClosed says whether the open conversation's window is closed:
+// the composer then takes no free text, and the thread's retry hint
+// offers a template (failed.go).
+func (a *App) setWindowClosed(closed bool) {
+	a.comp.closed = closed
+	a.thread.retryClosed = closed
+}
+
 func (a *App) handleMinute() tea.Cmd {
 	a.thread.invalidate() // "Today" may have become "Yesterday"
-	a.comp.closed = a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open()
-	a.thread.retryClosed = a.comp.closed                                                                 // failed.go
+	a.setWindowClosed(a.thread.conv.ID != "" && !state.WindowAt(a.thread.conv.WindowExpiry(), a.d.Now()).Open())
 	cmds := []tea.Cmd{a.minuteCmd(), a.reloadSidebar(), a.refreshBoard(), wakeDueCmd(a.core, a.d.Now())} // snooze.go
 	if a.list.view.ClosingSoon || a.list.view.Rescue || a.list.view.Query != nil {                       // a section's window: and waiting: follow the clock
 		cmds = append(cmds, a.reloadList(a.list.Following()))
@@ -570,7 +576,7 @@ func (a *App) showConversation(c state.Conversation) tea.Cmd {
 	a.thread.Open(c)
 	a.comp.Load(c.ID, "")
 	a.comp.draftPending = true
-	a.comp.closed = !state.WindowAt(c.WindowExpiry(), a.d.Now()).Open()
+	a.setWindowClosed(!state.WindowAt(c.WindowExpiry(), a.d.Now()).Open())
 	a.setReadOnly(c)
 	a.updateThreadHeader()
 	return tea.Batch(a.reloadThread(), loadDraftCmd(a.core, c.ID))
@@ -755,7 +761,7 @@ func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
 		// Refused before anything was written: the text is still in the
 		// composer, as typed.
 		if errors.Is(m.err, state.ErrWindowClosed) {
-			a.comp.closed = true
+			a.setWindowClosed(true)
 		}
 		cmds = append(cmds, a.flash(m.err.Error(), true))
 	}

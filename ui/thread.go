@@ -313,7 +313,7 @@ func (t *threadView) headerParts(st styles, now time.Time, w int) (string, strin
 	c := t.conv
 	win := state.WindowAt(c.WindowExpiry(), now)
 	// "— template only" is the composer's to say, under the thread.
-	badge := st.windowStyle(win).Render(strings.TrimSuffix(win.String(), " — template only"))
+	badge := st.windowStyle(win).Render(win.Short())
 	tags := tagsLabel(c.Tags, w/3)
 	if tags != "" {
 		badge = st.tag.Render(tags) + "  " + badge // kept whole: the name is cut first
