@@ -71,8 +71,30 @@ func (s *Store) outboxSince(convID string, t time.Time) (localID string, st Outb
 	return localID, st, fromNanos(c), true, nil
 }
 
+// templatesByAccount reads each account's templates once for a run of
+// rescueItem (a rescue of hundreds of conversations reads a handful).
+type templatesByAccount struct {
+	st   *Store
+	seen map[string][]Template
+}
+
+func (t *templatesByAccount) of(accountID string) ([]Template, error) {
+	if ts, ok := t.seen[accountID]; ok {
+		return ts, nil
+	}
+	ts, err := t.st.Templates(accountID)
+	if err != nil {
+		return nil, err
+	}
+	if t.seen == nil {
+		t.seen = map[string][]Template{}
+	}
+	t.seen[accountID] = ts
+	return ts, nil
+}
+
 // rescueItem judges one conversation of a rescue at now.
-func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now time.Time) (RescueItem, error) {
+func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now time.Time, tplsOf *templatesByAccount) (RescueItem, error) {
 	c, ok, err := e.store.Conversation(id)
 	if err != nil {
 		return RescueItem{}, err
@@ -105,7 +127,7 @@ func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now 
 			st, at.UTC().Format("15:04"), lid)
 		return it, nil
 	}
-	tpls, err := e.store.Templates(c.AccountID)
+	tpls, err := tplsOf.of(c.AccountID)
 	if err != nil {
 		return it, err
 	}
@@ -151,8 +173,9 @@ func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now 
 func (e *Engine) RescuePlan(ids []string, tpl Template, values map[int]string) ([]RescueItem, error) {
 	now := e.cfg.Now()
 	out := make([]RescueItem, 0, len(ids))
+	tplsOf := &templatesByAccount{st: e.store}
 	for _, id := range ids {
-		it, err := e.rescueItem(id, tpl, values, now)
+		it, err := e.rescueItem(id, tpl, values, now, tplsOf)
 		if err != nil {
 			return nil, err
 		}
@@ -171,11 +194,12 @@ func (e *Engine) RescueSend(ctx context.Context, ids []string, tpl Template, val
 	e.rescueMu.Lock()
 	defer e.rescueMu.Unlock()
 	out := make([]RescueItem, 0, len(ids))
+	tplsOf := &templatesByAccount{st: e.store}
 	for i, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		it, err := e.rescueItem(id, tpl, values, e.cfg.Now())
+		it, err := e.rescueItem(id, tpl, values, e.cfg.Now(), tplsOf)
 		if err != nil {
 			return out, err
 		}
