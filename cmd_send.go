@@ -183,8 +183,9 @@ const (
 // while it syncs or sends, so the inbox waits for it up to d; another
 // inbox on the account holds it all along, and the inbox opens all the
 // same at once. release is never nil.
-func takeOutbox(ctx context.Context, dbPath string, d time.Duration, logger *slog.Logger) (release func()) {
-	deadline := time.Now().Add(d)
+func takeOutbox(ctx context.Context, dbPath string, d time.Duration, logger *slog.Logger, stderr io.Writer) (release func()) {
+	start := time.Now()
+	deadline, said := start.Add(d), false
 	for {
 		release, ok, err := lockOutbox(dbPath, holderInbox)
 		switch {
@@ -196,6 +197,11 @@ func takeOutbox(ctx context.Context, dbPath string, d time.Duration, logger *slo
 		case ctx.Err() != nil || time.Now().After(deadline) || outboxHolder(dbPath) == holderInbox:
 			logger.Warn("another process holds the outbox (another inbox on this account?): opening all the same")
 			return func() {}
+		}
+		if !said && time.Since(start) > 300*time.Millisecond {
+			// Before the inbox draws: a plain line says why it waits.
+			fmt.Fprintf(stderr, "mbx: waiting for an mbx command that is sending this account's replies (up to %s)…\n", d.Round(time.Second))
+			said = true
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http/httptest"
@@ -457,7 +458,7 @@ func TestTakeOutbox(t *testing.T) {
 			}
 			other = rel
 		}
-		release := takeOutbox(context.Background(), db, tt.wait, logger)
+		release := takeOutbox(context.Background(), db, tt.wait, logger, io.Discard)
 		if tt.got && outboxHolder(db) != holderInbox {
 			t.Errorf("%s: the lock file says %q", tt.name, outboxHolder(db))
 		}
@@ -470,5 +471,22 @@ func TestTakeOutbox(t *testing.T) {
 			rel()
 		}
 		release()
+	}
+	// A command that finishes meanwhile: the inbox says why it waits,
+	// then takes the lock.
+	db := filepath.Join(t.TempDir(), "a.db")
+	rel, ok, err := lockOutbox(db, holderCommand)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		rel()
+	}()
+	var said strings.Builder
+	release := takeOutbox(context.Background(), db, time.Minute, logger, &said)
+	defer release()
+	if outboxHolder(db) != holderInbox || !strings.Contains(said.String(), "waiting for an mbx command that is sending this account's replies (up to 1m0s)") {
+		t.Errorf("holder %q; said %q", outboxHolder(db), said.String())
 	}
 }

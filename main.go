@@ -955,7 +955,7 @@ func openInbox(ctx context.Context, p inboxParams) (code int, switchTo string) {
 	defer store.Close()
 	// The outbox lock tells mbx send that this process sends the store's
 	// replies (cmd_send.go).
-	defer takeOutbox(ctx, p.dbPath, 30*time.Second, p.logger)()
+	defer takeOutbox(ctx, p.dbPath, 30*time.Second, p.logger, p.stderr)()
 	scfg := state.Config{Logger: p.logger, HistoryDays: p.sync.HistoryDays, Poll: p.sync.PollInterval}
 	if p.responses != "" {
 		scfg.Responses = savedResponses(p.responses)
