@@ -155,6 +155,10 @@ func reindexConversations(x txStmts, changes []convReindex) error {
 	return nil
 }
 
+// fillBatch is how many conversations fillConversationsFTS reads at a
+// time (a variable for tests).
+var fillBatch = 5000
+
 // fillConversationsFTS indexes every stored conversation (migration 9).
 func fillConversationsFTS(tx *sql.Tx) error {
 	type row struct {
@@ -170,7 +174,7 @@ func fillConversationsFTS(tx *sql.Tx) error {
 	for {
 		// In batches, so that no statement reads while another writes.
 		rows, err := tx.Query(`SELECT seq, contact_name, contact_number, preview FROM conversations
-			WHERE seq > ? ORDER BY seq LIMIT 5000`, last)
+			WHERE seq > ? ORDER BY seq LIMIT ?`, last, fillBatch)
 		if err != nil {
 			return fmt.Errorf("index conversations: %w", err)
 		}
