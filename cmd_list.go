@@ -259,13 +259,14 @@ func queryProblem(cmd, src string, err error) string {
 // csvCell keeps a spreadsheet from running a cell as a formula: text
 // that starts with = + - @, a tab or a carriage return (a customer may
 // name themselves "=HYPERLINK(…)") is written after a single quote, as
-// OWASP advises for CSV exports. A phone number ("+44 7902 111123": a
-// '+' then digits and phone punctuation) stays as it is.
+// OWASP advises for CSV exports. A phone number ("+447902111123",
+// "+44 7902 111123": a '+' then digits and spaces only, which no
+// spreadsheet computes) stays as it is.
 func csvCell(s string) string {
 	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return s
 	}
-	if s[0] == '+' && strings.Trim(s[1:], "0123456789 -().") == "" {
+	if s[0] == '+' && len(s) > 1 && strings.Trim(s[1:], "0123456789 ") == "" {
 		return s
 	}
 	return "'" + s

@@ -94,7 +94,7 @@ func wordsFixture(t *testing.T) *Store {
 	apply(t, s,
 		inMsg("m1", "a", "I want a refund please", at(-time.Hour)),
 		inMsg("m2", "b", "where is my parcel?", at(-2*time.Hour)),
-		inMsg("m3", "c", "Refunded, thanks!", at(-3*time.Hour)),
+		inMsg("m3", "c", "Refunded, thanks! Order 2024-05-01, app 1.5", at(-3*time.Hour)),
 		outMsg("m4", "d", "Your café order is on its way", at(-4*time.Hour), StatusRead),
 		inMsg("m8", "e", "\x1b]8;;http://evil\x07click\x1b]8;;\x07", at(-5*time.Hour)),
 	)
@@ -135,6 +135,10 @@ func TestQueryFreeWords(t *testing.T) {
 		{`"+44 (7902) 111-123"`, []string{"a"}},
 		{"folder:any 44", []string{"a", "d"}},
 		{"o'brien", []string{"c"}},
+		{"2024-05-01", []string{"c"}}, // a date in the last message
+		{"1.5", []string{"c", "e"}},   // in c's last message; e's number +15550199 has 15
+		{"(555)", []string{"c", "e"}}, // +15550100, +15550199
+		{"0100", []string{"c"}},       // leading zeros kept as typed too
 		{"brien", []string{"c"}},
 		{"s", nil}, // one letter: a whole word only
 		{"a", []string{"a"}},
@@ -305,6 +309,22 @@ func TestMigration9IndexesConversations(t *testing.T) {
 	checkConvIndex(t, s)
 }
 
+func TestWithoutEscapes(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Ana", "Ana"},
+		{"\x1b[1;31mURGENT\x1b[0m", " URGENT "},
+		{"\x1b]8;;http://x\x07click\x1b]8;;\x1b\\", " click "},
+		{"\x1b]hello world", " hello world"}, // no terminator: the text stays
+		{"a\x1bPq\x1b[1mb", "a q b"},         // an unterminated DCS ends at the next ESC
+		{"\x1bcx", " x"},
+		{"x\x1b", "x "},
+	} {
+		if got := withoutEscapes(tt.in); got != tt.want {
+			t.Errorf("withoutEscapes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // FuzzWithoutEscapes: no ESC is left, text without one is kept as it is,
 // and a second pass changes nothing.
 func FuzzWithoutEscapes(f *testing.F) {
@@ -323,4 +343,47 @@ func FuzzWithoutEscapes(f *testing.F) {
 			t.Fatalf("not idempotent: %q then %q", got, again)
 		}
 	})
+}
+
+// Two processes opening an older store at once (the inbox and mbx send):
+// each step runs once, and both open.
+func TestMigrateTwoAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mbx.db")
+	db, err := sql.Open("sqlite", dsn(path))
+	must(t, err)
+	for i, m := range migrations[:8] {
+		_, err := db.Exec(m)
+		must(t, err)
+		_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", i+1))
+		must(t, err)
+	}
+	_, err = db.Exec(`INSERT INTO conversations(id, contact_name, preview) VALUES ('c1', 'Ana Silva', 'hello')`)
+	must(t, err)
+	must(t, db.Close())
+	errs := make(chan error, 2)
+	stores := make(chan *Store, 2)
+	for range 2 {
+		go func() {
+			s, err := Open(path)
+			errs <- err
+			stores <- s
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("open: %v", err)
+		}
+		if s := <-stores; s != nil {
+			defer s.Close()
+		}
+	}
+	s, err := Open(path)
+	must(t, err)
+	defer s.Close()
+	q, err := ParseQuery("ana")
+	must(t, err)
+	if n, err := s.CountConversations(View{Query: q}); err != nil || n != 1 {
+		t.Errorf("ana counts %d, %v", n, err)
+	}
+	checkConvIndex(t, s)
 }

@@ -118,41 +118,61 @@ func dsn(path string) string {
 }
 
 // migrate applies the migrations the database has not seen, each in its
-// own transaction with the user_version that records it.
+// own transaction with the user_version that records it. The version is
+// read inside each write transaction (IMMEDIATE: the write lock), so that
+// two processes opening an older store at once (the inbox and mbx send)
+// apply each step once: the second waits (busy_timeout) and finds it done.
 func (s *Store) migrate() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for {
+		done, err := s.migrateStep()
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateStep applies the next migration the database has not seen;
+// done when there is none.
+func (s *Store) migrateStep() (done bool, err error) {
 	var version int
 	if err := s.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+		return false, fmt.Errorf("read schema version: %w", err)
 	}
-	if version > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this program knows (%d): upgrade mbx", version, len(migrations))
+	if version == len(migrations) {
+		return true, nil // the common case, without the write lock
 	}
-	for i := version; i < len(migrations); i++ {
-		tx, err := s.db.Begin()
-		if err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		if _, err := tx.Exec(migrations[i]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		if fill := migrationFills[i+1]; fill != nil {
-			if err := fill(tx); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("migration %d: %w", i+1, err)
-			}
-		}
-		if _, err := tx.Exec("PRAGMA user_version = " + strconv.Itoa(i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %d: set version: %w", i+1, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: commit: %w", i+1, err)
+	tx, err := s.db.Begin()
+	if err != nil {
+		return false, fmt.Errorf("migration %d: %w", version+1, err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case version > len(migrations):
+		return false, fmt.Errorf("schema version %d is newer than this program knows (%d): upgrade mbx", version, len(migrations))
+	case version == len(migrations):
+		return true, nil
+	}
+	step := version + 1
+	if _, err := tx.Exec(migrations[version]); err != nil {
+		return false, fmt.Errorf("migration %d: %w", step, err)
+	}
+	if fill := migrationFills[step]; fill != nil {
+		if err := fill(tx); err != nil {
+			return false, fmt.Errorf("migration %d: %w", step, err)
 		}
 	}
-	return nil
+	if _, err := tx.Exec("PRAGMA user_version = " + strconv.Itoa(step)); err != nil {
+		return false, fmt.Errorf("migration %d: set version: %w", step, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %d: commit: %w", step, err)
+	}
+	return false, nil
 }
 
 // Close closes the database. The store must not be used afterwards.

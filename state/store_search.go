@@ -46,8 +46,8 @@ func (c convText) row(seq int64) []any {
 
 // withoutEscapes is s without its ESC-introduced terminal sequences: CSI
 // (ESC [ … final byte), OSC, DCS, SOS, PM and APC strings (to BEL or
-// ESC \), and other two-character escapes. Everything else is kept, for
-// the tokenizer to split.
+// ESC \; of one without, the introducer only), and other two-character
+// escapes. Everything else is kept, for the tokenizer to split.
 func withoutEscapes(s string) string {
 	i := strings.IndexByte(s, 0x1b)
 	if i < 0 {
@@ -70,17 +70,20 @@ func withoutEscapes(s string) string {
 			}
 			s = s[j:]
 		case strings.IndexByte("]PX^_", s[0]) >= 0:
+			// To its BEL or ST; without one, only the introducer goes
+			// (the text after it is text).
 			j := 1
-			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
+			for j < len(s) && s[j] != 0x07 && s[j] != 0x1b {
 				j++
 			}
 			switch {
 			case j < len(s) && s[j] == 0x07:
-				j++
-			case j < len(s):
-				j += 2
+				s = s[j+1:]
+			case j+1 < len(s) && s[j+1] == '\\':
+				s = s[j+2:]
+			default:
+				s = s[1:]
 			}
-			s = s[j:]
 		default:
 			s = s[1:]
 		}
@@ -250,36 +253,60 @@ func ftsQuery(q string, mode queryMode) string {
 		}
 		return r
 	}, q)
-	var words []string
+	// words are the terms; as[i], when set, is the word as typed, which
+	// a conversation's last message may hold ("2024-05-01", "1.5") where
+	// the number's digits are words[i].
+	var words, as []string
 	for _, w := range strings.Fields(q) {
 		if !hasTokenChar(w) {
 			continue
 		}
+		typed := ""
 		if mode != messageQuery && isPhoneWord(w) {
-			w = strings.TrimLeft(onlyDigits(w), "0")
-			if w == "" {
+			typed, w = w, strings.TrimLeft(onlyDigits(w), "0")
+			if mode != conversationQuery || typed == w {
+				typed = ""
+			}
+			if w == "" && typed == "" {
 				continue
 			}
 		}
-		words = append(words, w)
+		words, as = append(words, w), append(as, typed)
 		if len(words) == maxQueryWords {
 			break
 		}
 	}
 	var b strings.Builder
-	for i, w := range words {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
+	term := func(w string, last bool) {
 		b.WriteByte('"')
 		b.WriteString(strings.ReplaceAll(w, `"`, `""`))
 		b.WriteByte('"')
-		last := i == len(words)-1
 		switch n := utf8.RuneCountInString(w); {
 		case mode == contactQuery,
 			mode == conversationQuery && n >= minConversationPrefix,
 			mode == messageQuery && last && n >= minMessagePrefix:
 			b.WriteByte('*')
+		}
+	}
+	for i, w := range words {
+		switch {
+		case i > 0 && mode == conversationQuery:
+			b.WriteString(" AND ") // FTS5 takes no implied AND before a parenthesis
+		case i > 0:
+			b.WriteByte(' ')
+		}
+		last := i == len(words)-1
+		switch {
+		case as[i] == "":
+			term(w, last)
+		case w == "": // only zeros: the typed word alone
+			term(as[i], last)
+		default:
+			b.WriteByte('(')
+			term(w, last)
+			b.WriteString(" OR ")
+			term(as[i], last)
+			b.WriteByte(')')
 		}
 	}
 	return b.String()

@@ -760,7 +760,7 @@ func (a *App) handleReplyQueued(m replyQueuedMsg) tea.Cmd {
 	} else {
 		// Refused before anything was written: the text is still in the
 		// composer, as typed.
-		if errors.Is(m.err, state.ErrWindowClosed) {
+		if errors.Is(m.err, state.ErrWindowClosed) && a.thread.conv.ID == m.convID {
 			a.setWindowClosed(true)
 		}
 		cmds = append(cmds, a.flash(m.err.Error(), true))

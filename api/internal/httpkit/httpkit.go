@@ -190,9 +190,9 @@ func IsLoopbackHost(host string) bool {
 func SecureURL(u *url.URL) bool {
 	switch strings.ToLower(u.Scheme) {
 	case "https", "wss":
-		return u.Host != ""
+		return u.Hostname() != ""
 	case "http", "ws":
-		return u.Host != "" && IsLoopbackHost(u.Hostname())
+		return u.Hostname() != "" && IsLoopbackHost(u.Hostname())
 	}
 	return false
 }

@@ -27,6 +27,7 @@ func TestSecureURL(t *testing.T) {
 		{"ftp://127.0.0.1/", false},
 		{"file:///etc/passwd", false},
 		{"https:///nohost", false},
+		{"https://:443/", false},
 		{"javascript:alert(1)", false},
 	} {
 		u, err := url.Parse(tt.raw)
