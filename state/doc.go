@@ -521,7 +521,8 @@
 //	                                word of digits and phone punctuation is a run
 //	                                of the number's digits, leading zeros left out
 //	                                ("111-123", "07902" and "+44" find
-//	                                "+447902111123"); a quoted "ana silva" needs
+//	                                "+447902111123"), or the word as typed in
+//	                                the preview ("2024-05-01"); a quoted "ana silva" needs
 //	                                both words; a word with no letter or digit
 //	                                ("%", "?") is looked for as written
 //
