@@ -514,6 +514,10 @@
 //	                                (last_inbound > last_outbound), for longer (>)
 //	                                or shorter (<) than D: 30m, 2h, 1h30m, 2d
 //	account:name                    an account by name, id or phone number
+//	snoozed:yes|no|any              snoozed conversations (snooze.go) are in no
+//	                                query unless it has this term: yes only them,
+//	                                any both (counted over the table, not
+//	                                conversation_counts)
 //	word                            starts a word of the contact's name or of the
 //	                                last message's preview, any case and accents
 //	                                ("joao" finds "João", "refund" "Refunded");

@@ -71,7 +71,7 @@ func (e *QueryError) Error() string {
 }
 
 // queryKeys are the keys, in the order error messages list them.
-var queryKeys = []string{"folder", "status", "assignee", "team", "tag", "window", "unread", "waiting", "account"}
+var queryKeys = []string{"folder", "status", "assignee", "team", "tag", "window", "unread", "waiting", "account", "snoozed"}
 
 // ParseQuery parses a query. An empty query (only spaces) selects the
 // inbox, as the Inbox view does.
@@ -170,6 +170,8 @@ func parseTerm(src string, start int) (QueryTerm, int, error) {
 		ok = lv == "open" || lv == "closing" || lv == "closed"
 	case "unread":
 		ok = lv == "yes" || lv == "no"
+	case "snoozed":
+		ok = lv == "yes" || lv == "no" || lv == "any"
 	case "assignee":
 		if !t.At && (lv == "me" || lv == "none") {
 			t.Value = lv
@@ -194,7 +196,7 @@ func parseTerm(src string, start int) (QueryTerm, int, error) {
 	if !ok {
 		return fail("%s: is %s", t.Key, validValues(t.Key))
 	}
-	if t.Key == "folder" || t.Key == "status" || t.Key == "window" || t.Key == "unread" || t.Key == "waiting" {
+	if t.Key == "folder" || t.Key == "status" || t.Key == "window" || t.Key == "unread" || t.Key == "waiting" || t.Key == "snoozed" {
 		t.Value = lv
 	}
 	return t, end, nil
@@ -220,6 +222,8 @@ func validValues(key string) string {
 		return "yes, no, >D or <D (D like 30m, 2h, 2d)"
 	case "account":
 		return "an account's name, id or number"
+	case "snoozed":
+		return "yes, no or any"
 	}
 	return "a value"
 }
@@ -453,9 +457,12 @@ func compileQuery(v View) viewQuery {
 	if v.Unread { // the view's unread only (literally the partial index's WHERE)
 		parts = append(parts, "(unread > 0 OR marked_unread = 1)")
 	}
-	// Snoozed conversations are in no query until they wake (snooze.go);
-	// conversation_counts files them under the folder key 'snoozed'.
-	parts = append(parts, "snoozed_until = 0")
+	// Snoozed conversations are in no query until they wake (snooze.go),
+	// unless it asks for them (snoozed:yes or any); conversation_counts
+	// files them under the folder key 'snoozed'.
+	if !slices.ContainsFunc(q.terms, func(t QueryTerm) bool { return t.Key == "snoozed" }) {
+		parts = append(parts, "snoozed_until = 0")
+	}
 	vq := viewQuery{where: strings.Join(parts, " AND "), args: args, query: true, words: strings.Join(words, " AND ")}
 	if countable {
 		if !hasFolder {
@@ -563,6 +570,14 @@ func termSQL(t QueryTerm, assigned bool) (string, []any) {
 	case "account":
 		return "account_id IN (SELECT id FROM accounts WHERE id = ? OR name = ? COLLATE NOCASE OR phone = ?)",
 			[]any{t.Value, t.Value, t.Value}
+	case "snoozed":
+		switch t.Value {
+		case "yes":
+			return "snoozed_until <> 0", nil
+		case "no":
+			return "snoozed_until = 0", nil
+		}
+		return "1", nil
 	}
 	// A free word: every word in it starts a word of the contact's name
 	// or of the preview, or is a run of the number's digits, through

@@ -201,6 +201,14 @@ func TestQueryTerms(t *testing.T) {
 	must(t, err)
 	_, err = s.MarkUnread("g")
 	must(t, err)
+	// Two more, snoozed: p (its window closed) and q (Bo's, open).
+	apply(t, s, inMsg("in-p", "p", "from p", at(-30*time.Hour)), inMsg("in-q", "q", "from q", at(-time.Hour)))
+	_, err = s.SetConversationMeta("q", FolderInbox, "u2", "")
+	must(t, err)
+	for _, id := range []string{"p", "q"} {
+		_, err := s.SetSnooze(id, at(time.Hour), false)
+		must(t, err)
+	}
 	tests := []struct {
 		query string
 		want  []string // sorted
@@ -235,6 +243,12 @@ func TestQueryTerms(t *testing.T) {
 		{"folder:any -assignee:@ana -team:none", []string{"d", "n"}},
 		{"status:resolved -assignee:me", []string{"i"}},
 		{"unread:yes unread:yes team:none", []string{"a", "b", "c", "e", "f", "g", "h", "l", "o"}},
+		// Snoozed ones (snooze below) are in no query unless it asks.
+		{"folder:any snoozed:yes", []string{"p", "q"}},
+		{"snoozed:yes assignee:@bo", []string{"q"}},
+		{"snoozed:any -window:open", []string{"e", "k", "p"}},
+		{"-snoozed:no folder:archive", nil},
+		{"waiting:yes snoozed:no", []string{"a", "b", "c", "d", "e", "f", "n", "o"}},
 	}
 	for _, tt := range tests {
 		q, err := ParseQuery(tt.query)
