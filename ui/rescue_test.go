@@ -156,6 +156,16 @@ func TestSnoozeDialog(t *testing.T) {
 	if !strings.Contains(ti.frame(), "Ana Lima") {
 		t.Errorf("Snoozed view lacks Ana:\n%s", ti.frame())
 	}
+	// A section of the snoozed lists her too, and Z wakes her there.
+	q, err := state.ParseQuery("snoozed:yes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti.app.list.Reset(state.View{Query: q})
+	ti.drive(ti.app.reloadList(""))
+	if c, ok := ti.app.list.Selected(); !ok || c.ID != "c1" {
+		t.Fatalf("the section lists %+v", c)
+	}
 	ti.keys("Z")
 	if c := ti.conv("c1"); !c.SnoozedUntil.IsZero() {
 		t.Errorf("still snoozed after Z")

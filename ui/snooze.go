@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -352,9 +353,11 @@ type unsnoozedMsg struct {
 	err error
 }
 
-// unsnooze wakes the marked (or selected) conversations of the Snoozed view.
+// unsnooze wakes the marked (or selected) conversations of the Snoozed
+// view, or of a section that lists snoozed ones (snoozed:yes or any).
 func (a *App) unsnooze() tea.Cmd {
-	if !a.list.view.Snoozed {
+	if !a.list.view.Snoozed && (a.list.view.Query == nil || !slices.ContainsFunc(a.list.view.Query.Terms(),
+		func(t state.QueryTerm) bool { return t.Key == "snoozed" && t.Value != "no" && !t.Neg })) {
 		return a.flash("Snoozed conversations are in the Snoozed view ("+keyName(a.keys.Snoozed)+")", true)
 	}
 	ids := a.targets()
