@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // deleted with other text than it was written with leaves terms behind).
 func checkConvIndex(t testing.TB, s *Store) {
 	t.Helper()
-	ctx := t.Context()
+	ctx := context.Background() // also from a Cleanup, after t.Context ends
 	conn, err := s.db.Conn(ctx)
 	must(t, err)
 	defer conn.Close()
