@@ -521,6 +521,11 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, e
 	if err != nil {
 		return nil, err
 	}
+	if n := min(limit, searchConvLimit) - len(hits); n > 0 && !phone {
+		if hits, err = s.moreByName(ctx, q, hits, n); err != nil {
+			return nil, err
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -529,6 +534,48 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]SearchHit, e
 		return nil, err
 	}
 	return append(hits, msgs...), nil
+}
+
+// moreByName adds to hits up to n conversations whose contact name
+// matches q in conversations_fts and that hits lack, most recent first:
+// names the contacts index cannot find (it holds them as written, so a
+// name wrapped in terminal escapes is one odd word there) and
+// conversations whose contact the store has no row for.
+func (s *Store) moreByName(ctx context.Context, q string, hits []SearchHit, n int) ([]SearchHit, error) {
+	m := ftsQuery(q, conversationQuery) // a one-letter word whole: as a prefix it costs 70 ms
+	if m == "" {
+		return hits, nil
+	}
+	have := make(map[string]bool, 2*len(hits)) // conversations, and contacts (one conversation each)
+	for _, h := range hits {
+		have[h.Conversation.ID] = true
+		have["contact:"+h.Conversation.ContactID] = h.Conversation.ContactID != ""
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+convCols+` FROM conversations
+		WHERE seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?)
+		ORDER BY last_activity DESC, id LIMIT ?`, "name : ("+m+")", n+len(hits))
+	if err != nil {
+		return nil, fmt.Errorf("store: search names: %w", err)
+	}
+	found, err := scanAll(rows, func(r *sql.Rows) (convRow, error) {
+		var c convRow
+		return c, c.scan(r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: search names: %w", err)
+	}
+	r := s.rule()
+	for _, c := range found {
+		conv := c.conversation()
+		if have[conv.ID] || have["contact:"+conv.ContactID] || n == 0 {
+			continue
+		}
+		have[conv.ID], have["contact:"+conv.ContactID] = true, conv.ContactID != ""
+		r.judge(&conv)
+		hits = append(hits, SearchHit{Conversation: conv, ByContact: true})
+		n--
+	}
+	return hits, nil
 }
 
 // suffixRank is 0 when number's digits end with digits, else 1.

@@ -42,6 +42,7 @@ func customersFixture(t testing.TB) *Store {
 		inMsg("b1", "cb", "parcel for Mr Wilson next door", at(3*time.Minute)),
 		inMsg("h1", "ch", "hi", at(4*time.Minute)),
 		inMsg("n1", "cn", "no name here", at(5*time.Minute)),
+		inMsg("u1", "cu", "please call", at(6*time.Minute)),
 	}
 	msgs[1].Sender = "Dana Scully" // another agent
 	_, err := s.ApplyMessages(Batch{
@@ -52,6 +53,7 @@ func customersFixture(t testing.TB) *Store {
 			{ID: "kch", AccountID: "a1", Name: "Hal Holder", Number: "+4478387888970"},   // holds it, ends otherwise
 			{ID: "kcn", AccountID: "a1", Name: "", Number: "+351911222333"},              // a number only
 			{ID: "kcx", AccountID: "a1", Name: "Wilson Nobody", Number: "+447000000001"}, // no conversation
+			{ID: "kcu", AccountID: "a1", Name: "\x1b[1;31mURGENT\x1b[0m Ura", Number: "+447000000002"},
 		},
 	}, t0)
 	must(t, err)
@@ -79,6 +81,9 @@ func TestSearchFindsCustomers(t *testing.T) {
 		{"HAL", []string{"conv:ch"}},           // Harold is not Hal
 		{"parcel", []string{"b1", "w2", "w1"}}, // words: messages newest first
 		{"bea parcel", nil},
+		{"urg", []string{"conv:cu"}}, // a name in terminal escapes, by its word
+		{"urgent ura", []string{"conv:cu"}},
+		{"ura", []string{"conv:cu"}},
 		{"nothing here", nil},
 		{"", nil},
 	}
