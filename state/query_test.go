@@ -87,7 +87,8 @@ func TestParseQueryErrors(t *testing.T) {
 
 func FuzzParseQuery(f *testing.F) {
 	for _, s := range []string{"", "folder:inbox", "window:closing -assignee:none waiting:>1h", `team:"Night Shift"`,
-		`assignee:@"Ana Lima"`, "tag:vip unread:yes", "-", `"`, `a:"b`, "waiting:>2d", "status:open account:x", "\x1b[31m", "-folder:any"} {
+		`assignee:@"Ana Lima"`, "tag:vip unread:yes", "-", `"`, `a:"b`, "waiting:>2d", "status:open account:x", "\x1b[31m", "-folder:any",
+		"2024-05-01 refund", `"+44 (0) 7902" ana`, "-1.5 snoozed:any", "00 a"} {
 		f.Add(s)
 	}
 	s := openTest(f)
