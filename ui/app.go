@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -261,6 +262,11 @@ func (a *App) Close() {
 // Update routes: input to the top dialog or the panes, results to the
 // dialog or pane that asked, facts to their handlers.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if esc, k, ok := escThenKey(msg, a.keys); ok {
+		_, first := a.Update(esc)
+		_, then := a.Update(k)
+		return a, tea.Batch(first, then)
+	}
 	a.frameOwed = false // every message is drawn, but keys typed in a burst (paceFrames)
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.PasteMsg:
@@ -453,3 +459,24 @@ func (a *App) composerCursor() *tea.Cursor {
 // SwitchTo is the account the agent chose to switch to when the program
 // ended, "" when they quit. main then opens that account's inbox.
 func (a *App) SwitchTo() string { return a.switchTo }
+
+// escThenKey reads an alt+key that no binding takes as what the agent
+// typed: esc, then the key. A terminal sends alt+key as ESC and the key,
+// so esc typed quickly before a key (or esc twice), or sent in one burst
+// over SSH, arrives as alt+key; taken literally, "esc esc enter" in the
+// composer would be alt+esc (nothing) and then enter (send).
+func escThenKey(msg tea.Msg, km KeyMap) (esc, k tea.KeyPressMsg, ok bool) {
+	p, isKey := msg.(tea.KeyPressMsg)
+	if !isKey || p.Mod&tea.ModAlt == 0 || p.Mod&^(tea.ModAlt|tea.ModShift) != 0 || km.bindsKey(p.String()) {
+		return esc, k, false
+	}
+	k = p
+	k.Mod &^= tea.ModAlt
+	if k.Text == "" && k.Code >= ' ' && k.Code < tea.KeyExtended && unicode.IsPrint(k.Code) {
+		k.Text = string(k.Code)
+		if k.Mod&tea.ModShift != 0 && k.ShiftedCode != 0 {
+			k.Text = string(k.ShiftedCode)
+		}
+	}
+	return tea.KeyPressMsg{Code: tea.KeyEscape}, k, true
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 
@@ -156,4 +157,16 @@ func hint(pairs ...any) string {
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// bindsKey reports whether some binding of the map takes the key k (as
+// tea.Key.String writes it, "alt+enter").
+func (km KeyMap) bindsKey(k string) bool {
+	v := reflect.ValueOf(km)
+	for i := range v.NumField() {
+		if b, ok := v.Field(i).Interface().(key.Binding); ok && slices.Contains(b.Keys(), k) {
+			return true
+		}
+	}
+	return false
 }
