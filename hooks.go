@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -103,6 +105,7 @@ func (r *hookRunner) Run(ctx context.Context, ev ui.HookEvent) error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdin = bytes.NewReader(append(data, '\n'))
+	cmd.Env = hookEnv(os.Environ())
 	var stderr limitedBuffer
 	cmd.Stderr = &stderr
 	cmd.WaitDelay = hookKillGrace
@@ -155,3 +158,12 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 func (l *limitedBuffer) String() string { return string(l.b) }
+
+// hookEnv is mbx's environment for a hook, without the secrets it was
+// given: a hook is the user's command, but a password has no business in
+// every process it starts (or in what those log).
+func hookEnv(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		return strings.HasPrefix(kv, "MBX_PASSWORD=")
+	})
+}

@@ -162,3 +162,24 @@ func TestHookBurstQueued(t *testing.T) {
 		t.Errorf("%d hooks ran, want %d", len(files), n)
 	}
 }
+
+// A hook gets mbx's environment without the password it was given.
+func TestHookEnvHasNoPassword(t *testing.T) {
+	t.Setenv("MBX_PASSWORD", "s3cret-pass")
+	t.Setenv("MBX_USERNAME", "agent@demo")
+	out := filepath.Join(t.TempDir(), "env.txt")
+	r := newHookRunner(hookSettings{commands: map[string][]string{
+		ui.HookInbound: {"sh", "-c", `env > "$1"`, "sh", out},
+	}}, nil)
+	ev := ui.ConversationEvent(ui.HookInbound, state.Conversation{ID: "c1"}, nil, time.Now())
+	if err := r.Run(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "s3cret-pass") || !strings.Contains(string(data), "MBX_USERNAME=agent@demo") {
+		t.Errorf("the hook's environment:\n%s", data)
+	}
+}

@@ -278,7 +278,7 @@ func (d *boardDialog) View(v viewCtx) string {
 		lines = append(lines, title, "")
 		lines = append(lines, loadingLines(st, "the board")...)
 	case d.err != "":
-		lines = append(lines, title, "", st.errorS.Render(fit(d.err, w)))
+		lines = append(lines, title, "", st.errorS.Render(fit(line(d.err), w)))
 	default:
 		lines = d.table(v, w, h, title)
 	}

@@ -349,7 +349,7 @@ func checkWebhook(route string, in WebhookInput) error {
 	}
 	u, err := url.Parse(in.TargetURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !SecureURL(u) {
-		return invalid(route, "webhook target %q must be an absolute https URL", truncate(in.TargetURL, 80))
+		return invalid(route, "webhook target %q must be an absolute https URL", truncate(SafeURL(in.TargetURL), 80))
 	}
 	return nil
 }
