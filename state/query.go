@@ -455,7 +455,7 @@ func compileQuery(v View) viewQuery {
 		args = append([]any{string(FolderInbox)}, args...)
 	}
 	if v.Unread { // the view's unread only (literally the partial index's WHERE)
-		parts = append(parts, "(unread > 0 OR marked_unread = 1)")
+		parts = append(parts, unreadSQL)
 	}
 	// Snoozed conversations are in no query until they wake (snooze.go),
 	// unless it asks for them (snoozed:yes or any); conversation_counts
@@ -551,9 +551,9 @@ func termSQL(t QueryTerm, assigned bool) (string, []any) {
 			[]any{nowMinus(WindowLength), nowMinus(WindowLength - ClosingSoon)}
 	case "unread":
 		if t.Value == "yes" {
-			return "(unread > 0 OR marked_unread = 1)", nil
+			return unreadSQL, nil
 		}
-		return "NOT (unread > 0 OR marked_unread = 1)", nil
+		return "NOT " + unreadSQL, nil
 	case "waiting":
 		// "last_inbound >= last_outbound" is implied; written out, it
 		// lets the planner walk the partial index conversations_closing.

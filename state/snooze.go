@@ -135,7 +135,7 @@ func wakeTx(q *stmtCache, id string) (bool, error) {
 func snoozedView(unread bool) viewQuery {
 	q := viewQuery{where: "snoozed_until <> 0", order: "last_activity DESC, id", uncounted: true}
 	if unread {
-		q.where += " AND (unread > 0 OR marked_unread = 1)"
+		q.where += " AND " + unreadSQL
 	}
 	return q
 }

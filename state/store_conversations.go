@@ -565,6 +565,11 @@ func (s *Store) plan(v View, rows bool) viewQuery {
 	return q
 }
 
+// unreadSQL is "something unread or marked unread": the WHERE of the
+// partial index conversations_unread (migration 8), written the same in
+// every read so that the planner sees the index applies.
+const unreadSQL = "(unread > 0 OR marked_unread = 1)"
+
 func buildView(v View) viewQuery {
 	if v.Query != nil {
 		return compileQuery(v)
@@ -597,7 +602,7 @@ func buildView(v View) viewQuery {
 	if v.Unread {
 		// Literally the WHERE of the partial index conversations_unread.
 		q.unread = true
-		q.where += " AND (unread > 0 OR marked_unread = 1)"
+		q.where += " AND " + unreadSQL
 	}
 	if v.Rescue {
 		rescueView(&q, v.Now)

@@ -208,9 +208,9 @@ func (s search) View(st styles, km KeyMap, w, h int, now time.Time) string {
 	}
 	room := max(0, h-2-len(lines))
 	first := max(0, min(s.cursor-room/2+1, len(s.hits)-room))
-	cols := hitColumns(w - 4)
+	cols, words := hitColumns(w-4), queryWords(s.query) // once a frame, not once a row
 	for i := first; i < len(s.hits) && len(lines) < h-2; i++ {
-		lines = append(lines, hitRow(st, s.hits[i], s.query, cols, i == s.cursor, now))
+		lines = append(lines, hitRow(st, s.hits[i], words, cols, i == s.cursor, now))
 	}
 	return st.paneFocused.Render(fitBlock(lines, w-2, h-2))
 }
@@ -228,8 +228,7 @@ func hitColumns(w int) hitCols {
 // hitRow draws one hit in columns: "› name  who  time  the line", the
 // matched words highlighted. A conversation found by its contact shows
 // the number in place of the line (and no writer).
-func hitRow(st styles, h state.SearchHit, query string, c hitCols, cursor bool, now time.Time) string {
-	words := queryWords(query)
+func hitRow(st styles, h state.SearchHit, words []string, c hitCols, cursor bool, now time.Time) string {
 	text, muted, hl, gutter := st.text, st.muted, st.hit, "  "
 	if cursor {
 		text, muted, hl, gutter = st.itemCursor, st.itemCursor, st.hitCursor, glyphCursor+" "
