@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -64,8 +63,8 @@ func (s *Store) MarkRefs(ids []string) ([]MarkRef, error) {
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := s.db.Query("SELECT id, user_id, team_id, last_outbound FROM conversations WHERE id IN (?"+
-			strings.Repeat(",?", len(part)-1)+")", args...)
+		rows, err := s.db.Query("SELECT id, user_id, team_id, last_outbound FROM conversations WHERE id IN ("+
+			placeholders(len(part))+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: marks: %w", err)
 		}

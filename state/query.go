@@ -597,10 +597,10 @@ func termSQL(t QueryTerm, assigned bool) (string, []any) {
 // no letter or digit.
 func wordsMatch(w string) string { return ftsQuery(w, conversationQuery) }
 
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
+// likeEscaper escapes LIKE's wildcards (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func escapeLike(s string) string { return likeEscaper.Replace(s) }
 
 // Me is the current user's id as the engine last recorded it (Engine.Me),
 // for reading the store without an engine (assignee:me in mbx list).

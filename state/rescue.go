@@ -110,7 +110,7 @@ func (e *Engine) rescueItem(id string, tpl Template, values map[int]string, now 
 		it.Skip = c.ReadOnlyWhy
 	case c.LastInbound.IsZero() || !c.LastInbound.After(c.LastOutbound):
 		it.Skip = "answered since: the last message is ours"
-	case now.Sub(c.LastInbound) < WindowLength:
+	case WindowAt(c.WindowExpiry(), now).Open():
 		it.Skip = "the window is open again: answer with text"
 	case strings.TrimSpace(c.ContactNumber) == "":
 		it.Skip = "the contact has no number"

@@ -48,7 +48,7 @@ func SnoozeCap(c Conversation, now time.Time) (time.Time, bool) {
 	if c.LastInbound.IsZero() || c.LastOutbound.After(c.LastInbound) {
 		return time.Time{}, false
 	}
-	closes := c.LastInbound.Add(WindowLength)
+	closes := c.WindowExpiry()
 	if !closes.After(now) {
 		return time.Time{}, false
 	}
@@ -70,7 +70,7 @@ func PlanSnooze(c Conversation, r SnoozeRequest, now time.Time) (SnoozePlan, err
 	if limit, ok := SnoozeCap(c, now); ok {
 		if !limit.After(now) {
 			return p, &InputError{fmt.Sprintf("the window closes in %s: answer now, snoozing would lose it",
-				c.LastInbound.Add(WindowLength).Sub(now).Round(time.Minute))}
+				c.WindowExpiry().Sub(now).Round(time.Minute))}
 		}
 		if wake.After(limit) {
 			wake, p.Capped = limit, true

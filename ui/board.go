@@ -252,15 +252,10 @@ func sparkline(counts []int, most int) string {
 
 // waitWords is a wait in a few characters: "<1m", "45m", "3h 20m", "2d 4h".
 func waitWords(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "<1m"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	if d < time.Minute {
+		return "<1m" // a board column: "under 1m" is too wide
 	}
-	return fmt.Sprintf("%dd %dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	return state.FormatDuration(d)
 }
 
 func padLeft(s string, w int) string {

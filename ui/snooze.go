@@ -62,8 +62,7 @@ func parseSnooze(s string, now time.Time) (time.Time, error) {
 // snoozeClock is a wake time as the dialog says it: "14:30" today, else
 // "Tue 09:00".
 func snoozeClock(t, now time.Time) string {
-	t = t.In(now.Location())
-	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+	if t = t.In(now.Location()); sameDay(t, now) {
 		return t.Format("15:04")
 	}
 	return t.Format("Mon 15:04")
@@ -399,12 +398,8 @@ func snoozeBadge(c state.Conversation, now time.Time) string {
 	if state.SnoozeForever(c.SnoozedUntil) {
 		return "z reply"
 	}
-	t, at := c.SnoozedUntil.In(now.Location()), "Mon 15:04"
-	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-		at = "15:04"
-	}
 	if c.SnoozeReply {
-		return "z reply·" + t.Format(at)
+		return "z reply·" + snoozeClock(c.SnoozedUntil, now)
 	}
-	return "z " + t.Format(at)
+	return "z " + snoozeClock(c.SnoozedUntil, now)
 }
