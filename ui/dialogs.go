@@ -356,6 +356,7 @@ func (a *App) handleBackground(m tea.BackgroundColorMsg) tea.Cmd {
 		return nil // fixed in the config file
 	}
 	a.st = newStyles(m.IsDark())
+	a.msgLog.changed() // its drawn lines carry the old styles
 	a.thread.Restyle()
 	return nil
 }

@@ -15,7 +15,17 @@ const logLimit = 500
 // items of each bulk action under its summary, oldest first.
 type msgLog struct {
 	entries []logEntry
+	// The drawn lines of the last width, kept while nothing changes:
+	// the open log is drawn every frame (a spinner ticks), and 500
+	// messages are wrapped once, not 30 times a second.
+	version       int // bumped by every change (and a change of styles)
+	drawnW, drawV int
+	drawn         []string
 }
+
+// changed drops the drawn lines (new styles: the terminal's background
+// was read).
+func (l *msgLog) changed() { l.version++ }
 
 // logEntry is one message; text and detail are drawn through line.
 type logEntry struct {
@@ -34,18 +44,24 @@ func (l *msgLog) add(at time.Time, text string, isErr bool) {
 		l.entries = l.entries[:logLimit-1]
 	}
 	l.entries = append(l.entries, logEntry{at: at, text: text, isErr: isErr})
+	l.changed()
 }
 
 // detail puts lines under the last message (a bulk action's items).
 func (l *msgLog) detail(lines []string) {
 	if n := len(l.entries); n > 0 {
 		l.entries[n-1].detail = lines
+		l.changed()
 	}
 }
 
 // lines draws the log w cells wide, wrapped, the time before each message.
 func (l *msgLog) lines(st styles, w int) []string {
-	var out []string
+	if l.drawn != nil && l.drawnW == w && l.drawV == l.version {
+		return l.drawn
+	}
+	out := []string{}
+	defer func() { l.drawn, l.drawnW, l.drawV = out, w, l.version }()
 	const indent = "         " // under the text, past "15:04:05 "
 	for _, e := range l.entries {
 		text := line(e.text)
