@@ -142,7 +142,9 @@ type convTracker struct {
 
 type trackedConv struct {
 	orig, cur convRow
-	created   bool // not in the database before this write
+	seq       int64 // its rowid (conversations_fts's), once stored
+	snoozed   bool  // snoozed when read: a customer message wakes it
+	created   bool  // not in the database before this write
 	recompute bool // aggregates must be recomputed from the messages
 }
 
@@ -163,7 +165,7 @@ func (t *convTracker) get(id, accountID, contactID string) (*trackedConv, error)
 	tc := t.rows[id]
 	if tc == nil {
 		tc = &trackedConv{}
-		err := tc.orig.scan(t.queryRow("SELECT "+convCols+" FROM conversations WHERE id = ?", id))
+		err := tc.orig.scan(t.queryRow("SELECT "+convCols+", seq, snoozed_until <> 0 FROM conversations WHERE id = ?", id), &tc.seq, &tc.snoozed)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			tc.created = true
@@ -248,12 +250,14 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 		switch {
 		case tc.created:
 			c := tc.cur
-			if _, err := t.exec(`INSERT INTO conversations(`+convCols+`)
+			if res, err := t.exec(`INSERT INTO conversations(`+convCols+`)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, c.accountID, c.contactID, c.contactName, c.contactNumber, c.folder, c.userID, c.teamID,
 				c.lastIn, c.lastOut, c.lastAct, c.preview, c.previewOut, c.previewKey, c.unread, c.readAt, c.metaKnown, c.tags); err != nil {
 				return nil, nil, fmt.Errorf("insert conversation %s: %w", id, err)
+			} else if tc.seq, err = res.LastInsertId(); err != nil {
+				return nil, nil, fmt.Errorf("insert conversation %s: %w", id, err)
 			}
-			reindex = append(reindex, convReindex{id: id, cur: c.text()})
+			reindex = append(reindex, convReindex{id: id, seq: tc.seq, cur: c.text()})
 			created = append(created, id)
 			changed = append(changed, id)
 		case tc.cur != tc.orig:
@@ -264,9 +268,9 @@ func (t *convTracker) flush() (created, changed []string, err error) {
 				c.preview, c.previewOut, c.previewKey, c.unread, id); err != nil {
 				return nil, nil, fmt.Errorf("update conversation %s: %w", id, err)
 			}
-			reindex = append(reindex, convReindex{id: id, old: tc.orig.text(), cur: c.text()})
+			reindex = append(reindex, convReindex{id: id, seq: tc.seq, old: tc.orig.text(), cur: c.text()})
 			woke := false
-			if tc.cur.lastIn > tc.orig.lastIn {
+			if tc.snoozed && tc.cur.lastIn > tc.orig.lastIn {
 				// The customer wrote: a snoozed conversation wakes (doc.go).
 				if woke, err = wakeTx(t.stmtCache, id); err != nil {
 					return nil, nil, err

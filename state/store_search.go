@@ -111,7 +111,7 @@ func (t txExec) queryRow(query string, args ...any) scanner         { return t.Q
 // cur; a zero convText is no entry (an empty row has none).
 type convReindex struct {
 	id       string
-	seq      int64 // filled by reindexConversations
+	seq      int64 // its rowid when the caller has it, else read here
 	old, cur convText
 }
 
@@ -138,6 +138,9 @@ func reindexConversations(x txStmts, changes []convReindex) error {
 	changes = slices.DeleteFunc(merged, func(c convReindex) bool { return c.old == c.cur })
 	for i := range changes {
 		c := &changes[i]
+		if c.seq != 0 {
+			continue // the caller read it with the row
+		}
 		if err := x.queryRow("SELECT seq FROM conversations WHERE id = ?", c.id).Scan(&c.seq); err != nil {
 			return fmt.Errorf("index conversation %s: %w", c.id, err)
 		}
