@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,36 +21,9 @@ import (
 // sends it, once.
 func TestE2EFailedAndCollision(t *testing.T) {
 	skipE2E(t)
-	srv := sandbox.New(sandbox.Config{Seed: 1})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); srv.Close() })
-	user, pass := srv.Credentials()
-	dir := t.TempDir()
-	e2eDirs(t, dir)
-	r := &kill9Rig{t: t, bin: mbxBinary(t), srv: srv,
-		env:    append(append(baseEnv(), e2eVars(dir)...), "MBX_PASSWORD="+pass),
-		args:   []string{"--base-url", hs.URL, "--username", user},
-		dbPath: filepath.Join(dir, "state", "mbx", "default.db")}
-	t.Cleanup(func() { checkRaceLogs(t, dir) })
-
-	p := r.start()
-	r.waitScreen(p, "the first sync", "● online")
-	r.kill(p)
-	st := r.store()
-	convs, err := st.ListConversations(state.View{Folder: state.FolderInbox}, 0, 100)
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conv state.Conversation
-	for _, c := range convs {
-		if w := state.WindowAt(c.WindowExpiry(), time.Now().Add(time.Hour)); w.Open() && !c.ReadOnly && conv.ID == "" {
-			conv = c
-		}
-	}
-	if conv.ID == "" {
-		t.Fatal("no conversation of the inbox can take a reply")
-	}
+	r, conv := newSyncedRig(t, time.Hour)
+	srv := r.srv
+	user, _ := srv.Credentials()
 	label := state.SanitizeLine(conv.Label())
 
 	// The platform refuses the next reply, for good.
@@ -61,7 +32,7 @@ func TestE2EFailedAndCollision(t *testing.T) {
 	if conv.ContactNumber == "" {
 		t.Fatalf("%s has no number to find it by", label)
 	}
-	p = r.start()
+	p := r.start()
 	t.Cleanup(func() { r.kill(p) })
 	r.waitScreen(p, "the inbox", "● online")
 	// By the customer's number: the sandbox's colleagues write too, so
@@ -101,7 +72,7 @@ func TestE2EFailedAndCollision(t *testing.T) {
 		if u.Username == user || sent {
 			continue
 		}
-		c, err := msgboxx.New(msgboxx.Config{BaseURL: hs.URL, Username: u.Username, Password: u.Password, Application: "mbx/e2e"})
+		c, err := msgboxx.New(msgboxx.Config{BaseURL: r.url, Username: u.Username, Password: u.Password, Application: "mbx/e2e"})
 		if err != nil {
 			t.Fatal(err)
 		}

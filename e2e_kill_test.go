@@ -65,6 +65,7 @@ type kill9Rig struct {
 	t      *testing.T
 	bin    string
 	srv    *sandbox.Server
+	url    string // the sandbox's
 	env    []string
 	args   []string
 	dbPath string
@@ -179,26 +180,23 @@ func (r *kill9Rig) openComposer(convID, label, first string) *kill9Proc {
 	return p
 }
 
-func TestE2EKill9(t *testing.T) {
-	skipE2E(t)
-	if os.Getenv("MBX_KILL9") != "1" {
-		t.Skip("kill -9 trials: minutes long; set MBX_KILL9=1 to run them")
-	}
-	began := time.Now()
+// newSyncedRig starts the msgboxx sandbox and a rig of mbx against it,
+// runs mbx once for its first sync, and returns the inbox's first
+// conversation whose window stays open for open yet and that takes
+// replies.
+func newSyncedRig(t *testing.T, open time.Duration) (*kill9Rig, state.Conversation) {
+	t.Helper()
 	srv := sandbox.New(sandbox.Config{Seed: 1})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() { hs.Close(); srv.Close() })
 	user, pass := srv.Credentials()
 	dir := t.TempDir()
 	e2eDirs(t, dir)
-	r := &kill9Rig{t: t, bin: mbxBinary(t), srv: srv,
+	r := &kill9Rig{t: t, bin: mbxBinary(t), srv: srv, url: hs.URL,
 		env:    append(append(baseEnv(), e2eVars(dir)...), "MBX_PASSWORD="+pass),
 		args:   []string{"--base-url", hs.URL, "--username", user},
 		dbPath: filepath.Join(dir, "state", "mbx", "default.db")}
 	t.Cleanup(func() { checkRaceLogs(t, dir) })
-
-	// The first start syncs; the inbox's first conversation is the one
-	// every trial writes to.
 	p := r.start()
 	r.waitScreen(p, "the first sync", "● online")
 	r.kill(p)
@@ -208,16 +206,23 @@ func TestE2EKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var conv state.Conversation
 	for _, c := range convs {
-		// Open for hours yet, and writable: the window stays open all along.
-		if w := state.WindowAt(c.WindowExpiry(), time.Now().Add(3*time.Hour)); w.Open() && !c.ReadOnly && conv.ID == "" {
-			conv = c
+		if w := state.WindowAt(c.WindowExpiry(), time.Now().Add(open)); w.Open() && !c.ReadOnly {
+			return r, c
 		}
 	}
-	if conv.ID == "" {
-		t.Fatal("no conversation of the inbox can take a reply")
+	t.Fatal("no conversation of the inbox can take a reply")
+	return nil, state.Conversation{}
+}
+
+func TestE2EKill9(t *testing.T) {
+	skipE2E(t)
+	if os.Getenv("MBX_KILL9") != "1" {
+		t.Skip("kill -9 trials: minutes long; set MBX_KILL9=1 to run them")
 	}
+	began := time.Now()
+	// Open for hours yet, and writable: the window stays open all along.
+	r, conv := newSyncedRig(t, 3*time.Hour)
 	label := state.SanitizeLine(conv.Label())
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 12))
 	runs := kill9Runs()
@@ -318,7 +323,7 @@ func TestE2EKill9(t *testing.T) {
 		switch {
 		case where == "outbox":
 			enter.outbox++
-		case srv.CountMessages(conv.ID, text) > 0:
+		case r.srv.CountMessages(conv.ID, text) > 0:
 			where = "platform"
 			enter.platform++
 		case d.Text == text:
@@ -333,7 +338,7 @@ func TestE2EKill9(t *testing.T) {
 	}
 
 	// ---- the last start drains the outbox: each reply once on the platform ----
-	p = r.start()
+	p := r.start()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		st := r.store()
@@ -351,7 +356,7 @@ func TestE2EKill9(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // polling the outbox
 	}
 	r.kill(p)
-	st = r.store()
+	st := r.store()
 	items, err := st.Outbox()
 	st.Close()
 	if err != nil {
@@ -363,7 +368,7 @@ func TestE2EKill9(t *testing.T) {
 	}
 	duplicated, missing := 0, 0
 	for _, rp := range replies {
-		n := srv.CountMessages(conv.ID, rp.text)
+		n := r.srv.CountMessages(conv.ID, rp.text)
 		switch {
 		case n > 1:
 			duplicated++

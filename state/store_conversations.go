@@ -145,7 +145,7 @@ type trackedConv struct {
 	seq       int64 // its rowid (conversations_fts's), once stored
 	snoozed   bool  // snoozed when read: a customer message wakes it
 	created   bool  // not in the database before this write
-	recompute bool // aggregates must be recomputed from the messages
+	recompute bool  // aggregates must be recomputed from the messages
 }
 
 func newConvTracker(c *stmtCache) *convTracker {
