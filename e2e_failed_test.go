@@ -40,7 +40,7 @@ func TestE2EFailedAndCollision(t *testing.T) {
 	r.write(p, "/")
 	r.waitScreen(p, "the search", "a name, a phone number or words")
 	r.write(p, conv.ContactNumber)
-	r.waitScreen(p, "the customer found", "match", label)
+	r.waitScreen(p, "the customer found, under the cursor", "› "+label) // the list behind draws "›●" or "›  "
 	r.write(p, "\r")
 	r.waitScreen(p, "the thread", "━ "+label, "r writes a reply")
 	r.write(p, "r")
